@@ -1,0 +1,98 @@
+"""Every error lit raises on purpose, in one place, each with a stable code.
+
+Callers catch :class:`LitError` for "lit refused this input or state"; anything else is a bug.
+Messages say what failed and, where there is one, what to do next. The CLI turns these
+into ``Error: ...`` lines with exit code 1; batch commands record them per file and go on.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class LitError(Exception):
+    """Root of lit's exceptions. ``code`` is stable across releases (e.g. ``E101``)."""
+
+    code = "E000"
+
+    def __str__(self) -> str:
+        return f"[{self.code}] {super().__str__()}"
+
+
+class ReaderError(LitError):
+    """A file could not be turned into a Document. Always names the file and the cause."""
+
+    code = "E100"
+
+    def __init__(self, path: str | Path, reason: str):
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"{self.path}: {reason}")
+
+
+class UnsupportedFormatError(ReaderError):
+    code = "E101"
+
+
+class EmptyDocumentError(ReaderError):
+    code = "E102"
+
+
+class CorruptFileError(ReaderError):
+    code = "E103"
+
+
+class EncryptedFileError(ReaderError):
+    code = "E104"
+
+
+class NoTextLayerError(ReaderError):
+    code = "E105"
+
+
+class FileTooLargeError(ReaderError):
+    code = "E106"
+
+
+class UnsafeXMLError(ReaderError):
+    code = "E107"
+
+
+class ReaderTimeoutError(ReaderError):
+    code = "E108"
+
+
+class ModelError(LitError):
+    """A model could not be loaded, trained or run (missing weights, bad config...)."""
+
+    code = "E200"
+
+
+class CorpusError(LitError):
+    """A training corpus is missing or does not match its manifest."""
+
+    code = "E210"
+
+
+class GraphError(LitError):
+    """The graph store refused an operation or could not be reached."""
+
+    code = "E300"
+
+
+class ReadOnlyQueryError(GraphError):
+    """A query that would write was sent through the read-only query path."""
+
+    code = "E301"
+
+
+class GraphUnavailableError(GraphError):
+    """The store could not be reached after the retries ran out; nothing was half-written."""
+
+    code = "E302"
+
+
+class LockedError(LitError):
+    """Another lit process holds the lock for this target (e.g. an overlapping nightly ingest)."""
+
+    code = "E400"
