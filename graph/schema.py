@@ -1,0 +1,361 @@
+"""The graph schema both stores share: node and relationship types, keys, property types,
+and the one function that turns Documents and Facts into rows for them.
+
+Both stores (embedded LadybugDB and Neo4j) write exactly the rows :func:`graph_rows` builds,
+so a fact lands with the same properties whichever store a user picks, and queries, recipes
+and exports written against one work against the other. LadybugDB needs typed DDL
+(:func:`ladybug_ddl`); Neo4j needs uniqueness constraints and indexes before any MERGE
+(:func:`neo4j_ddl`). Both are generated from the same definitions here, so they cannot drift.
+
+::
+
+    (Compound)-[:HAS_MEASUREMENT]->(Measurement)-[:OF_PROPERTY]->(Property)
+    (Measurement)-[:FROM_DOCUMENT]->(Document)
+    (Measurement)-[:EXTRACTED_BY]->(ExtractionRun)
+
+Supersession: a Measurement is never deleted by re-extraction. When facts for a document are
+written, Measurements of that document produced by a *different* model than the ones in the
+call are marked ``superseded = true`` (the latest extraction of a document wins); Measurements
+written again are set ``superseded = false``. :func:`supersede_models` says which models stay
+current for each document in a call. See ``graph/README.md``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Iterable, Literal, Sequence
+
+from lit.extract.document import DocumentInfo
+from lit.extract.facts import Fact
+from lit.graph.store import ExtractionRun
+
+#: Property types, named as LadybugDB spells them. Neo4j is schemaless; the same values fit.
+PropType = Literal["STRING", "INT64", "DOUBLE", "BOOLEAN", "STRING[]"]
+
+
+@dataclass(frozen=True, slots=True)
+class Prop:
+    """One property of a node or relationship type."""
+
+    name: str
+    type: PropType
+
+
+@dataclass(frozen=True, slots=True)
+class NodeType:
+    """A node label: its key property (unique, MERGE target), its properties, and the
+    properties worth an index (what queries filter on)."""
+
+    label: str
+    key: str
+    props: tuple[Prop, ...]
+    indexed: tuple[str, ...] = ()
+
+    @property
+    def prop_names(self) -> tuple[str, ...]:
+        return tuple(p.name for p in self.props)
+
+
+@dataclass(frozen=True, slots=True)
+class RelType:
+    """A relationship type between two labels (no properties: provenance lives on Measurement)."""
+
+    type: str
+    src: str
+    dst: str
+
+
+def _props(spec: str) -> tuple[Prop, ...]:
+    """Parse ``"name TYPE, name TYPE"`` so the tables below read like DDL."""
+    out = []
+    for item in spec.split(","):
+        name, typ = item.split()
+        out.append(Prop(name, typ))  # type: ignore[arg-type]
+    return tuple(out)
+
+
+DOCUMENT = NodeType(
+    "Document",
+    "id",
+    _props(
+        "id STRING, doi STRING, title STRING, journal STRING, year INT64, source STRING, "
+        "format STRING, sha256 STRING, authors STRING[], ingested_at STRING"
+    ),
+    indexed=("doi", "year"),
+)
+COMPOUND = NodeType(
+    "Compound",
+    "key",
+    _props("key STRING, names STRING[], formula STRING"),
+    indexed=("formula",),
+)
+PROPERTY = NodeType("Property", "name", _props("name STRING, unit STRING"))
+MEASUREMENT = NodeType(
+    "Measurement",
+    "id",
+    _props(
+        "id STRING, compound STRING, property_text STRING, value DOUBLE, value_max DOUBLE, "
+        "unit STRING, raw_value STRING, conditions STRING, confidence DOUBLE, model STRING, "
+        "sentence STRING, start INT64, end INT64, compound_start INT64, compound_end INT64, "
+        "value_start INT64, value_end INT64, section STRING, flags STRING[], doc_id STRING, "
+        "superseded BOOLEAN"
+    ),
+    indexed=("doc_id", "model"),
+)
+EXTRACTION_RUN = NodeType(
+    "ExtractionRun",
+    "id",
+    _props(
+        "id STRING, lit_version STRING, models STRING[], started STRING, finished STRING, "
+        "documents INT64, facts INT64, failures INT64"
+    ),
+)
+
+NODE_TYPES: tuple[NodeType, ...] = (DOCUMENT, COMPOUND, PROPERTY, MEASUREMENT, EXTRACTION_RUN)
+NODES: dict[str, NodeType] = {n.label: n for n in NODE_TYPES}
+
+HAS_MEASUREMENT = RelType("HAS_MEASUREMENT", "Compound", "Measurement")
+OF_PROPERTY = RelType("OF_PROPERTY", "Measurement", "Property")
+FROM_DOCUMENT = RelType("FROM_DOCUMENT", "Measurement", "Document")
+EXTRACTED_BY = RelType("EXTRACTED_BY", "Measurement", "ExtractionRun")
+
+REL_TYPES: tuple[RelType, ...] = (HAS_MEASUREMENT, OF_PROPERTY, FROM_DOCUMENT, EXTRACTED_BY)
+RELS: dict[str, RelType] = {r.type: r for r in REL_TYPES}
+
+#: Words Cypher parsers treat as keywords; properties with these names need backticks
+#: (LadybugDB refuses ``m.end``; ``m.`end``` works in both engines).
+_KEYWORDS = {"end", "start"}
+
+
+def quote(name: str) -> str:
+    """A property name as it must appear in Cypher text (backticked if it is a keyword)."""
+    return f"`{name}`" if name.lower() in _KEYWORDS else name
+
+
+# -- DDL -------------------------------------------------------------------------------------
+
+
+def ladybug_ddl() -> list[str]:
+    """``CREATE ... IF NOT EXISTS`` statements for LadybugDB, nodes before relationships."""
+    out = []
+    for node in NODE_TYPES:
+        cols = ", ".join(f"{quote(p.name)} {p.type}" for p in node.props)
+        out.append(f"CREATE NODE TABLE IF NOT EXISTS {node.label}({cols}, PRIMARY KEY({node.key}))")
+    for rel in REL_TYPES:
+        out.append(f"CREATE REL TABLE IF NOT EXISTS {rel.type}(FROM {rel.src} TO {rel.dst})")
+    return out
+
+
+def neo4j_ddl() -> list[str]:
+    """Neo4j 5 uniqueness constraints (one per key) and range indexes, all idempotent."""
+    out = []
+    for node in NODE_TYPES:
+        low = node.label.lower()
+        out.append(
+            f"CREATE CONSTRAINT {low}_{node.key} IF NOT EXISTS "
+            f"FOR (n:{node.label}) REQUIRE n.{node.key} IS UNIQUE"
+        )
+        for prop in node.indexed:
+            out.append(
+                f"CREATE INDEX {low}_{prop} IF NOT EXISTS FOR (n:{node.label}) ON (n.{quote(prop)})"
+            )
+    return out
+
+
+# -- compound identity -----------------------------------------------------------------------
+
+_SPACE = re.compile(r"\s+")
+
+
+def compound_key(name: str) -> str:
+    """The key a compound is merged on when the pipeline gave no canonical ``compound_key``.
+
+    Deliberately simple: Unicode NFKC (so ``CH₃NH₃PbI₃`` == ``CH3NH3PbI3``), whitespace
+    collapsed, and plain capitalised words lower-cased (``Lead iodide`` == ``lead iodide``).
+    Tokens that could be formulas or element symbols keep their case, because case carries
+    meaning there (``Co`` cobalt vs ``CO`` carbon monoxide): a token is lower-cased only when it
+    is all letters, at least three long, and upper-case at most in its first letter.
+    """
+    text = _SPACE.sub(" ", unicodedata.normalize("NFKC", name)).strip()
+    words = []
+    for word in text.split(" "):
+        if len(word) >= 3 and word.isalpha() and word[1:].islower():
+            word = word.lower()
+        words.append(word)
+    return " ".join(words)
+
+
+def fact_compound_key(fact: Fact) -> str:
+    """The Compound key for a fact: the pipeline's canonical key, else :func:`compound_key`."""
+    return fact.compound_key or compound_key(fact.compound)
+
+
+# -- rows ------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class GraphRows:
+    """Plain row dicts per node type and per relationship type, ready for ``UNWIND $rows``.
+
+    Node rows carry every property of their type (missing ones as None) under the schema's
+    names; relationship rows are ``{"src": <source key>, "dst": <target key>}``.
+    Rows are de-duplicated by key (the last one wins), so one call never MERGEs a key twice.
+    ``document_stubs`` are ``{"id", "source"}`` rows for documents that facts point at but that
+    were not passed in: stores create them if missing and must not overwrite stored metadata.
+    """
+
+    nodes: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    document_stubs: list[dict[str, Any]] = field(default_factory=list)
+    rels: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+    #: document id -> models whose Measurements of that document stay current after the call
+    current_models: dict[str, list[str]] = field(default_factory=dict)
+
+    def count(self) -> int:
+        return sum(len(v) for v in self.nodes.values()) + sum(len(v) for v in self.rels.values())
+
+
+def now_iso() -> str:
+    """UTC now as ISO-8601 (timestamps are strings so both engines store them the same way)."""
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def document_row(info: DocumentInfo, ingested_at: str) -> dict[str, Any]:
+    return {
+        "id": info.doc_id,
+        "doi": info.doi,
+        "title": info.title,
+        "journal": info.journal,
+        "year": info.year,
+        "source": info.source,
+        "format": info.format,
+        "sha256": info.sha256,
+        "authors": list(info.authors),
+        "ingested_at": ingested_at,
+    }
+
+
+def measurement_row(fact: Fact) -> dict[str, Any]:
+    """A Fact as a Measurement row. ``conditions`` becomes a JSON string (sorted keys) so it
+    fits a typed column and compares equal across runs."""
+    return {
+        "id": fact.fact_id,
+        "compound": fact.compound,
+        "property_text": fact.property_text,
+        "value": float(fact.value),
+        "value_max": None if fact.value_max is None else float(fact.value_max),
+        "unit": fact.unit,
+        "raw_value": fact.raw_value,
+        "conditions": json.dumps(fact.conditions or {}, ensure_ascii=False, sort_keys=True),
+        "confidence": float(fact.confidence),
+        "model": fact.model,
+        "sentence": fact.sentence,
+        "start": fact.start,
+        "end": fact.end,
+        "compound_start": fact.compound_start,
+        "compound_end": fact.compound_end,
+        "value_start": fact.value_start,
+        "value_end": fact.value_end,
+        "section": fact.section,
+        "flags": list(fact.flags),
+        "doc_id": fact.doc_id,
+        "superseded": False,
+    }
+
+
+def run_row(run: ExtractionRun) -> dict[str, Any]:
+    return {
+        "id": run.run_id,
+        "lit_version": run.lit_version,
+        "models": list(run.models),
+        "started": run.started,
+        "finished": run.finished,
+        "documents": run.documents,
+        "facts": run.facts,
+        "failures": run.failures,
+    }
+
+
+def _unique(rows: Iterable[dict[str, Any]], key: str) -> list[dict[str, Any]]:
+    return list({r[key]: r for r in rows}.values())
+
+
+def graph_rows(
+    documents: Sequence[DocumentInfo],
+    facts: Sequence[Fact],
+    run: ExtractionRun | None = None,
+    *,
+    ingested_at: str | None = None,
+) -> GraphRows:
+    """Every node and relationship row one ``GraphStore.upsert`` call writes.
+
+    Compound ``names`` are the distinct names as written *in this call*; stores union them
+    with the names already stored. Property ``unit`` is the unit first seen for it (a hint
+    for readers; each Measurement keeps its own unit). Facts whose document is not in
+    ``documents`` still link to a Document node keyed by ``fact.doc_id`` (a stub row, see
+    :class:`GraphRows`), so no Measurement is ever orphaned.
+    """
+    stamp = ingested_at or now_iso()
+    doc_rows = [document_row(d, stamp) for d in documents]
+    known_docs = {d.doc_id for d in documents}
+    stubs: dict[str, dict[str, Any]] = {}
+    for fact in facts:
+        if fact.doc_id not in known_docs:
+            stubs.setdefault(fact.doc_id, {"id": fact.doc_id, "source": fact.source})
+
+    compounds: dict[str, dict[str, Any]] = {}
+    properties: dict[str, dict[str, Any]] = {}
+    measurements: list[dict[str, Any]] = []
+    has_m: list[dict[str, str]] = []
+    of_p: list[dict[str, str]] = []
+    from_d: list[dict[str, str]] = []
+    by_run: list[dict[str, str]] = []
+    current: dict[str, list[str]] = {}
+    for fact in facts:
+        key = fact_compound_key(fact)
+        comp = compounds.setdefault(key, {"key": key, "names": [], "formula": None})
+        if fact.compound not in comp["names"]:
+            comp["names"].append(fact.compound)
+        comp["formula"] = comp["formula"] or fact.formula
+        properties.setdefault(fact.property, {"name": fact.property, "unit": fact.unit or None})
+        row = measurement_row(fact)
+        measurements.append(row)
+        mid = row["id"]
+        has_m.append({"src": key, "dst": mid})
+        of_p.append({"src": mid, "dst": fact.property})
+        from_d.append({"src": mid, "dst": fact.doc_id})
+        if run is not None:
+            by_run.append({"src": mid, "dst": run.run_id})
+        models = current.setdefault(fact.doc_id, [])
+        if fact.model not in models:
+            models.append(fact.model)
+
+    rows = GraphRows(current_models=current, document_stubs=list(stubs.values()))
+    rows.nodes = {
+        "Document": _unique(doc_rows, "id"),
+        "Compound": list(compounds.values()),
+        "Property": list(properties.values()),
+        "Measurement": _unique(measurements, "id"),
+        "ExtractionRun": [run_row(run)] if run is not None else [],
+    }
+    rows.rels = {
+        "HAS_MEASUREMENT": _unique_pairs(has_m),
+        "OF_PROPERTY": _unique_pairs(of_p),
+        "FROM_DOCUMENT": _unique_pairs(from_d),
+        "EXTRACTED_BY": _unique_pairs(by_run),
+    }
+    return rows
+
+
+def _unique_pairs(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    return list({(r["src"], r["dst"]): r for r in rows}.values())
+
+
+def supersede_models(rows: GraphRows) -> list[dict[str, Any]]:
+    """Rows ``{"doc_id": ..., "models": [...]}``: for each document with facts in the call,
+    the models that stay current. A store marks every other Measurement of that document
+    ``superseded = true`` (``WHERE m.doc_id = r.doc_id AND NOT m.model IN r.models``)."""
+    return [{"doc_id": d, "models": m} for d, m in rows.current_models.items()]
