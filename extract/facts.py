@@ -37,6 +37,8 @@ class Relation:
     property: Mention | None = None
     conditions: tuple[Mention, ...] = ()
     score: float = 1.0
+    #: When ``value`` lists several numbers ("1.48 and 1.73 eV"), which one this relation takes.
+    value_index: int | None = None
 
 
 @dataclass(slots=True)
