@@ -27,6 +27,7 @@ from .spec import SPLITS, CorpusSpec, check_split, corpora_root
 _MODULES: dict[str, str] = {
     "polyie": "lit.models.corpora.polyie",
     "matscholar": "lit.models.corpora.matscholar",
+    "mspt": "lit.models.corpora.mspt",
 }
 
 
