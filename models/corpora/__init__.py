@@ -28,6 +28,7 @@ _MODULES: dict[str, str] = {
     "polyie": "lit.models.corpora.polyie",
     "matscholar": "lit.models.corpora.matscholar",
     "mspt": "lit.models.corpora.mspt",
+    "grobid_quantities": "lit.models.corpora.grobid_quantities",
     "bc5cdr": "lit.models.corpora.bc5cdr",
 }
 
