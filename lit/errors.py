@@ -96,3 +96,32 @@ class LockedError(LitError):
     """Another lit process holds the lock for this target (e.g. an overlapping nightly ingest)."""
 
     code = "E400"
+
+
+class NormalizationError(LitError):
+    """A value, unit, property or compound could not be normalised (lit.extract.normalize)."""
+
+    code = "E500"
+
+
+class UnitError(NormalizationError):
+    """A unit is unknown, or cannot be converted to the unit asked for. Names the unit."""
+
+    code = "E501"
+
+    def __init__(self, unit: str, reason: str):
+        self.unit = unit
+        self.reason = reason
+        super().__init__(f"unit {unit!r}: {reason}")
+
+
+class PropertyValueError(NormalizationError):
+    """A value does not fit its property (wrong dimension, no unit, implausible magnitude)."""
+
+    code = "E502"
+
+    def __init__(self, prop: str, raw: str, reason: str):
+        self.prop = prop
+        self.raw = raw
+        self.reason = reason
+        super().__init__(f"{prop} = {raw!r}: {reason}")

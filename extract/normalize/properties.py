@@ -1,0 +1,391 @@
+"""The property vocabulary: what a PROPERTY mention means, and what values fit it.
+
+``extract/data/properties.json`` lists each property lit stores: a canonical snake_case
+name, the phrases and symbols papers use for it, the unit facts are stored in, and a
+plausible range. Fact assembly uses it three ways:
+
+* :meth:`PropertyVocabulary.match` — "optical band gaps", "E g opt", "PCEs" -> a
+  :class:`PropertyDef`;
+* :meth:`PropertyVocabulary.canonicalize` — a parsed :class:`Quantity` -> the value in the
+  property's unit, or a :class:`Rejection` saying why it cannot be that property
+  ("1.55 K" is not a band gap);
+* :meth:`PropertyVocabulary.infer_from_unit` — candidates when a value has no property
+  mention ("eV" -> band gap, HOMO, LUMO, work function: ambiguous, so all are returned).
+
+Tc rule (kept simple on purpose): ``TC``/``T_C`` (capital C) and any phrase with "Curie"
+mean the Curie temperature; ``Tc``/``T_c`` mean the superconducting transition
+temperature. A ``context`` (the sentence) mentioning Curie/ferromagnetism or
+superconductivity overrides the letter case, because papers are inconsistent.
+
+Percent rule: PCE, fill factor, EQE, Coulombic efficiency and capacity retention are
+stored in percent. A bare number for fill factor/EQE/CE/retention that is <= 1 is read as
+a fraction and multiplied by 100 (flag ``fraction_to_percent``); a bare PCE is read as
+percent (nobody reports PCE as a fraction). Either way the flag ``unit_assumed`` or
+``fraction_to_percent`` records the guess.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterator
+
+from lit.errors import NormalizationError, PropertyValueError, UnitError
+from lit.extract.normalize.units import (
+    convert,
+    convert_delta,
+    normalize_unit,
+    same_dimension,
+)
+from lit.extract.normalize.values import Quantity
+
+__all__ = ["PropertyDef", "PropertyVocabulary", "CanonicalValue", "Rejection", "DEFAULT_PATH"]
+
+DEFAULT_PATH = Path(__file__).resolve().parents[1] / "data" / "properties.json"
+_BARE_POLICIES = ("dimensionless", "percent", "percent_or_fraction", "assume_unit", "reject")
+_TC_FAMILY = ("curie_temperature", "superconducting_transition_temperature")
+_CURIE_CONTEXT = re.compile(r"curie|ferromagn|ferrimagn|ferroelectr|magnetic", re.IGNORECASE)
+_SC_CONTEXT = re.compile(r"superconduct", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class PropertyDef:
+    """One property of the vocabulary. ``unit`` is canonical (``normalize_unit`` form)."""
+
+    name: str
+    label: str
+    dimension: str
+    unit: str
+    range: tuple[float, float]
+    synonyms: tuple[str, ...] = ()
+    abbreviations: tuple[str, ...] = ()
+    abbreviations_cs: tuple[str, ...] = ()
+    equivalent_units: tuple[tuple[str, str], ...] = ()
+    bare_number: str = "assume_unit"
+
+    @property
+    def dimensionless(self) -> bool:
+        return self.unit in ("", "%")
+
+
+@dataclass(frozen=True, slots=True)
+class CanonicalValue:
+    """A value in its property's canonical unit; ``flags`` record every guess made.
+
+    Flags: ``approx``, ``bound:>`` (and ``<``, ``>=``, ``<=``), ``unit_assumed``,
+    ``fraction_to_percent``. ``values`` holds every list item, converted.
+    """
+
+    value: float
+    value_max: float | None
+    unit: str
+    uncertainty: float | None = None
+    values: tuple[float, ...] = ()
+    flags: tuple[str, ...] = ()
+
+    def as_tuple(self) -> tuple[float, float | None, str]:
+        return (self.value, self.value_max, self.unit)
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """Why a quantity cannot be stored as a property (wrong dimension, no unit...)."""
+
+    property: str
+    raw: str
+    reason: str
+
+    def error(self) -> PropertyValueError:
+        return PropertyValueError(self.property, self.raw, self.reason)
+
+
+# --- text folding for matching ------------------------------------------------------------
+
+_KEEP = re.compile(r"[^\w%'+ ]")
+_MU = str.maketrans({"µ": "μ", "’": "'", "‘": "'"})
+
+
+def _singular(word: str) -> str:
+    """Cheap English singular: enough for "efficiencies", "gaps", "mobilities", "levels"."""
+    if len(word) <= 3 or word.endswith(("ss", "us", "is")):
+        return word
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    if word.endswith(("xes", "ches", "shes", "ses")):
+        return word[:-2]
+    if word.endswith("s"):
+        return word[:-1]
+    return word
+
+
+def _fold(text: str) -> str:
+    """Lower-case phrase form: hyphens/underscores/slashes as spaces, plurals singular."""
+    text = unicodedata.normalize("NFKC", text).translate(_MU).lower()
+    text = re.sub(r"[-‐‑‒–—_/]", " ", text)
+    text = _KEEP.sub(" ", text)
+    return " ".join(_singular(w) for w in text.split() if w != "the")
+
+
+def _compact(text: str) -> str:
+    """Symbol form: "E g opt" -> "Egopt", "V_{OC}" -> "VOC", "μ h" -> "μh"."""
+    text = unicodedata.normalize("NFKC", text).translate(_MU).strip().rstrip(".:;")
+    return re.sub(r"[\s_{}^,()\[\]\-.]", "", text)
+
+
+class PropertyVocabulary:
+    """The loaded vocabulary with its lookup tables (build once: :meth:`load`)."""
+
+    def __init__(self, defs: list[PropertyDef], source: str = "<memory>"):
+        self.source = source
+        self._defs: dict[str, PropertyDef] = {}
+        self._phrases: dict[str, PropertyDef] = {}
+        self._abbr_cs: dict[str, PropertyDef] = {}
+        self._abbr_ci: dict[str, PropertyDef] = {}
+        for d in defs:
+            if d.name in self._defs:
+                raise NormalizationError(f"{source}: property {d.name!r} defined twice")
+            self._defs[d.name] = d
+            for phrase in (d.name.replace("_", " "), d.label, *d.synonyms):
+                self._phrases.setdefault(_fold(phrase), d)
+            for abbr in d.abbreviations_cs:
+                self._abbr_cs.setdefault(_compact(abbr), d)
+            for abbr in d.abbreviations:
+                self._abbr_ci.setdefault(_compact(abbr).casefold(), d)
+        # Longest phrase first, so "ionic conductivity" beats "conductivity" in containment.
+        self._by_length = sorted(self._phrases.items(), key=lambda kv: -len(kv[0]))
+
+    # --- construction -------------------------------------------------------------------
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> "PropertyVocabulary":
+        """Read the vocabulary (default: the packaged ``properties.json``; cached)."""
+        return _load_cached(str(Path(path).resolve()) if path else str(DEFAULT_PATH))
+
+    @classmethod
+    def _read(cls, path: str) -> "PropertyVocabulary":
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+            entries = data["properties"]
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise NormalizationError(f"{path}: cannot read property vocabulary ({exc})") from exc
+        defs = [_parse_entry(path, e) for e in entries]
+        return cls(defs, source=path)
+
+    # --- access --------------------------------------------------------------------------
+
+    def __iter__(self) -> Iterator[PropertyDef]:
+        return iter(self._defs.values())
+
+    def __len__(self) -> int:
+        return len(self._defs)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._defs
+
+    def get(self, name: str) -> PropertyDef:
+        """The property called ``name``; NormalizationError naming the vocabulary if absent."""
+        try:
+            return self._defs[name]
+        except KeyError:
+            raise NormalizationError(f"{self.source}: no property named {name!r}") from None
+
+    # --- matching ------------------------------------------------------------------------
+
+    def match(self, text: str, context: str | None = None) -> PropertyDef | None:
+        """The property a PROPERTY mention names, or None.
+
+        Tried in order: symbols (case-sensitive table, then case-insensitive, then with a
+        plural "s" dropped: "PCEs"), whole phrases after folding ("optical band gaps"),
+        the longest known phrase inside the text ("the optical band gap of"), and
+        finally each word of the text as a symbol.
+        """
+        if not text or not text.strip():
+            return None
+        found = self._match_symbol(text) or self._match_phrase(text)
+        if found is None:
+            for word in re.split(r"[\s,;:()]+", text):
+                if word and (found := self._match_symbol(word)):
+                    break
+        if found is not None and found.name in _TC_FAMILY:
+            found = self._tc_rule(found, text, context)
+        return found
+
+    def _match_symbol(self, text: str) -> PropertyDef | None:
+        c = _compact(text)
+        if not c:
+            return None
+        hit = self._abbr_cs.get(c) or self._abbr_ci.get(c.casefold())
+        if hit is None and len(c) > 2 and c.endswith("s"):
+            hit = self._abbr_cs.get(c[:-1]) or self._abbr_ci.get(c[:-1].casefold())
+        return hit
+
+    def _match_phrase(self, text: str) -> PropertyDef | None:
+        folded = _fold(text)
+        if not folded:
+            return None
+        if folded in self._phrases:
+            return self._phrases[folded]
+        padded = f" {folded} "
+        for phrase, d in self._by_length:
+            if f" {phrase} " in padded:
+                return d
+        return None
+
+    def _tc_rule(self, found: PropertyDef, text: str, context: str | None) -> PropertyDef:
+        """Curie vs superconducting Tc: the phrase first, then the sentence, then case."""
+        for source in (text, context or ""):
+            if _CURIE_CONTEXT.search(source) and not _SC_CONTEXT.search(source):
+                return self._defs["curie_temperature"]
+            if _SC_CONTEXT.search(source) and not _CURIE_CONTEXT.search(source):
+                return self._defs["superconducting_transition_temperature"]
+        return found
+
+    # --- values --------------------------------------------------------------------------
+
+    def canonicalize(
+        self, prop: PropertyDef | str, quantity: Quantity, strict: bool = False
+    ) -> CanonicalValue | Rejection:
+        """``quantity`` in ``prop``'s canonical unit, or a Rejection with the reason.
+
+        With ``strict=True`` a rejection raises :class:`lit.errors.PropertyValueError`.
+        """
+        p = self.get(prop) if isinstance(prop, str) else prop
+        result = _canonicalize(p, quantity)
+        if strict and isinstance(result, Rejection):
+            raise result.error()
+        return result
+
+    def infer_from_unit(self, unit: str) -> tuple[PropertyDef, ...]:
+        """Every property whose values could carry ``unit``, in vocabulary order.
+
+        Ambiguity is the point: "eV" returns band gap, HOMO, LUMO and work function,
+        and the caller decides (or skips). Unknown units give an empty tuple.
+        """
+        info = normalize_unit(unit)
+        if not info.known or info.canonical is None:
+            return ()
+        out = []
+        for d in self._defs.values():
+            if d.unit in ("", "%") or info.canonical in ("", "%"):
+                fits = d.unit == info.canonical
+            else:
+                fits = same_dimension(info.canonical, d.unit) or any(
+                    same_dimension(info.canonical, src) for src, _ in d.equivalent_units
+                )
+            if fits:
+                out.append(d)
+        return tuple(out)
+
+
+@lru_cache(maxsize=8)
+def _load_cached(path: str) -> PropertyVocabulary:
+    return PropertyVocabulary._read(path)
+
+
+def _parse_entry(path: str, e: dict) -> PropertyDef:
+    """One JSON entry -> PropertyDef, checking its unit and policy so typos fail at load."""
+    name = e.get("name", "?")
+    unit_text = e.get("unit", "")
+    info = normalize_unit(unit_text)
+    if not info.known or info.canonical is None:
+        raise NormalizationError(f"{path}: property {name!r} has unknown unit {unit_text!r}")
+    bare = e.get("bare_number", "assume_unit")
+    if bare not in _BARE_POLICIES:
+        raise NormalizationError(f"{path}: property {name!r} has unknown bare_number {bare!r}")
+    lo, hi = e["range"]
+    equivalents = tuple(
+        (normalize_unit(src).canonical or src, normalize_unit(dst).canonical or dst)
+        for src, dst in (e.get("equivalent_units") or {}).items()
+    )
+    return PropertyDef(
+        name=name,
+        label=e.get("label", name.replace("_", " ")),
+        dimension=e.get("dimension", ""),
+        unit=info.canonical,
+        range=(float(lo), float(hi)),
+        synonyms=tuple(e.get("synonyms", ())),
+        abbreviations=tuple(e.get("abbreviations", ())),
+        abbreviations_cs=tuple(e.get("abbreviations_cs", ())),
+        equivalent_units=equivalents,
+        bare_number=bare,
+    )
+
+
+def _canonicalize(p: PropertyDef, q: Quantity) -> CanonicalValue | Rejection:
+    """The rules of :meth:`PropertyVocabulary.canonicalize` (see the module docstring)."""
+    flags: list[str] = []
+    if q.approx:
+        flags.append("approx")
+    if q.comparison:
+        flags.append(f"bound:{q.comparison}")
+    raw = q.raw
+    nums = [q.value] + ([q.value_max] if q.value_max is not None else []) + list(q.values[1:])
+
+    def reject(reason: str) -> Rejection:
+        return Rejection(p.name, raw, reason)
+
+    if q.unit_text == "ratio":
+        return reject("a ratio is not a value of this property")
+    info = normalize_unit(q.unit_text)
+    if not info.known or info.canonical is None:
+        return reject(f"unknown unit {q.unit_text!r}")
+    unit = info.canonical
+    factor = 1.0
+    if unit == "":
+        policy = p.bare_number
+        if policy == "reject":
+            return reject(f"no unit given; {p.label} needs one (e.g. {p.unit})")
+        if policy == "percent_or_fraction" and all(abs(x) <= 1.0 for x in nums):
+            factor = 100.0
+            flags.append("fraction_to_percent")
+        elif policy != "dimensionless":
+            flags.append("unit_assumed")
+        return _finish(p, q, lambda x: x * factor, lambda d: d * factor, flags)
+    if p.unit == "":
+        return reject(f"{p.label} is a pure number, but the value has unit {q.unit_text!r}")
+    if same_dimension(unit, p.unit) or (p.unit == "%" and info.dimensionality == "dimensionless"):
+        return _finish(
+            p,
+            q,
+            lambda x: convert(x, unit, p.unit),
+            lambda d: convert_delta(d, unit, p.unit),
+            flags,
+        )
+    for src, dst in p.equivalent_units:
+        if same_dimension(unit, src):
+            return _finish(
+                p,
+                q,
+                lambda x: convert(convert(x, unit, src), dst, p.unit),
+                lambda d: convert_delta(convert_delta(d, unit, src), dst, p.unit),
+                flags,
+            )
+    return reject(
+        f"unit {q.unit_text!r} ({info.dimensionality}) does not fit {p.label} "
+        f"(expects {p.dimension}, e.g. {p.unit or 'a pure number'})"
+    )
+
+
+def _finish(p: PropertyDef, q: Quantity, conv, conv_delta, flags: list[str]) -> CanonicalValue | Rejection:
+    """Convert every number, then check the plausible range."""
+    try:
+        value = conv(q.value)
+        value_max = conv(q.value_max) if q.value_max is not None else None
+        values = tuple(conv(x) for x in q.values)
+        unc = abs(conv_delta(q.uncertainty)) if q.uncertainty is not None else None
+    except UnitError as exc:
+        return Rejection(p.name, q.raw, exc.reason)
+    lo, hi = p.range
+    for x in (value, value_max, *values):
+        if x is not None and not lo <= x <= hi:
+            return Rejection(
+                p.name, q.raw, f"{x:g} {p.unit} is outside the plausible range [{lo:g}, {hi:g}] of {p.label}"
+            )
+    return CanonicalValue(
+        value=value, value_max=value_max, unit=p.unit, uncertainty=unc, values=values,
+        flags=tuple(flags),
+    )
