@@ -10,7 +10,6 @@ recomputes the hashes and refuses drift.
 from __future__ import annotations
 
 import hashlib
-import importlib
 import json
 from collections import Counter
 from pathlib import Path

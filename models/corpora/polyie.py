@@ -62,7 +62,7 @@ _SLOT_OF_TAG = {tag: i for i, tag in enumerate(SLOTS)}
 
 
 def source_files(root: Path) -> list[Path]:
-    """The raw files this converter reads, relative to nothing (absolute under ``root``)."""
+    """The raw files this converter reads (absolute paths under ``root``)."""
     return [root / FOLDER / rel for rel in SPEC.splits.values()]
 
 
