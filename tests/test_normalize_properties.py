@@ -248,3 +248,22 @@ def test_properties_load_rejects_bad_unit(tmp_path: Path) -> None:
 def test_properties_load_rejects_unreadable_file(tmp_path: Path) -> None:
     with pytest.raises(NormalizationError, match="cannot read property vocabulary"):
         PropertyVocabulary.load(tmp_path / "missing.json")
+
+
+def test_properties_canonical_value_unpacks_to_triple(vocab: PropertyVocabulary) -> None:
+    value, value_max, unit = vocab.canonicalize("band_gap", parse_quantity("2.4–2.7 eV"))  # type: ignore[arg-type,misc]
+    assert (value, value_max, unit) == (2.4, 2.7, "eV")
+
+
+def test_properties_infer_unique(vocab: PropertyVocabulary) -> None:
+    assert vocab.infer_unique("mAh g−1").name == "specific_capacity"  # type: ignore[union-attr]
+    assert vocab.infer_unique("eV") is None
+    assert vocab.infer_unique("blorps") is None
+
+
+@pytest.mark.parametrize(
+    "text,kind", [("300 K", "temperature"), ("at 25 °C", "temperature"), ("5 GPa", "pressure"),
+                  ("100 mW cm−2", "irradiance"), ("1:1", "ratio"), ("0.5", None)]
+)
+def test_properties_condition_kind(vocab: PropertyVocabulary, text: str, kind: str | None) -> None:
+    assert vocab.condition_kind(parse_quantity(text)) == kind  # type: ignore[arg-type]

@@ -131,3 +131,15 @@ def test_units_convert_refuses_with_named_unit(unit: str, target: str) -> None:
 
 def test_units_registry_is_built_once() -> None:
     assert registry() is registry()
+
+
+@pytest.mark.parametrize(
+    "unit,kind",
+    [("K", "temperature"), ("°C", "temperature"), ("GPa", "pressure"), ("h", "time"),
+     ("Hz", "frequency"), ("mA g−1", "specific_current"), ("mW cm−2", "irradiance"),
+     ("mol/L", "concentration"), ("", None), ("blorps", None)],
+)
+def test_units_dimension_kind(unit: str, kind: str | None) -> None:
+    from lit.extract.normalize.units import dimension_kind
+
+    assert dimension_kind(unit) == kind

@@ -137,3 +137,16 @@ def test_values_quantity_is_frozen() -> None:
     assert q.is_range is False and q.is_list is False
     assert parse_quantity("1.2–1.3 eV").is_range  # type: ignore[union-attr]
     assert parse_quantity("1.2 and 1.3 eV").is_list  # type: ignore[union-attr]
+
+
+def test_values_pick_list_item() -> None:
+    q = parse_quantity("1.2, 1.3 and 1.4 eV")
+    assert q is not None
+    second = q.pick(1)
+    assert (second.value, second.values, second.unit_text, second.raw) == (1.3, (1.3,), "eV", q.raw)
+    single = parse_quantity("1.55 eV")
+    assert single is not None and single.pick(0) is single
+    with pytest.raises(IndexError):
+        single.pick(1)
+    with pytest.raises(IndexError):
+        q.pick(3)

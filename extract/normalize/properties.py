@@ -38,6 +38,7 @@ from lit.errors import NormalizationError, PropertyValueError, UnitError
 from lit.extract.normalize.units import (
     convert,
     convert_delta,
+    dimension_kind,
     normalize_unit,
     same_dimension,
 )
@@ -89,6 +90,10 @@ class CanonicalValue:
 
     def as_tuple(self) -> tuple[float, float | None, str]:
         return (self.value, self.value_max, self.unit)
+
+    def __iter__(self) -> Iterator[float | str | None]:
+        """Unpacks as ``value, value_max, unit = result`` (the flags stay on the object)."""
+        return iter(self.as_tuple())
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,6 +284,18 @@ class PropertyVocabulary:
             if fits:
                 out.append(d)
         return tuple(out)
+
+
+    def infer_unique(self, unit: str) -> PropertyDef | None:
+        """The property ``unit`` implies when exactly one fits ("mAh g-1"); else None."""
+        found = self.infer_from_unit(unit)
+        return found[0] if len(found) == 1 else None
+
+    def condition_kind(self, quantity: Quantity) -> str | None:
+        """What a condition quantity measures: "temperature" for "at 300 K", None if unknown."""
+        if quantity.unit_text == "ratio":
+            return "ratio"
+        return dimension_kind(quantity.unit_text)
 
 
 @lru_cache(maxsize=8)

@@ -24,7 +24,15 @@ from lit.errors import UnitError
 if TYPE_CHECKING:  # pint is imported lazily: building its registry costs ~0.3 s.
     import pint
 
-__all__ = ["UnitInfo", "normalize_unit", "convert", "registry", "same_dimension"]
+__all__ = [
+    "UnitInfo",
+    "normalize_unit",
+    "convert",
+    "convert_delta",
+    "registry",
+    "same_dimension",
+    "dimension_kind",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,3 +287,33 @@ def convert_delta(value: float, unit: str, target: str) -> float:
 def _tidy(x: float) -> float:
     """Drop float noise from conversion factors (26.850000000000023 -> 26.85)."""
     return float(f"{float(x):.12g}")
+
+
+# Dimensions fact assembly names when a quantity is a condition ("at 300 K", "under 5 GPa").
+_KINDS = {
+    "[temperature]": "temperature",
+    "[mass] / [length] / [time] ** 2": "pressure",
+    "[time]": "time",
+    "1 / [time]": "frequency",
+    "[length]": "length",
+    "[mass] * [length] ** 2 / [time] ** 2": "energy",
+    "[mass] * [length] ** 2 / [time] ** 3 / [current]": "voltage",
+    "[current] / [length] ** 2": "current_density",
+    "[current] / [mass]": "specific_current",
+    "[mass] / [time] ** 3": "irradiance",
+    "[mass] / [time] ** 2 / [current]": "magnetic_field",
+    "[substance] / [length] ** 3": "concentration",
+    "[mass] / [length] ** 3": "mass_concentration",
+    "dimensionless": "fraction",
+}
+
+
+def dimension_kind(unit: str) -> str | None:
+    """A plain name for what ``unit`` measures ("K" -> "temperature"), None if unknown.
+
+    Used to key conditions (``{"temperature": "300 K"}``); a bare number has no kind.
+    """
+    info = normalize_unit(unit)
+    if not info.known or info.canonical in (None, ""):
+        return None
+    return _KINDS.get(info.dimensionality or "")

@@ -51,6 +51,19 @@ class Quantity:
     def is_list(self) -> bool:
         return len(self.values) > 1
 
+    def pick(self, index: int) -> "Quantity":
+        """The ``index``-th item of a list as a single quantity (same unit, span, flags).
+
+        Fact assembly emits one fact per list item ("1.43 and 1.39 eV" -> two facts).
+        A non-list only has item 0, which is itself. IndexError for anything else.
+        """
+        if not self.is_list:
+            if index != 0:
+                raise IndexError(f"quantity {self.raw!r} has one value, not {index + 1}")
+            return self
+        item = self.values[index]
+        return replace(self, value=item, value_max=None, values=(item,))
+
 
 # --- character normalisation with an offset map -----------------------------------------
 
