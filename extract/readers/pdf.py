@@ -1,0 +1,147 @@
+"""PDF → Document with pdfminer.six: layout analysis once, structure from geometry.
+
+pdfminer recovers characters with positions and groups them into lines and boxes; that
+pass dominates the cost, so it runs exactly once per page and everything after it
+(reading order, headers, paragraphs, headings) works on the plain records that
+:mod:`~lit.extract.readers.pdf_layout` copies out. pdfminer's own box ordering
+(``boxes_flow``) is switched off: it is the slowest part of its analysis and gets
+two-column pages wrong, and :func:`~lit.extract.readers.pdf_layout.reading_order` replaces it.
+
+Faults become :mod:`lit.errors` classes naming the file: a password-protected file
+(:class:`EncryptedFileError`), a truncated or unparsable one (:class:`CorruptFileError`),
+one with pages but no text (:class:`NoTextLayerError`, a scan that needs OCR), and one
+that takes longer than ``LIT_PDF_TIMEOUT_S`` seconds or has more than ``LIT_PDF_MAX_PAGES``
+pages (:class:`ReaderTimeoutError`), checked between pages so a batch never hangs on a file.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import time
+from pathlib import Path
+from typing import Iterator
+
+from pdfminer.converter import PDFPageAggregator
+from pdfminer.layout import LAParams
+from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError
+from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+from pdfminer.pdfpage import PDFPage
+from pdfminer.pdfparser import PDFParser
+from pdfminer.psexceptions import PSException
+
+from lit.errors import CorruptFileError, EncryptedFileError, LitError, NoTextLayerError, ReaderTimeoutError
+from lit.extract.document import Document, DocumentBuilder, DocumentInfo
+from lit.extract.readers.pdf_layout import PageLayout, page_layout, reading_order, remove_running_text
+from lit.extract.readers.pdf_structure import chunk_boxes, find_title, join_lines, typography, vocabulary
+
+DEFAULT_TIMEOUT_S = 120.0
+DEFAULT_MAX_PAGES = 500
+_DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>]+)")
+
+
+def layout_params() -> LAParams:
+    """pdfminer's defaults minus its box ordering, which :func:`reading_order` replaces."""
+    return LAParams(boxes_flow=None)
+
+
+def _env_number(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        return default
+
+
+def _open(path: Path, data: bytes) -> PDFDocument:
+    """Parse the trailer and cross-reference table; refuse truncated and encrypted files."""
+    if b"%%EOF" not in data[-2048:]:
+        raise CorruptFileError(path, "PDF is truncated or damaged: no %%EOF marker at its end")
+    try:
+        return PDFDocument(PDFParser(io.BytesIO(data)))
+    except PDFEncryptionError as exc:
+        raise EncryptedFileError(path, f"PDF is encrypted and cannot be opened without its password ({type(exc).__name__}: {exc})") from None
+    except (PSException, ValueError, TypeError, KeyError, IndexError, AttributeError, AssertionError) as exc:
+        raise CorruptFileError(path, f"PDF structure could not be parsed ({type(exc).__name__}: {exc})") from None
+
+
+def iter_layouts(path: Path, data: bytes, laparams: LAParams | None = None) -> Iterator[PageLayout]:
+    """Run layout analysis page by page, yielding plain page records.
+
+    Elapsed time is checked after every page against ``LIT_PDF_TIMEOUT_S`` (default 120 s)
+    and the page count against ``LIT_PDF_MAX_PAGES`` (default 500): pdfminer has no
+    internal deadline, and a pathological file must not stall a batch.
+    """
+    budget = _env_number("LIT_PDF_TIMEOUT_S", DEFAULT_TIMEOUT_S)
+    max_pages = int(_env_number("LIT_PDF_MAX_PAGES", DEFAULT_MAX_PAGES))
+    started = time.monotonic()
+    document = _open(path, data)
+    resources = PDFResourceManager(caching=True)
+    device = PDFPageAggregator(resources, laparams=laparams or layout_params())
+    interpreter = PDFPageInterpreter(resources, device)
+    number = 0
+    try:
+        for page in PDFPage.create_pages(document):
+            number += 1
+            if number > max_pages:
+                raise ReaderTimeoutError(path, f"PDF has more than {max_pages} pages (LIT_PDF_MAX_PAGES); refusing to read on")
+            interpreter.process_page(page)
+            yield page_layout(device.get_result(), number)
+            elapsed = time.monotonic() - started
+            if elapsed > budget:
+                raise ReaderTimeoutError(
+                    path, f"PDF reading stopped after {elapsed:.1f} s at page {number}, over the {budget:g} s budget (LIT_PDF_TIMEOUT_S)"
+                )
+    except LitError:
+        raise
+    except PDFEncryptionError as exc:
+        raise EncryptedFileError(path, f"PDF is encrypted ({type(exc).__name__}: {exc})") from None
+    except (PSException, ValueError, TypeError, KeyError, IndexError, AttributeError, AssertionError, RecursionError) as exc:
+        raise CorruptFileError(path, f"PDF page {number + 1} could not be read ({type(exc).__name__}: {exc})") from None
+    if number == 0:
+        raise CorruptFileError(path, "PDF has no pages (damaged page tree)")
+
+
+def read_pdf(path: Path, data: bytes, info: DocumentInfo) -> Document:
+    """Read a PDF paper into a Document: title, DOI, sections, paragraphs, captions."""
+    pages = list(iter_layouts(path, data))
+    all_lines = [ln for p in pages for b in p.boxes for ln in b.lines]
+    if not all_lines:
+        images = sum(p.images for p in pages)
+        raise NoTextLayerError(
+            path,
+            f"PDF has no text layer on any of its {len(pages)} page(s) ({images} image/figure object(s); "
+            "a scanned or image-only file needs OCR first)",
+        )
+    first_page_text = " ".join(ln.text for b in pages[0].boxes for ln in b.lines)
+    doi = _DOI.search(first_page_text)
+    if doi:
+        info.doi = doi.group(1).rstrip(".,;)]}")
+    remove_running_text(pages)
+    typo = typography(all_lines)
+    vocab = vocabulary(all_lines)
+    ordered = [box for page in pages for box in reading_order(page.boxes)]
+
+    builder = DocumentBuilder(info)
+    title = find_title([ln for b in ordered if b.lines[0].page == 1 for ln in b.lines], typo.body_size)
+    if title:
+        builder.set_title(join_lines(title, vocab))
+        taken = {id(ln) for ln in title}
+        for box in ordered:
+            if any(id(ln) in taken for ln in box.lines):
+                box.lines = [ln for ln in box.lines if id(ln) not in taken]
+                if box.lines:
+                    box.fit()
+        ordered = [b for b in ordered if b.lines]
+
+    for chunk in chunk_boxes(ordered, typo, vocab):
+        if chunk.kind == "heading":
+            builder.start_section(chunk.text)
+        elif chunk.kind == "caption":
+            builder.add_caption(chunk.text)
+        else:
+            builder.add_paragraph(chunk.text)
+    return builder.build()
