@@ -125,3 +125,9 @@ class PropertyValueError(NormalizationError):
         self.raw = raw
         self.reason = reason
         super().__init__(f"{prop} = {raw!r}: {reason}")
+
+
+class GraphLockedError(GraphError):
+    """Another process holds the embedded graph open for writing (one writer at a time)."""
+
+    code = "E303"
