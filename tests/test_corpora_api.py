@@ -13,7 +13,7 @@ from lit.models.corpora import CORPORA, MANIFEST_DIR, SPLITS, load_examples, ver
 from lit.models.corpora.__main__ import main
 from lit.models.corpora.bio import bio_spans, join_tokens
 from lit.models.corpora.splits import hash_bucket, hash_split
-from lit.models.corpora.tokens import simple_tokenize, split_at
+from lit.models.corpora.tokens import boundary_cuts, pipeline_tokens, split_at, tokenize_with_spans
 
 NAMES = {"polyie", "matscholar", "mspt", "grobid_quantities", "bc5cdr"}
 
@@ -78,11 +78,16 @@ def test_corpora_bio_spans_treat_orphan_inside_as_start() -> None:
     assert [text[s:e] for s, e in offsets] == ["band", "gap", "1.5 eV"]
 
 
-def test_corpora_tokens_keep_decimals_and_split_at_boundaries() -> None:
-    text = "Ba0.95La0.05FeO3 dried at 120 degC."
-    assert [text[s:e] for s, e in simple_tokenize(text)] == ["Ba0.95La0.05FeO3", "dried", "at", "120", "degC", "."]
-    cut = split_at(simple_tokenize(text), [6, 12])
-    assert [text[s:e] for s, e in cut][:3] == ["Ba0.95", "La0.05", "FeO3"]
+def test_corpora_tokens_follow_pipeline_and_split_at_entity_boundaries() -> None:
+    text = "Ba0.95La0.05FeO3 dried at 120 degC, [3H]-naloxone."
+    base = pipeline_tokens(text)
+    assert text[base[0][0]:base[0][1]] == "Ba0.95La0.05FeO3"
+    naloxone = (text.index("naloxone"), text.index("naloxone") + len("naloxone"))
+    aligned = tokenize_with_spans(text, [(0, 6), naloxone])
+    pieces = [text[s:e] for s, e in aligned]
+    assert pieces[:2] == ["Ba0.95", "La0.05FeO3"] and "naloxone" in pieces
+    assert boundary_cuts(text, [(0, 6), naloxone]) == len(aligned) - len(base) > 0
+    assert split_at([(0, 4)], [0, 4]) == [(0, 4)]
 
 
 def test_corpora_hash_split_is_stable_and_proportional() -> None:

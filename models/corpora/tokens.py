@@ -1,26 +1,25 @@
-"""A small tokeniser with character offsets for corpora that ship raw text.
+"""Tokens with character offsets for corpora that ship raw text, aligned to their entities.
 
-BRAT, PubTator and TEI corpora give text and character offsets but no tokens. Runs of word
-characters are one token, a decimal point or comma followed by a digit continues it (so
-``5.6``, ``1,000`` and ``Ba0.95La0.05FeO3`` stay whole), and every other non-space
-character is a token of its own. Tokens are then split at every entity boundary, so each
-entity is a whole number of tokens and BIO tags can be derived without guessing.
+BRAT, PubTator and TEI corpora give text and character offsets but no tokens. They are
+tokenised with the pipeline's own tokenizer (:func:`lit.extract.tokens.tokenize`, the one
+``lit.extract.segment`` uses), so a model trains on the same token shapes it later sees at
+inference. Tokens are then cut at every entity boundary, so each entity is a whole number
+of tokens and BIO tags can be derived without guessing; :func:`boundary_cuts` counts how
+often that happens (each cut is a place where the annotation and the tokenizer disagree).
 
-``lit.extract.segment`` did not exist when these converters were written; if the pipeline
-gains a tokenizer, switch here deliberately (it changes token counts in the manifests).
+PolyIE and MatScholar come pre-tokenised and keep their own tokens.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Iterable
 
-_TOKEN = re.compile(r"\w+(?:[.,]\d\w*)*|[^\w\s]", re.UNICODE)
+from lit.extract.tokens import tokenize
 
 
-def simple_tokenize(text: str) -> list[tuple[int, int]]:
-    """Character offsets of the tokens of ``text`` (word runs, decimals, single symbols)."""
-    return [m.span() for m in _TOKEN.finditer(text)]
+def pipeline_tokens(text: str) -> list[tuple[int, int]]:
+    """Character offsets of the pipeline tokenizer's tokens of ``text``."""
+    return [(t.start, t.end) for t in tokenize(text)]
 
 
 def split_at(tokens: list[tuple[int, int]], boundaries: Iterable[int]) -> list[tuple[int, int]]:
@@ -41,9 +40,19 @@ def split_at(tokens: list[tuple[int, int]], boundaries: Iterable[int]) -> list[t
     return out
 
 
-def tokenize_with_spans(text: str, spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Tokens of ``text`` aligned so that every span starts and ends on a token boundary."""
+def _bounds(spans: Iterable[tuple[int, int]]) -> list[int]:
     bounds: list[int] = []
     for start, end in spans:
         bounds.extend((start, end))
-    return split_at(simple_tokenize(text), bounds)
+    return bounds
+
+
+def tokenize_with_spans(text: str, spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Tokens of ``text`` aligned so that every span starts and ends on a token boundary."""
+    return split_at(pipeline_tokens(text), _bounds(spans))
+
+
+def boundary_cuts(text: str, spans: Iterable[tuple[int, int]]) -> int:
+    """How many extra tokens the alignment to ``spans`` created in ``text``."""
+    base = pipeline_tokens(text)
+    return len(split_at(base, _bounds(spans))) - len(base)
