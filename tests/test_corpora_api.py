@@ -97,3 +97,12 @@ def test_corpora_hash_split_is_stable_and_proportional() -> None:
     share = {s: first.count(s) / len(ids) for s in SPLITS}
     assert 0.15 < share["validation"] < 0.25 and 0.06 < share["test"] < 0.14
     assert all(0 <= hash_bucket(i) < 100 for i in ids[:50])
+
+
+@pytest.mark.parametrize("name", sorted(NAMES))
+def test_corpora_example_ids_unique_and_labels_unified(corpora_dir: Path, name: str) -> None:
+    examples = load_examples(name, "test", corpora_dir)
+    assert len({ex.id for ex in examples}) == len(examples) > 0
+    assert all(ex.corpus == name and ex.split == "test" and ex.id.startswith(f"{name}/test/") for ex in examples)
+    assert {e.label for ex in examples for e in ex.entities} <= set(ENTITY_LABELS)
+    assert all(0 <= e.start < e.end <= len(ex.text) for ex in examples for e in ex.entities)
