@@ -56,6 +56,12 @@ def _env_number(name: str, default: float) -> float:
         return default
 
 
+def _cause(exc: BaseException) -> str:
+    """``Name: message`` of a pdfminer exception, without an empty message after the colon."""
+    text = str(exc).strip()
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
 def _open(path: Path, data: bytes) -> PDFDocument:
     """Parse the trailer and cross-reference table; refuse truncated and encrypted files."""
     if b"%%EOF" not in data[-2048:]:
@@ -63,9 +69,9 @@ def _open(path: Path, data: bytes) -> PDFDocument:
     try:
         return PDFDocument(PDFParser(io.BytesIO(data)))
     except PDFEncryptionError as exc:
-        raise EncryptedFileError(path, f"PDF is encrypted and cannot be opened without its password ({type(exc).__name__}: {exc})") from None
+        raise EncryptedFileError(path, f"PDF is encrypted and cannot be opened without its password ({_cause(exc)})") from None
     except (PSException, ValueError, TypeError, KeyError, IndexError, AttributeError, AssertionError) as exc:
-        raise CorruptFileError(path, f"PDF structure could not be parsed ({type(exc).__name__}: {exc})") from None
+        raise CorruptFileError(path, f"PDF structure could not be parsed ({_cause(exc)})") from None
 
 
 def iter_layouts(path: Path, data: bytes, laparams: LAParams | None = None) -> Iterator[PageLayout]:
@@ -98,9 +104,9 @@ def iter_layouts(path: Path, data: bytes, laparams: LAParams | None = None) -> I
     except LitError:
         raise
     except PDFEncryptionError as exc:
-        raise EncryptedFileError(path, f"PDF is encrypted ({type(exc).__name__}: {exc})") from None
+        raise EncryptedFileError(path, f"PDF is encrypted ({_cause(exc)})") from None
     except (PSException, ValueError, TypeError, KeyError, IndexError, AttributeError, AssertionError, RecursionError) as exc:
-        raise CorruptFileError(path, f"PDF page {number + 1} could not be read ({type(exc).__name__}: {exc})") from None
+        raise CorruptFileError(path, f"PDF page {number + 1} could not be read ({_cause(exc)})") from None
     if number == 0:
         raise CorruptFileError(path, "PDF has no pages (damaged page tree)")
 
