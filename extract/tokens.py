@@ -93,10 +93,11 @@ _JOIN = (
     r")"
 )
 _PIECE = rf"(?:{_ALNUM}|[{_SUPD}]|{_GROUP})"
-# A word starting with a letter or a bracket group followed by letters/digits; only these may
-# carry a charge sign (Fe2+, O2−, Cl−), so "1.5-" never becomes a charged number.
+# A word starting with a letter, or with a bracket group that a formula continues ((BA)2PbI4,
+# (NH4)2SO4; not "(MTJ)169" with a glued citation); only these may carry a charge sign
+# (Fe2+, O2−, Cl−), so "1.5-" never becomes a charged number.
 _LETTER_WORD = (
-    rf"(?:[^\W\d_]|(?:{_GROUP})(?=[^\W_]))(?:{_PIECE}|{_JOIN}{_PIECE})*"
+    rf"(?:[^\W\d_]|(?:{_GROUP})(?=\d*(?:[^\W\d_]|[(\[])))(?:{_PIECE}|{_JOIN}{_PIECE})*"
     rf"(?:[{_SUPD}]*[⁺⁻]|\d*[+{_HY}](?![^\W_]|[+(\[{_HY}]))?"
 )
 _DIGIT_WORD = rf"\d(?:{_ALNUM}|{_JOIN}(?:{_ALNUM}|{_GROUP}))*"
@@ -108,8 +109,13 @@ _UNITS = (
 _SIGN_OK = r"(?<![^\s(\[{=<>~≈≤≥:;,/])"  # a sign belongs to a number only after these
 
 _TOKEN = re.compile(
-    "|".join(
+    # (?=\S) fails at once on whitespace, so the scan never tries every alternative there.
+    "(?=\\S)(?:"
+    + "|".join(
         [
+            # 0. fast path for plain words (most tokens): letters not followed by anything
+            # that could make them a formula, an ion, a hyphenated word or an abbreviation.
+            rf"[A-Z]?[a-z]+(?![^\W_]|[.·•∙%+(\[{_HY}⁺⁻{_SUPD}])",
             # 1. scientific notation, written compactly: 3.2×10^-4, 1e-3, 5x10−3, 2×10⁻⁴
             rf"{_SIGN_OK}[+{_HY}±]?\d+(?:\.\d+)?"
             rf"(?:[eE][+{_HY}]?\d+(?![\w.])|[×x]10(?:(?:\^|\*\*)[+{_HY}]?\d+|[{_HY}]\d+|[⁺⁻]?[{_SUPD}]+)(?![\w.]))",
@@ -133,6 +139,7 @@ _TOKEN = re.compile(
             r"\.\.\.|\S",
         ]
     )
+    + ")"
 )
 
 

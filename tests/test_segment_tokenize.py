@@ -19,6 +19,8 @@ def texts(text: str) -> list[str]:
         ("(BA)2PbI4", ["(BA)2PbI4"]),
         ("Cs0.05FA0.8MA0.15Pb(I0.85Br0.15)3", ["Cs0.05FA0.8MA0.15Pb(I0.85Br0.15)3"]),
         ("CuSO4·5H2O", ["CuSO4·5H2O"]),
+        ("(NH4)2SO4 and (CH3)3N", ["(NH4)2SO4", "and", "(CH3)3N"]),
+        ("(MTJ)169 and (a) panel", ["(", "MTJ", ")", "169", "and", "(", "a", ")", "panel"]),
         ("Ca(OH)2 and [Fe(CN)6]3−", ["Ca(OH)2", "and", "[Fe(CN)6]3−"]),
         ("Fe2+ and O2− ions", ["Fe2+", "and", "O2−", "ions"]),
         ("Fe2+/Fe3+ couple", ["Fe2+", "/", "Fe3+", "couple"]),
