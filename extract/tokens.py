@@ -94,10 +94,10 @@ _JOIN = (
 )
 _PIECE = rf"(?:{_ALNUM}|[{_SUPD}]|{_GROUP})"
 # A word starting with a letter, or with a bracket group that a formula continues ((BA)2PbI4,
-# (NH4)2SO4; not "(MTJ)169" with a glued citation); only these may carry a charge sign
+# (NH4)2SO4, [Fe(CN)6]3−; not "(MTJ)169" with a glued citation); only these may carry a charge sign
 # (Fe2+, O2−, Cl−), so "1.5-" never becomes a charged number.
 _LETTER_WORD = (
-    rf"(?:[^\W\d_]|(?:{_GROUP})(?=\d*(?:[^\W\d_]|[(\[])))(?:{_PIECE}|{_JOIN}{_PIECE})*"
+    rf"(?:[^\W\d_]|(?:{_GROUP})(?=\d*(?:[^\W\d_]|[(\[+{_HY}])|[{_SUPD}]*[⁺⁻]))(?:{_PIECE}|{_JOIN}{_PIECE})*"
     rf"(?:[{_SUPD}]*[⁺⁻]|\d*[+{_HY}](?![^\W_]|[+(\[{_HY}]))?"
 )
 _DIGIT_WORD = rf"\d(?:{_ALNUM}|{_JOIN}(?:{_ALNUM}|{_GROUP}))*"
