@@ -97,7 +97,7 @@ _PIECE = rf"(?:{_ALNUM}|[{_SUPD}]|{_GROUP})"
 # (NH4)2SO4, [Fe(CN)6]3−; not "(MTJ)169" with a glued citation); only these may carry a charge sign
 # (Fe2+, O2−, Cl−), so "1.5-" never becomes a charged number.
 _LETTER_WORD = (
-    rf"(?:[^\W\d_]|(?:{_GROUP})(?=\d*(?:[^\W\d_]|[(\[+{_HY}])|[{_SUPD}]*[⁺⁻]))(?:{_PIECE}|{_JOIN}{_PIECE})*"
+    rf"(?:[^\W\d_]|(?:{_GROUP})(?=\d*(?:[^\W\d_]|[(\[])|\d+[+{_HY}]|[{_SUPD}]+[⁺⁻]))(?:{_PIECE}|{_JOIN}{_PIECE})*"
     rf"(?:[{_SUPD}]*[⁺⁻]|\d*[+{_HY}](?![^\W_]|[+(\[{_HY}]))?"
 )
 _DIGIT_WORD = rf"\d(?:{_ALNUM}|{_JOIN}(?:{_ALNUM}|{_GROUP}))*"

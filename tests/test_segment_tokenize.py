@@ -21,6 +21,7 @@ def texts(text: str) -> list[str]:
         ("CuSO4·5H2O", ["CuSO4·5H2O"]),
         ("(NH4)2SO4 and (CH3)3N", ["(NH4)2SO4", "and", "(CH3)3N"]),
         ("(MTJ)169 and (a) panel", ["(", "MTJ", ")", "169", "and", "(", "a", ")", "panel"]),
+        ("(a)-(c) and [Fe(CN)6]⁴⁻", ["(", "a", ")", "-", "(", "c", ")", "and", "[Fe(CN)6]⁴⁻"]),
         ("Ca(OH)2 and [Fe(CN)6]3−", ["Ca(OH)2", "and", "[Fe(CN)6]3−"]),
         ("Fe2+ and O2− ions", ["Fe2+", "and", "O2−", "ions"]),
         ("Fe2+/Fe3+ couple", ["Fe2+", "/", "Fe3+", "couple"]),
