@@ -40,6 +40,14 @@ def is_bolt_uri(target: str) -> bool:
     return target.startswith(BOLT_SCHEMES)
 
 
+def display_target(target: str) -> str:
+    """The target as it may appear in logs and summaries: credentials in a URI are removed."""
+    if is_bolt_uri(target) and "@" in target:
+        scheme, rest = target.split("://", 1)
+        return f"{scheme}://{rest.rsplit('@', 1)[1]}"
+    return target
+
+
 class GraphStore(ABC):
     """A place facts live. Implementations must make ``upsert`` idempotent (MERGE on ids)."""
 

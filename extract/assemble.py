@@ -1,0 +1,130 @@
+"""Relations -> Facts: normalise each linked value, property and compound, or drop it.
+
+A relation becomes a Fact only when every part survives normalisation: the compound is a
+real compound (not "the sample"), the property is in the vocabulary (or follows from the
+unit unambiguously), and the value's unit fits the property's dimension. Abbreviations
+defined in the document ("CH3NH3PbI3 (MAPI)") resolve to the full name's key, while
+``Fact.compound`` keeps the string as written at the recorded offsets.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+from lit.extract.document import Document, Sentence
+from lit.extract.facts import Fact, Mention, Relation
+from lit.extract.normalize.compounds import CompoundInfo, normalize_compound
+from lit.extract.normalize.properties import PropertyVocabulary, Rejection
+from lit.extract.normalize.values import parse_quantity
+
+# "full name (ABBR)" or "full name (formula, ABBR)": the parenthesis right after a compound.
+_ABBREV = re.compile(r"\s*\(\s*(?:[^(),;]{1,40},\s*)?([A-Za-z][\w\-+]{0,14})\s*\)")
+
+
+@dataclass
+class Aliases:
+    """Abbreviations defined in one document, mapping the short form to the full compound."""
+
+    full: dict[str, CompoundInfo] = field(default_factory=dict)
+
+    @classmethod
+    def from_mentions(cls, doc: Document, compounds: Iterable[Mention]) -> "Aliases":
+        aliases = cls()
+        for mention in compounds:
+            match = _ABBREV.match(doc.text, mention.end)
+            if not match:
+                continue
+            info = normalize_compound(mention.text)
+            if info is not None and match.group(1) != mention.text:
+                aliases.full.setdefault(match.group(1), info)
+        # "(CH3NH3PbI3, MAPI)" after a name: the formula inside the parenthesis is the better key
+        return aliases
+
+    def resolve(self, text: str) -> CompoundInfo | None:
+        return self.full.get(text.strip())
+
+
+def _conditions(relation: Relation, vocab: PropertyVocabulary) -> dict[str, str]:
+    """Conditions stated in the sentence, keyed by what they measure (temperature, pressure...)."""
+    out: dict[str, str] = {}
+    for mention in relation.conditions:
+        quantity = parse_quantity(mention.text)
+        kind = vocab.condition_kind(quantity) if quantity else None
+        out[kind or "condition"] = mention.text
+    return out
+
+
+def build_facts(
+    doc: Document,
+    sentence: Sentence,
+    relations: Sequence[Relation],
+    aliases: Aliases,
+    vocab: PropertyVocabulary,
+    model: str,
+) -> list[Fact]:
+    facts: list[Fact] = []
+    for relation in relations:
+        fact = _build_fact(doc, sentence, relation, aliases, vocab, model)
+        if fact is not None:
+            facts.append(fact)
+    return facts
+
+
+def _build_fact(
+    doc: Document,
+    sentence: Sentence,
+    relation: Relation,
+    aliases: Aliases,
+    vocab: PropertyVocabulary,
+    model: str,
+) -> Fact | None:
+    compound = normalize_compound(relation.compound.text)
+    if compound is None:
+        return None
+    resolved = aliases.resolve(relation.compound.text) or compound
+    quantity = parse_quantity(relation.value.text)
+    if quantity is None:
+        return None
+    if relation.value_index is not None:
+        if relation.value_index >= len(quantity.values):
+            return None  # fewer listed values than compounds: do not guess
+        quantity = quantity.pick(relation.value_index)
+    prop = vocab.match(relation.property.text, sentence.text) if relation.property is not None else None
+    if prop is None:
+        prop = vocab.infer_unique(quantity.unit_text)
+        if prop is None:
+            return None
+    normalised = vocab.canonicalize(prop, quantity)
+    if isinstance(normalised, Rejection):
+        return None
+    mentions = [relation.compound, relation.value] + ([relation.property] if relation.property else [])
+    confidence = relation.score * sum(m.score for m in mentions) / len(mentions)
+    value_start = relation.value.start + quantity.value_span[0]
+    value_end = relation.value.start + quantity.value_span[1]
+    return Fact(
+        compound=relation.compound.text,
+        property=prop.name,
+        value=normalised.value,
+        value_max=normalised.value_max,
+        unit=normalised.unit,
+        raw_value=quantity.raw,
+        conditions=_conditions(relation, vocab),
+        confidence=round(confidence, 4),
+        doc_id=doc.doc_id,
+        source=doc.info.source,
+        section=doc.section_heading(sentence.section),
+        start=sentence.start,
+        end=sentence.end,
+        sentence=sentence.text,
+        model=model,
+        compound_key=resolved.key,
+        formula=resolved.formula,
+        property_text=relation.property.text if relation.property else None,
+        compound_start=relation.compound.start,
+        compound_end=relation.compound.end,
+        value_start=value_start,
+        value_end=value_end,
+        flags=list(normalised.flags),
+    )

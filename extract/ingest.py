@@ -1,0 +1,154 @@
+"""The nightly ingest: add new papers to the graph, once, under a lock.
+
+``lit ingest SOURCE_DIR --graph TARGET`` is what cron runs. It differs from ``lit extract``
+in what it chooses to process: only files whose content hash is not yet a Document in the
+graph, plus (with ``reextract``) documents whose facts came from an older model. A lock
+file keeps two overlapping runs from writing at once; the second exits saying who holds it.
+The run is recorded as an ExtractionRun node, and a one-line JSON summary is returned for
+monitoring. Killing an ingest is safe: upserts are idempotent and the next run picks up
+every document the graph does not have yet.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import time
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+from lit.errors import LockedError
+from lit.extract.batch import BatchSummary, collect_paths, run_batch
+from lit.extract.document import content_id
+from lit.extract.pipeline import DocumentResult
+from lit.graph.store import display_target, is_bolt_uri, open_store
+
+DEFAULT_STATE_DIR = Path(os.environ.get("LIT_STATE_DIR", Path.home() / ".local" / "state" / "lit"))
+
+
+@dataclass
+class IngestSummary:
+    """The one line an operator's monitoring reads (``status``: ok, partial, nothing-to-do)."""
+
+    status: str
+    target: str
+    run_id: str | None
+    candidates: int
+    new: int
+    reextracted: int
+    skipped: int
+    documents: int
+    facts: int
+    failed: int
+    seconds: float
+
+    def to_json(self) -> str:
+        return json.dumps({"event": "lit-ingest", **asdict(self)}, sort_keys=True)
+
+
+def _state_dir(target: str, state_dir: Path | None) -> Path:
+    base = state_dir or DEFAULT_STATE_DIR
+    if not is_bolt_uri(target) and state_dir is None:
+        base = Path(target).resolve().parent
+    name = hashlib.sha1(target.encode()).hexdigest()[:12] if is_bolt_uri(target) else Path(target).name
+    path = base / f".lit-ingest-{name}"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+class IngestLock:
+    """An exclusive, non-blocking flock; released by the OS if the process dies."""
+
+    def __init__(self, path: Path, target: str):
+        self.path, self.target = path, target
+        self._fh = None
+
+    def __enter__(self) -> "IngestLock":
+        self._fh = open(self.path, "a+", encoding="utf-8")
+        try:
+            fcntl.flock(self._fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self._fh.seek(0)
+            holder = self._fh.read().strip() or "another process"
+            self._fh.close()
+            raise LockedError(
+                f"another lit ingest is already writing to {display_target(self.target)} ({holder}); exiting"
+            ) from None
+        self._fh.seek(0)
+        self._fh.truncate()
+        self._fh.write(f"pid {os.getpid()} since {datetime.now(timezone.utc).isoformat(timespec='seconds')}")
+        self._fh.flush()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        assert self._fh is not None
+        self._fh.truncate(0)
+        fcntl.flock(self._fh, fcntl.LOCK_UN)
+        self._fh.close()
+
+
+def select_documents(
+    paths: list[Path], stored: dict[str, list[str]], current_models: list[str], reextract: bool
+) -> tuple[list[Path], int, int]:
+    """Which files to process: ``(selected, new, reextracted)``; the rest are skipped."""
+    selected, new, again = [], 0, 0
+    for path in paths:
+        try:
+            doc_id, _ = content_id(path.read_bytes())
+        except OSError:
+            selected.append(path)  # let the reader report it as a failure
+            new += 1
+            continue
+        if doc_id not in stored:
+            selected.append(path)
+            new += 1
+        elif reextract and not set(current_models) & set(stored[doc_id]):
+            selected.append(path)
+            again += 1
+    return selected, new, again
+
+
+def ingest(
+    source_dir: Path,
+    target: str,
+    *,
+    reextract: bool = False,
+    model: str | None = None,
+    workers: int = 1,
+    state_dir: Path | None = None,
+    on_result: Callable[[DocumentResult, BatchSummary], None] | None = None,
+) -> IngestSummary:
+    from lit.extract.pipeline import Extractor
+
+    started = time.perf_counter()
+    state = _state_dir(target, state_dir)
+    with IngestLock(state / "lock", target):
+        paths, _ = collect_paths([source_dir])
+        stored: dict[str, list[str]] = {}
+        if is_bolt_uri(target) or Path(target).exists():
+            with open_store(target, read_only=True) as store:
+                stored = store.document_versions()
+        current = Extractor.load(model).model_versions if reextract else []
+        selected, new, again = select_documents(paths, stored, current, reextract)
+        summary = None
+        if selected:
+            out = state / "last-run.facts.jsonl"
+            summary = run_batch(selected, out, target, model=model, workers=workers, on_result=on_result, restart=True)
+    failed = len(summary.failures) if summary else 0
+    return IngestSummary(
+        status="nothing-to-do" if not selected else ("partial" if failed else "ok"),
+        target=display_target(target),
+        run_id=summary.run_id if summary else None,
+        candidates=len(paths),
+        new=new,
+        reextracted=again,
+        skipped=len(paths) - len(selected),
+        documents=summary.documents if summary else 0,
+        facts=summary.facts if summary else 0,
+        failed=failed,
+        seconds=round(time.perf_counter() - started, 2),
+    )

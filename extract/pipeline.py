@@ -1,0 +1,126 @@
+"""One file -> Facts: the stages of lit wired together for a single document.
+
+    read_document -> split_sentences -> NER (Mentions) -> link (Relations) -> assemble (Facts)
+                                     \-> tables (Facts)
+
+:class:`Extractor` holds what is expensive to build (the NER model, the property
+vocabulary) and is reused across documents; the batch runner gives one to each worker.
+It never prints and never raises for a bad input file: :meth:`Extractor.extract_path`
+returns a :class:`DocumentResult` carrying either facts or the error.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Sequence
+
+from lit.errors import LitError
+from lit.extract.assemble import Aliases, build_facts
+from lit.extract.document import Document, DocumentInfo, Sentence
+from lit.extract.facts import Fact, Mention
+from lit.extract.link import link_sentence
+from lit.extract.normalize.properties import PropertyVocabulary
+from lit.extract.readers import read_document
+from lit.extract.segment import split_sentences
+from lit.extract.tables import table_facts
+
+if TYPE_CHECKING:
+    from lit.models.ner.infer import NerTagger
+
+LINKER = "rules-link-0.1"
+
+
+@dataclass
+class DocumentResult:
+    """What one file gave: its metadata and facts, or the reason it failed."""
+
+    source: str
+    info: DocumentInfo | None = None
+    facts: list[Fact] = field(default_factory=list)
+    sentences: int = 0
+    error: str | None = None
+    error_code: str | None = None
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+class Extractor:
+    """The per-document pipeline with its models loaded once."""
+
+    def __init__(self, tagger: "NerTagger | None", vocab: PropertyVocabulary | None = None):
+        self.tagger = tagger
+        self.vocab = vocab or PropertyVocabulary.load()
+
+    @classmethod
+    def load(cls, model: str | Path | None = None, *, require_model: bool = False) -> "Extractor":
+        """Load the NER model (``model`` path, else the newest one in ``models/trained``).
+
+        Without a trained model the pipeline still reads, segments and extracts table facts;
+        ``model_versions`` then says so, and ``require_model=True`` turns that into an error.
+        """
+        from lit.models.ner.infer import NerTagger
+
+        try:
+            tagger = NerTagger.load(model)
+        except LitError:
+            if require_model or model is not None:
+                raise
+            tagger = None
+        return cls(tagger)
+
+    @property
+    def model_versions(self) -> list[str]:
+        from lit.extract.tables import MODEL as TABLE_MODEL
+
+        ner = [f"{self.tagger.version}+{LINKER}"] if self.tagger is not None else []
+        return ner + [TABLE_MODEL]
+
+    def extract_path(self, path: str | Path) -> DocumentResult:
+        started = time.perf_counter()
+        result = DocumentResult(source=str(path))
+        try:
+            doc = read_document(path)
+            result.info = doc.info
+            result.facts, result.sentences = self.extract(doc)
+        except LitError as exc:
+            result.error, result.error_code = str(exc), exc.code
+        except Exception as exc:  # a bug or an unforeseen input: record it, never lose the batch
+            result.error, result.error_code = f"{path}: unexpected {type(exc).__name__}: {exc}", "E999"
+        result.seconds = time.perf_counter() - started
+        return result
+
+    def extract(self, doc: Document) -> tuple[list[Fact], int]:
+        """Facts of one parsed document (deduplicated by fact id) and its sentence count."""
+        sentences = split_sentences(doc)
+        facts = table_facts(doc, self.vocab)
+        if self.tagger is not None and sentences:
+            facts.extend(self._sentence_facts(doc, sentences))
+        unique = {f.fact_id: f for f in facts}
+        return list(unique.values()), len(sentences)
+
+    def _sentence_facts(self, doc: Document, sentences: Sequence[Sentence]) -> list[Fact]:
+        predicted = self.tagger.predict([s.text for s in sentences])
+        per_sentence = [
+            [Mention(m.start + s.start, m.end + s.start, m.label, m.text, m.score) for m in mentions]
+            for s, mentions in zip(sentences, predicted)
+        ]
+        aliases = Aliases.from_mentions(doc, (m for ms in per_sentence for m in ms if m.label == "COMPOUND"))
+        model = f"{self.tagger.version}+{LINKER}"
+        facts: list[Fact] = []
+        carried: Mention | None = None
+        previous: Sentence | None = None
+        for sentence, mentions in zip(sentences, per_sentence):
+            if previous is None or "\n" in doc.text[previous.end : sentence.start]:
+                carried = None  # a new block: nothing to carry over
+            relations = link_sentence(sentence, mentions, carried)
+            facts.extend(build_facts(doc, sentence, relations, aliases, self.vocab, model))
+            compounds = [m for m in mentions if m.label == "COMPOUND"]
+            if compounds:
+                carried = compounds[0]
+            previous = sentence
+        return facts

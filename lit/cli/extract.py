@@ -1,0 +1,57 @@
+"""``lit extract PATH...``: facts from files, folders and globs, into JSONL and the graph."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+from lit.cli.errors import EXIT_PARTIAL, cli_errors
+
+
+def extract(
+    paths: list[str] = typer.Argument(..., help="Files, folders (recursive) or glob patterns."),
+    out: Path = typer.Option(Path("facts.jsonl"), "--out", "-o", help="Facts file (JSON lines)."),
+    graph: str = typer.Option(
+        "lit-graph", "--graph", help="Graph target: a folder (embedded store) or a bolt:// / neo4j:// URI."
+    ),
+    no_graph: bool = typer.Option(False, "--no-graph", help="Write the facts file only."),
+    workers: int = typer.Option(1, "--workers", "-w", min=1, help="Worker processes."),
+    model: str = typer.Option(None, "--model", help="NER model folder (default: newest in models/trained)."),
+    min_confidence: float = typer.Option(0.0, "--min-confidence", min=0.0, max=1.0),
+    restart: bool = typer.Option(False, "--restart", help="Ignore an interrupted run's journal; start afresh."),
+    silent: bool = typer.Option(False, "--silent", help="No per-document lines on stderr."),
+) -> None:
+    """Extract compound-property facts. Exit code 0: all documents succeeded; 3: some failed.
+
+    An interrupted run (Ctrl-C, kill, crash) resumes where it stopped when re-run with the
+    same inputs and --out.
+    """
+    from lit.extract.batch import run_batch
+
+    def report(result, summary) -> None:
+        if silent:
+            return
+        status = f"{len(result.facts)} facts" if result.ok else f"FAILED {result.error}"
+        typer.echo(f"[{summary.documents}] {result.source}: {status}", err=True)
+
+    with cli_errors():
+        summary = run_batch(
+            paths, out, None if no_graph else graph, model=model, workers=workers,
+            min_confidence=min_confidence, on_result=report, restart=restart,
+        )
+    where = f"{out}" + ("" if no_graph else f" and graph {graph}")
+    typer.echo(
+        f"{summary.succeeded}/{summary.documents} documents, {summary.facts} facts -> {where}; "
+        f"models: {', '.join(summary.models) or 'none (no trained NER model found; tables only)'}"
+    )
+    if summary.failures:
+        typer.echo(f"{len(summary.failures)} failed (see {out}.failures.jsonl):", err=True)
+        for failure in summary.failures:
+            typer.echo(f"  {failure['error']}", err=True)
+        raise typer.Exit(EXIT_PARTIAL)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("extract")(extract)

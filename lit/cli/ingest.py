@@ -1,0 +1,53 @@
+"""``lit ingest SOURCE_DIR --graph TARGET``: the incremental nightly ingest (cron / systemd)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from lit.cli.errors import EXIT_ERROR, EXIT_PARTIAL
+from lit.errors import LitError, LockedError
+
+#: Another ingest holds the lock: not a failure, try again later (sysexits' EX_TEMPFAIL).
+EXIT_LOCKED = 75
+
+
+def ingest(
+    source_dir: Path = typer.Argument(..., exists=True, file_okay=False, help="Folder of papers to ingest."),
+    graph: str = typer.Option("lit-graph", "--graph", help="Graph target: a folder or a bolt:// / neo4j:// URI."),
+    reextract: bool = typer.Option(False, "--reextract", help="Also redo documents extracted by an older model."),
+    workers: int = typer.Option(1, "--workers", "-w", min=1),
+    model: str = typer.Option(None, "--model", help="NER model folder (default: newest in models/trained)."),
+    state_dir: Path = typer.Option(None, "--state-dir", help="Where the lock and last-run files live."),
+    quiet: bool = typer.Option(False, "--quiet", help="Only the summary line."),
+) -> None:
+    """Add only new (or, with --reextract, outdated) documents to the graph and print one
+    JSON summary line. Exit codes: 0 ok, 3 some documents failed, 75 another ingest is
+    running, 1 error."""
+    from lit.extract.ingest import ingest as run_ingest
+
+    def report(result, summary) -> None:
+        if not quiet:
+            status = f"{len(result.facts)} facts" if result.ok else f"FAILED {result.error}"
+            typer.echo(f"[{summary.documents}] {result.source}: {status}", err=True)
+
+    try:
+        summary = run_ingest(
+            source_dir, graph, reextract=reextract, model=model, workers=workers,
+            state_dir=state_dir, on_result=report,
+        )
+    except LockedError as exc:
+        typer.echo(json.dumps({"event": "lit-ingest", "status": "locked", "message": str(exc)}))
+        raise typer.Exit(EXIT_LOCKED) from None
+    except LitError as exc:
+        typer.echo(f"Error: {exc}", err=True)
+        raise typer.Exit(EXIT_ERROR) from None
+    typer.echo(summary.to_json())
+    if summary.failed:
+        raise typer.Exit(EXIT_PARTIAL)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("ingest")(ingest)
