@@ -66,6 +66,8 @@ _ENUMERATOR = re.compile(
     r"[(\[]?(?:\d+(?:\.\d+)*|[ivxIVX]+|[A-Za-z])[)\]]?"
     r"|(?:Fig\.|Figs\.|Figure|FIGURE|FIG\.|Table|TABLE|Tab\.|Scheme|Chart|Plate)\s*S?[\dIVX]+[A-Za-z]?"
 )
+_CAPITALISED = re.compile(r"[A-Z][a-z]")
+_COMPANY_SUFFIXES = frozenset("Ltd Inc KG KGaA LLC GmbH Corp Co plc AG SA".split())
 #: Capitalised words that almost never follow an initial but often open a sentence.
 _OPENER_WORDS = frozenset(
     """
@@ -138,6 +140,10 @@ def _is_boundary(text: str, seg_start: int, m: re.Match[str]) -> bool:
     if prev in ABBREVIATIONS:
         return False
     if prev in AMBIGUOUS_ABBREVIATIONS:
+        if bare.rstrip(".,;:)]") in _COMPANY_SUFFIXES:
+            return False  # "Sigma-Aldrich Co. Ltd."
+        if prev in ("No", "no", "Nos"):
+            return bool(_CAPITALISED.match(bare)) and not tail  # not "Cat. No. A1234"
         return bool(bare) and bare[0].isupper() and not tail
     if _INITIALS.fullmatch(prev):
         before = _word_before(text, seg_start, p0 - len(raw_prev))

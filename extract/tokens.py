@@ -50,7 +50,7 @@ class Token:
 #: dot). Shared with the sentence splitter so tokens and sentences agree on what a dot means.
 ABBREVIATIONS: frozenset[str] = frozenset(
     """
-    al e.g i.e cf Cf ca c.a approx Approx viz vs Vs v.s
+    al e.g i.e cf Cf c.f ca c.a approx Approx viz vs Vs v.s Cat Expt expt
     Fig fig Figs figs FIG FIGS Eq eq Eqs eqs Eqn eqn Eqns Ref ref Refs refs Tab tab Tabs
     Sect sect Sec sec Secs Ch Chap Vol vol vols pp Suppl Supp suppl
     Dr Prof Mr Mrs Ms St Jr Ph.D Drs
@@ -64,7 +64,7 @@ ABBREVIATIONS: frozenset[str] = frozenset(
 #: sentence only when a capitalised word follows.
 AMBIGUOUS_ABBREVIATIONS: frozenset[str] = frozenset(
     """
-    etc resp No no Nos Co Inc Ltd Corp Bros min hr hrs sec temp conc Temp Conc ed eds
+    etc resp No no Nos Co Inc Ltd Corp Bros min hr hrs sec temp conc Temp Conc ed eds equiv
     """.split()
 )
 
