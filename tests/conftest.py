@@ -11,6 +11,9 @@ from pathlib import Path
 
 import pytest
 
+#: The Bolt test server (ArcadeDB in a child process) and its store fixtures.
+pytest_plugins = ["tests.bolt_server"]
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 
