@@ -33,6 +33,11 @@ FORMULAS = [
     ("Li7La3Zr2O12", "La3Li7O12Zr2", "La3Li7O12Zr2", (), None),
     ("C2H5OH", "C2H6O", "C2H6O", (), None),
     ("Si", "Si", "Si", (), None),
+    ("O2", "O2", "O2", (), None),
+    ("D2O", "D2O", "D2O", (), None),
+    ("CDCl3", "CCl3D", "CCl3D", (), None),
+    ("HNO3", "HNO3", "HNO3", (), None),
+    ("CHCl 3", "CHCl3", "CHCl3", (), None),
 ]
 
 
@@ -68,7 +73,10 @@ NAMES = [
     ("(BA)2PbI4", "(ba)2pbi4"),
     ("P3HT", "p3ht"),
     ("PC71BM", "pc71bm"),
-    ("P1", "p1"),
+    ("DPP", "dpp"),
+    ("DIO", "dio"),
+    ("PBPD2", "pbpd2"),
+    ("PDPPNBr", "pdppnbr"),
     ("PTB7-Th", "ptb7-th"),
     ("poly(3-hexylthiophene)", "poly(3-hexylthiophene)"),
     ("Poly (3 - hexylthiophene)", "poly(3-hexylthiophene)"),
@@ -98,7 +106,8 @@ def test_compounds_generic_words_are_none(text: str) -> None:
 
 
 @pytest.mark.parametrize("text,key", [("sample 3", "sample 3"), ("polymer P1", "polymer p1"),
-                                      ("compound 2a", "compound 2a"), ("Sample S1", "sample s1")])
+                                      ("compound 2a", "compound 2a"), ("Sample S1", "sample s1"),
+                                      ("P1", "p1"), ("P2", "p2"), ("P4", "p4"), ("S3", "s3")])
 def test_compounds_labels_are_marked(text: str, key: str) -> None:
     info = normalize_compound(text)
     assert info is not None

@@ -88,6 +88,8 @@ MATCHES = [
     ("M w", "weight_average_molecular_weight"), ("PDI", "polydispersity_index"),
     ("polydispersity index", "polydispersity_index"), ("λ max", "absorption_maximum"),
     ("absorption maxima", "absorption_maximum"), ("onset oxidation potential", "oxidation_potential"),
+    ("solubility", "solubility"), ("series resistance", "series_resistance"),
+    ("π-π stacking distance", "pi_stacking_distance"), ("work function", "work_function"),
 ]
 
 
@@ -97,7 +99,7 @@ def test_properties_match(vocab: PropertyVocabulary, text: str, name: str) -> No
     assert d is not None and d.name == name
 
 
-@pytest.mark.parametrize("text", ["thermal stability", "solubility", "weight ratio", "", "  ", "the film"])
+@pytest.mark.parametrize("text", ["thermal stability", "crystallinity", "weight ratio", "", "  ", "the film"])
 def test_properties_match_none(vocab: PropertyVocabulary, text: str) -> None:
     assert vocab.match(text) is None
 
@@ -156,6 +158,10 @@ ACCEPTED = [
     ("tensile_strength", "1.2 GPa", (1200.0, None, "MPa", ())),
     ("homo_level", "−5.44 eV", (-5.44, None, "eV", ())),
     ("coulombic_efficiency", "99.5%", (99.5, None, "%", ())),
+    ("hole_mobility", "6.1 x 10^-4 cm^2 V -1 s^-1", (0.00061, None, "cm**2/s/V", ())),
+    ("hole_mobility", "1.77 x 10^-3 cm^2 / ( V s )", (0.00177, None, "cm**2/s/V", ())),
+    ("absorption_coefficient", "0.83 × 10^5 cm^-1", (83000.0, None, "1/cm", ())),
+    ("work_function", "-4.41 eV", (-4.41, None, "eV", ())),
 ]
 
 

@@ -20,6 +20,10 @@ Formula rules (decided here, documented for fact assembly):
 * Charges: "Fe2+", "Fe³⁺", "SO4^2−", "NO3-" -> charge in ``charge`` and the formula
   suffix "^2+". Without "^" or superscripts, a digit before the sign is the charge for a
   single element ("Fe2+") and a count otherwise ("NO3-" is NO3 with charge 1-).
+* Labels: a single element with a count ("P1", "P2", "S3") is a paper's sample label
+  unless it is a known elemental molecule (H2, O2, S8, C60...): ``is_label=True``.
+  A run of four or more one-letter capitals with no lower case ("PBPD2", "PDPP") is an
+  acronym, and "D" is deuterium only when counted ("D2O", "CD3") or in "CDCl3".
 * Doping: "Fe-doped ZnO", "ZnO:Al", "Al:ZnO", "ZnO doped with Al" -> host formula,
   ``dopants=("Al",)``. Variables: "Ba1-xSrxTiO3 (x = 0.1)" evaluates the counts; a
   formula with an unbound variable ("YBa2Cu3O7-δ") keeps the written formula.
@@ -127,6 +131,11 @@ _COLON_RE = re.compile(r"^(?P<a>[^:\s]+)\s*:\s*(?P<b>[^:\s]+)$")
 
 Composition = dict[str, float]
 
+_ELEMENT_LABEL_RE = re.compile(r"(?:[A-Z][a-z]?)\d+[a-z]?")
+_MOLECULES = frozenset(
+    "H2 D2 N2 O2 O3 F2 Cl2 Br2 I2 S2 S8 Se8 C20 C60 C70 C76 C80 C84 C540".split()
+)
+
 
 def _eval_count(text: str | None, variables: dict[str, float]) -> float | None:
     """"2" -> 2, "1-x" with x=0.1 -> 0.9; None when a variable is unbound."""
@@ -174,6 +183,8 @@ def parse_formula(text: str, variables: dict[str, float] | None = None) -> Compo
         if sym:
             if sym not in ELEMENTS:
                 return None
+            if sym == "D" and not count and not text.startswith("Cl", m.end()):
+                return None  # "DPP", "DIO": D is deuterium only as "D2O", "CD3", "CDCl3"
             n = _eval_count(count, variables)
             if n is None:
                 raise _Unbound(text)
@@ -236,6 +247,8 @@ def _formula(text: str, variables: dict[str, float]) -> tuple[str, int | None] |
     if not compact or not compact[0].isupper() and compact[0] not in "([":
         return None
     compact, charge = _split_charge(compact)
+    if not re.search(r"[a-z]", compact) and re.search(r"[A-Z]{4,}", compact):
+        return None  # "PBPD2", "PDPP": a run of 4+ one-letter symbols is an acronym
     hyd = _HYDRATE_RE.match(compact) or _DOT_HYDRATE_RE.match(compact)
     parts: list[tuple[float, str]]
     if hyd:
@@ -248,12 +261,6 @@ def _formula(text: str, variables: dict[str, float]) -> tuple[str, int | None] |
         comp = parse_formula(part, variables)
         if comp is None:
             return None
-        if (
-            len(parts) == 1
-            and len(comp) == 1
-            and re.fullmatch(r"[A-Z][a-z]?1", part)
-        ):
-            return None  # "P1", "S1": labels, not monatomic formulas
         out.append((_fmt(mult) if out else "") + hill_formula(comp))
     formula = "·".join(out)
     if charge is not None:
@@ -303,6 +310,9 @@ def normalize_compound(text: str) -> CompoundInfo | None:
             elif a_el:
                 host, dopants = b, (_split_charge(a)[0],)
 
+    if _ELEMENT_LABEL_RE.fullmatch(host) and host not in _MOLECULES and not dopants:
+        # "P1", "P2", "S3": in papers these label samples; real elemental molecules are listed
+        return CompoundInfo(text.strip(), _name_key(name), None, False, is_label=True)
     try:
         got = _formula(host, variables)
     except _Unbound:

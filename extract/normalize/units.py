@@ -121,6 +121,7 @@ _ATOM = {
     "%": "percent",
     "‰": "permille",
     "°": "degree",
+    "º": "degree",
     "cc": "cm**3",
     "sec": "s",
     "hr": "h",
@@ -157,8 +158,10 @@ def _clean(text: str) -> str:
         text = text.replace(ch, " ")
     for ch in "\u00a0\u2009\u202f\u2005\u2006\u2007\u2008\u200a":
         text = text.replace(ch, " ")
+    text = text.replace("º", "°")  # ordinal indicator typed for a degree sign
     text = re.sub(r"°\s+([CFK])\b", r"°\1", text)  # "° C" from flattened PDFs
     text = re.sub(r"\s*\^\s*", "^", text)
+    text = re.sub(r"(?<=[^\W\d_])\s+([-+]\d+)\b", r"\1", text)  # "V -1": detached exponent
     text = re.sub(r"\^\s*\(\s*([-+]?\d+)\s*\)", r"^\1", text)
     return re.sub(r"\s+", " ", text).strip()
 
@@ -185,6 +188,8 @@ def _factors(part: str, sign: int) -> list[str] | None:
     """All atoms of a product (space-separated), with ``sign`` -1 for a denominator."""
     out: list[str] = []
     for atom in part.replace("(", " ").replace(")", " ").split():
+        if atom == "1":  # "1/cm": pint's own spelling of a pure reciprocal
+            continue
         factor = _atom_to_pint(atom, sign)
         if factor is None:
             return None

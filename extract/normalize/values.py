@@ -116,10 +116,10 @@ def _normalise(text: str) -> tuple[str, list[int]]:
 # A number with optional sign, thousands groups, decimals, exponent, and "× 10^n".
 _NUM = r"""
     (?P<{p}sign>[-+]\s?)?
-    (?P<{p}mant>\d{{1,3}}(?:,\d{{3}})+(?![\d.])|\d+(?:\.\d+)?|\.\d+)
+    (?P<{p}mant>\d{{1,3}}(?:,\d{{3}})+(?!\d|\.\d)|\d+(?:\.\d+)?|\.\d+)
     (?:\((?P<{p}paren>\d{{1,3}})\))?
     (?:[eE](?P<{p}eexp>[-+]?\d+))?
-    (?:\s*[×xX*]\s*10\s*(?:\^\s*)?(?P<{p}texp>[-+–]?\s?\d+)?(?![\d.]))?
+    (?:\s*[×xX*]\s*10\s*(?:\^\s*)?(?P<{p}texp>[-+–]?\s?\d+)?(?!\d|\.\d))?
 """
 _NUMBER_RE = re.compile(_NUM.format(p=""), re.VERBOSE)
 # A bare power of ten ("10^5", "10⁵" after normalisation); tried before _NUMBER_RE.
@@ -154,19 +154,22 @@ _RANGE_INTRO_RE = re.compile(
 )
 
 _UNCERT_RE = re.compile(r"\s*(?:±|\+/-|\+/–|\+-|\+–)\s*")
-_RANGE_SEP_RE = re.compile(r"\s*(?:–{1,2}|-|~|\bto\b|\bthrough\b|\band\b)\s*", re.IGNORECASE)
+_RANGE_SEP_RE = re.compile(
+    r"\s*(?:–{1,2}|-|~|\bto\b|\bthrough\b|\band\b)\s*", re.IGNORECASE
+)
 _LIST_SEP_RE = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s(?:and|or)\s+|;\s*)", re.IGNORECASE)
 _RATIO_RE = re.compile(r"\s*:\s*(?=\d)")
 
 # Unit scanning: whitespace-separated tokens; the longest prefix pint knows wins.
-_UNIT_TOKEN_RE = re.compile(r"[^\s,;()\[\]]+|\([^()\s]*\)(?:\^?-?\d+)?")
+_UNIT_TOKEN_RE = re.compile(r"[()]|[^\s,;()\[\]]+")
+_DETACHED_EXP_RE = re.compile(r"[-+–]\d+")
 _STOPWORDS = frozenset(
     "and or to at in of for the a an was were is are with by from under than as on vs "
     "respectively which after before between during while when where that this these "
     "those it its be been being has have had not no but than per each all both via into "
     "onto upon within over above below than ref refs".split()
 )
-_MAX_UNIT_TOKENS = 5
+_MAX_UNIT_TOKENS = 8
 
 
 def _to_float(m: re.Match[str], p: str = "") -> tuple[float, float | None]:
@@ -230,7 +233,9 @@ def _scan_unit(norm: str, pos: int) -> tuple[str, int, int] | None:
             word = word.rstrip(".,;:")
         if not word or word.lower() in _STOPWORDS or re.match(r"[-+]?\d", word) and not tokens:
             break
-        if re.fullmatch(r"[-+–]?\d+(?:\.\d+)?", word):
+        if tokens and _DETACHED_EXP_RE.fullmatch(word) and re.search(r"[^\W\d_]$", norm[tokens[-1][0]:tokens[-1][1]]):
+            pass  # "V -1" from a flattened superscript: the exponent of the previous symbol
+        elif re.fullmatch(r"[-+–]?\d+(?:\.\d+)?", word):
             break
         tokens.append((t.start(), t.start() + len(word)))
         sp = re.compile(r" ?").match(norm, t.end())
@@ -241,13 +246,15 @@ def _scan_unit(norm: str, pos: int) -> tuple[str, int, int] | None:
     for n in range(len(tokens), 0, -1):
         s, e = tokens[0][0], tokens[n - 1][1]
         text = norm[s:e]
+        if text.count("(") != text.count(")"):
+            continue  # "eV (ref. 3)": a bracket opened after the unit is not part of it
         if normalize_unit(text).known:
             best = (text, s, e)
             break
     if best is None and tokens:
         s, e = tokens[0]
         word = norm[s:e]
-        if word[0] in "°%‰℃Å" or len(word) <= 6:
+        if word[0] in "°º%‰℃Å" or (len(word) <= 6 and re.search(r"[^\W\d_]", word)):
             best = (word, s, e)
     return best
 
@@ -353,11 +360,15 @@ def parse_quantity(text: str) -> Quantity | None:
         sep = sm.group().strip().lower()
         if sep == "and" and intro != "between":
             continue
-        got = _number_at(norm, sm.end(), allow_sign=sep != "-")
+        # The separator took one hyphen, so a second is the bound's sign: "-2--6 V".
+        got = _number_at(norm, sm.end())
         if got is None:
             continue
+        unit2 = _scan_unit(norm, got[3])
+        if unit is not None and pos == after and unit2 is None:
+            continue  # "cm^2 V -1": after a unit, a range needs its own unit ("2.4 eV – 2.7 eV")
         value_max, end = got[0], got[3]
-        unit = _scan_unit(norm, end) or unit
+        unit = unit2 or unit
         last = max(end, unit[2]) if unit else end
         lo, hi = (value_max, value) if value_max < value else (value, value_max)
         return _build(text, index, lo, hi, unit, uncertainty, approx, [lo], span_start,
