@@ -94,9 +94,17 @@ def _work(path: str) -> DocumentResult:
 
 
 def iter_results(
-    paths: Sequence[Path], model: str | None = None, workers: int = 1
+    paths: Sequence[Path], model: str | None = None, workers: int = 1, ray: str | None = None
 ) -> Iterator[DocumentResult]:
-    """Yield one DocumentResult per path, in completion order when ``workers > 1``."""
+    """Yield one DocumentResult per path, in completion order when ``workers > 1``.
+
+    ``ray`` (an address, or "local") runs the documents on Ray actors instead of local processes.
+    """
+    if ray is not None:
+        from lit.extract.distributed import iter_results_ray
+
+        yield from iter_results_ray([str(p) for p in paths], model, ray, workers)
+        return
     if workers <= 1 or len(paths) <= 1:
         extractor = Extractor.load(model)
         for path in paths:
@@ -119,6 +127,7 @@ def run_batch(
     on_result: Callable[[DocumentResult, BatchSummary], None] | None = None,
     graph_batch: int = 50,
     restart: bool = False,
+    ray: str | None = None,
 ) -> BatchSummary:
     """Extract facts from every input file into ``out`` (JSONL) and, unless ``graph`` is
     None, the graph store it names. Failures go to ``<out>.failures.jsonl``.
@@ -168,7 +177,7 @@ def run_batch(
             paths = [p for p in paths if str(p) not in state.done]
         journal.start(header, state)
         with open(out, "a" if state is not None else "w", encoding="utf-8") as fh:
-            for result in iter_results(paths, model, workers):
+            for result in iter_results(paths, model, workers, ray):
                 summary.documents += 1
                 summary.models = sorted(set(summary.models) | {f.model for f in result.facts})
                 entry: dict = {"source": result.source, "ok": result.ok}

@@ -20,6 +20,9 @@ def extract(
     workers: int = typer.Option(1, "--workers", "-w", min=1, help="Worker processes."),
     model: str = typer.Option(None, "--model", help="NER model folder (default: newest in models/trained)."),
     min_confidence: float = typer.Option(0.0, "--min-confidence", min=0.0, max=1.0),
+    ray: str = typer.Option(
+        None, "--ray", help="Run on Ray: a cluster address (ray://host:10001, auto) or 'local'.",
+    ),
     restart: bool = typer.Option(False, "--restart", help="Ignore an interrupted run's journal; start afresh."),
     silent: bool = typer.Option(False, "--silent", help="No per-document lines on stderr."),
 ) -> None:
@@ -39,7 +42,7 @@ def extract(
     with cli_errors():
         summary = run_batch(
             paths, out, None if no_graph else graph, model=model, workers=workers,
-            min_confidence=min_confidence, on_result=report, restart=restart,
+            min_confidence=min_confidence, on_result=report, restart=restart, ray=ray,
         )
     where = f"{out}" + ("" if no_graph else f" and graph {graph}")
     typer.echo(
