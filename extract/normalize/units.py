@@ -259,6 +259,7 @@ def _pint_unit(unit: str) -> "pint.Unit":
     return registry().Unit(info.canonical)
 
 
+@lru_cache(maxsize=4096)
 def same_dimension(unit: str, other: str) -> bool:
     """True when both units are known and measure the same kind of quantity."""
     try:
@@ -267,26 +268,33 @@ def same_dimension(unit: str, other: str) -> bool:
         return False
 
 
+@lru_cache(maxsize=4096)
+def _affine(unit: str, target: str) -> tuple[float, float]:
+    """``(a, b)`` with ``target_value = a * value + b``: every pint conversion is affine
+    (offsets only for °C/°F), so two pint calls per unit pair replace one per value."""
+    src, dst = _pint_unit(unit), _pint_unit(target)
+    if src.dimensionality != dst.dimensionality:
+        raise UnitError(unit, f"cannot convert to {target!r}: different dimensions")
+    reg = registry()
+    b = float(reg.Quantity(0.0, src).to(dst).magnitude)
+    a = float(reg.Quantity(1.0, src).to(dst).magnitude) - b
+    return a, b
+
+
 def convert(value: float, unit: str, target: str) -> float:
     """``value`` in ``unit`` expressed in ``target`` (offset units such as °C handled).
 
     Raises :class:`lit.errors.UnitError` naming both units when either is unknown or
     their dimensions differ, so a caller can reject the value with that reason.
     """
-    src, dst = _pint_unit(unit), _pint_unit(target)
-    if src.dimensionality != dst.dimensionality:
-        raise UnitError(unit, f"cannot convert to {target!r}: different dimensions")
-    return _tidy(registry().Quantity(value, src).to(dst).magnitude)
+    a, b = _affine(unit, target)
+    return _tidy(a * value + b)
 
 
 def convert_delta(value: float, unit: str, target: str) -> float:
     """Convert a difference (an uncertainty, a range width): °C -> K adds no offset."""
-    src, dst = _pint_unit(unit), _pint_unit(target)
-    if src.dimensionality != dst.dimensionality:
-        raise UnitError(unit, f"cannot convert to {target!r}: different dimensions")
-    reg = registry()
-    zero = reg.Quantity(0.0, src).to(dst).magnitude
-    return _tidy(reg.Quantity(value, src).to(dst).magnitude - zero)
+    a, _ = _affine(unit, target)
+    return _tidy(a * value)
 
 
 def _tidy(x: float) -> float:
