@@ -104,8 +104,11 @@ def _line(tl: LTTextLineHorizontal, page: int) -> Line | None:
     """A Line from a pdfminer text line, or None for rotated or empty lines (margin stamps)."""
     sizes: list[float] = []
     fonts: list[str] = []
+    parts: list[str] = []
     bold = upright = 0
+    # One loop gathers text and type together (pdfminer's get_text would walk the line again).
     for ch in tl:
+        parts.append(ch.get_text())
         if isinstance(ch, LTChar):
             sizes.append(ch.size)
             fonts.append(ch.fontname)
@@ -113,7 +116,7 @@ def _line(tl: LTTextLineHorizontal, page: int) -> Line | None:
             bold += _is_bold_font(ch.fontname)
     if not sizes or upright * 2 < len(sizes):
         return None
-    text = " ".join(tl.get_text().translate(_LIGATURES).split())
+    text = " ".join("".join(parts).translate(_LIGATURES).split())
     if not text:
         return None
     sizes.sort()
