@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from functools import lru_cache
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Iterable, Literal, Sequence
@@ -171,6 +172,7 @@ def neo4j_ddl() -> list[str]:
 _SPACE = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=65536)
 def compound_key(name: str) -> str:
     """The key a compound is merged on when the pipeline gave no canonical ``compound_key``.
 
@@ -249,7 +251,9 @@ def measurement_row(fact: Fact) -> dict[str, Any]:
         "value_max": None if fact.value_max is None else float(fact.value_max),
         "unit": fact.unit,
         "raw_value": fact.raw_value,
-        "conditions": json.dumps(fact.conditions or {}, ensure_ascii=False, sort_keys=True),
+        "conditions": (
+            json.dumps(fact.conditions, ensure_ascii=False, sort_keys=True) if fact.conditions else "{}"
+        ),
         "confidence": float(fact.confidence),
         "model": fact.model,
         "sentence": fact.sentence,
