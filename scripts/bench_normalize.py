@@ -73,8 +73,9 @@ def main() -> None:
     number = re.compile(r"[-+]?\d+(?:\.\d+)?")
     quantities = [(vocab.match("band gap"), q) for q in map(parse_quantity, pv) if q is not None]
 
-    def clear() -> None:  # measure with the unit cache cold, as a fresh process would be
+    def clear() -> None:  # measure with caches cold, as a fresh process would be
         units.normalize_unit.cache_clear()
+        normalize_compound.cache_clear()
 
     def canon(i: str) -> object:
         return vocab.canonicalize(*quantities[int(i)])
@@ -90,7 +91,8 @@ def main() -> None:
         ("vocab.match", len(pn), _median_us(vocab.match, pn, args.repeat, noop)),
         ("vocab.canonicalize (band_gap)", len(quantities),
          _median_us(canon, [str(i) for i in range(len(quantities))], args.repeat, noop)),
-        ("normalize_compound", len(cn), _median_us(normalize_compound, cn, args.repeat, noop)),
+        ("normalize_compound (cold cache)", len(cn), _median_us(normalize_compound, cn, args.repeat, clear)),
+        ("normalize_compound (warm cache)", len(cn), _median_us(normalize_compound, cn, args.repeat, noop)),
     ]
     print(f"{'step':36} {'n':>6} {'median µs/item':>15} {'× baseline':>11}")
     for name, n, us in rows:

@@ -34,6 +34,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 __all__ = ["CompoundInfo", "normalize_compound", "parse_formula", "hill_formula", "ELEMENTS"]
 
@@ -97,6 +98,14 @@ _SUP_RUN = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻]+")
 _SUP = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻", "0123456789+-")
 _HYPHENS = re.compile(r"[‐‑‒–—―−]")
 _HYDRATE_DOTS = "·•⋅∙*"
+_ODD_SPACE_RE = re.compile(r"[\u00a0\u2009\u202f\u2005-\u200a]")
+_WS_RUN_RE = re.compile(r"\s+")
+_HYPHEN_SPACE_RE = re.compile(r"\s*-\s*")
+_BRACKET_SPACE_RE = re.compile(r"\s*([()\[\],])\s*")
+_LOWER_RE = re.compile(r"[a-z]")
+_CAPS_RUN_RE = re.compile(r"[A-Z]{4,}")
+_ALNUM_RE = re.compile(r"[A-Za-z0-9]")
+_SYMBOL_RE = re.compile(r"[A-Z][a-z]?")
 
 
 def _fold_chars(text: str) -> str:
@@ -104,15 +113,15 @@ def _fold_chars(text: str) -> str:
     text = unicodedata.normalize("NFC", text).translate(_SUB)
     text = _SUP_RUN.sub(lambda m: "^" + m.group().translate(_SUP), text)
     text = _HYPHENS.sub("-", text)
-    text = re.sub(r"[\u00a0\u2009\u202f\u2005-\u200a]", " ", text)
-    return re.sub(r"\s+", " ", text).strip()
+    text = _ODD_SPACE_RE.sub(" ", text)
+    return _WS_RUN_RE.sub(" ", text).strip()
 
 
 def _name_key(text: str) -> str:
     """Key of a non-formula name: folded, lower-case, no space around hyphens/brackets."""
     key = _fold_chars(text).lower()
-    key = re.sub(r"\s*-\s*", "-", key)
-    key = re.sub(r"\s*([()\[\],])\s*", r"\1", key)
+    key = _HYPHEN_SPACE_RE.sub("-", key)
+    key = _BRACKET_SPACE_RE.sub(r"\1", key)
     return key
 
 
@@ -130,6 +139,9 @@ _DOPED_WITH_RE = re.compile(r"^(?P<host>.+?)\s+doped\s+with\s+(?P<dop>[A-Z][a-z]
 _COLON_RE = re.compile(r"^(?P<a>[^:\s]+)\s*:\s*(?P<b>[^:\s]+)$")
 
 Composition = dict[str, float]
+_COUNT_A_RE = re.compile(rf"(\d+(?:\.\d+)?)?(?:([-+])(\d*(?:\.\d+)?)({_VAR}))?")
+_COUNT_B_RE = re.compile(rf"(\d+(?:\.\d+)?)([-+])(\d*(?:\.\d+)?)({_VAR})")
+_COUNT_C_RE = re.compile(rf"(\d*(?:\.\d+)?)({_VAR})(?:([-+])(\d+(?:\.\d+)?))?")
 
 _ELEMENT_LABEL_RE = re.compile(r"(?:[A-Z][a-z]?)\d+[a-z]?")
 _MOLECULES = frozenset(
@@ -141,17 +153,17 @@ def _eval_count(text: str | None, variables: dict[str, float]) -> float | None:
     """"2" -> 2, "1-x" with x=0.1 -> 0.9; None when a variable is unbound."""
     if not text:
         return 1.0
-    m = re.fullmatch(rf"(\d+(?:\.\d+)?)?(?:([-+])(\d*(?:\.\d+)?)({_VAR}))?", text)
+    m = _COUNT_A_RE.fullmatch(text)
     if m and m.group(1) and not m.group(4):
         return float(m.group(1))
-    m = re.fullmatch(rf"(\d+(?:\.\d+)?)([-+])(\d*(?:\.\d+)?)({_VAR})", text)
+    m = _COUNT_B_RE.fullmatch(text)
     if m:
         var = variables.get(m.group(4))
         if var is None:
             return None
         coef = float(m.group(3)) if m.group(3) else 1.0
         return float(m.group(1)) + (coef * var if m.group(2) == "+" else -coef * var)
-    m = re.fullmatch(rf"(\d*(?:\.\d+)?)({_VAR})(?:([-+])(\d+(?:\.\d+)?))?", text)
+    m = _COUNT_C_RE.fullmatch(text)
     if m:
         var = variables.get(m.group(2))
         if var is None:
@@ -243,11 +255,11 @@ def _split_charge(text: str) -> tuple[str, int | None]:
 
 def _formula(text: str, variables: dict[str, float]) -> tuple[str, int | None] | None:
     """Canonical formula text and charge, or None when ``text`` is not a formula."""
-    compact = re.sub(r"\s+", "", text)
+    compact = _WS_RUN_RE.sub("", text)
     if not compact or not compact[0].isupper() and compact[0] not in "([":
         return None
     compact, charge = _split_charge(compact)
-    if not re.search(r"[a-z]", compact) and re.search(r"[A-Z]{4,}", compact):
+    if not _LOWER_RE.search(compact) and _CAPS_RUN_RE.search(compact):
         return None  # "PBPD2", "PDPP": a run of 4+ one-letter symbols is an acronym
     hyd = _HYDRATE_RE.match(compact) or _DOT_HYDRATE_RE.match(compact)
     parts: list[tuple[float, str]]
@@ -268,6 +280,7 @@ def _formula(text: str, variables: dict[str, float]) -> tuple[str, int | None] |
     return formula, charge
 
 
+@lru_cache(maxsize=65536)
 def normalize_compound(text: str) -> CompoundInfo | None:
     """Normalise a COMPOUND mention; None for anaphors and generic words ("the sample").
 
@@ -279,7 +292,7 @@ def normalize_compound(text: str) -> CompoundInfo | None:
     if not name:
         return None
     low = name.lower()
-    if low in _PRONOUNS or _GENERIC_RE.match(name) or not re.search(r"[A-Za-z0-9]", name):
+    if low in _PRONOUNS or _GENERIC_RE.match(name) or not _ALNUM_RE.search(name):
         return None
     if _LABEL_RE.match(name):
         return CompoundInfo(text.strip(), _name_key(name), None, False, is_label=True)
@@ -296,7 +309,7 @@ def normalize_compound(text: str) -> CompoundInfo | None:
     for rx in (_DOPED_RE, _DOPED_WITH_RE):
         dm = rx.match(body)
         if dm:
-            dopants = tuple(sorted(re.findall(r"[A-Z][a-z]?", dm.group("dop"))))
+            dopants = tuple(sorted(_SYMBOL_RE.findall(dm.group("dop"))))
             host = dm.group("host").strip()
             break
     else:
@@ -316,7 +329,7 @@ def normalize_compound(text: str) -> CompoundInfo | None:
     try:
         got = _formula(host, variables)
     except _Unbound:
-        written = re.sub(r"\s+", "", host)
+        written = _WS_RUN_RE.sub("", host)
         got = (written, None)
     if got is None:
         return CompoundInfo(text.strip(), _name_key(name), None, False)

@@ -111,6 +111,8 @@ class Rejection:
 # --- text folding for matching ------------------------------------------------------------
 
 _KEEP = re.compile(r"[^\w%'+ ]")
+_SEPARATORS_RE = re.compile(r"[-‐‑‒–—_/]")
+_COMPACT_DROP_RE = re.compile(r"[\s_{}^,()\[\]\-.]")
 _MU = str.maketrans({"µ": "μ", "’": "'", "‘": "'"})
 
 
@@ -130,7 +132,7 @@ def _singular(word: str) -> str:
 def _fold(text: str) -> str:
     """Lower-case phrase form: hyphens/underscores/slashes as spaces, plurals singular."""
     text = unicodedata.normalize("NFKC", text).translate(_MU).lower()
-    text = re.sub(r"[-‐‑‒–—_/]", " ", text)
+    text = _SEPARATORS_RE.sub(" ", text)
     text = _KEEP.sub(" ", text)
     return " ".join(_singular(w) for w in text.split() if w != "the")
 
@@ -138,7 +140,7 @@ def _fold(text: str) -> str:
 def _compact(text: str) -> str:
     """Symbol form: "E g opt" -> "Egopt", "V_{OC}" -> "VOC", "μ h" -> "μh"."""
     text = unicodedata.normalize("NFKC", text).translate(_MU).strip().rstrip(".:;")
-    return re.sub(r"[\s_{}^,()\[\]\-.]", "", text)
+    return _COMPACT_DROP_RE.sub("", text)
 
 
 class PropertyVocabulary:
@@ -160,8 +162,7 @@ class PropertyVocabulary:
                 self._abbr_cs.setdefault(_compact(abbr), d)
             for abbr in d.abbreviations:
                 self._abbr_ci.setdefault(_compact(abbr).casefold(), d)
-        # Longest phrase first, so "ionic conductivity" beats "conductivity" in containment.
-        self._by_length = sorted(self._phrases.items(), key=lambda kv: -len(kv[0]))
+        self._max_words = max((len(p.split()) for p in self._phrases), default=1)
 
     # --- construction -------------------------------------------------------------------
 
@@ -234,11 +235,18 @@ class PropertyVocabulary:
             return None
         if folded in self._phrases:
             return self._phrases[folded]
-        padded = f" {folded} "
-        for phrase, d in self._by_length:
-            if f" {phrase} " in padded:
-                return d
-        return None
+        # The longest known phrase inside the text, so "ionic conductivity" beats
+        # "conductivity": look up every word n-gram instead of scanning every phrase.
+        words = folded.split()
+        best: tuple[int, int] | None = None  # (-length, start) of the best n-gram
+        hit: PropertyDef | None = None
+        for n in range(min(self._max_words, len(words)), 0, -1):
+            for i in range(len(words) - n + 1):
+                gram = " ".join(words[i : i + n])
+                d = self._phrases.get(gram)
+                if d is not None and (best is None or (-len(gram), i) < best):
+                    best, hit = (-len(gram), i), d
+        return hit
 
     def _tc_rule(self, found: PropertyDef, text: str, context: str | None) -> PropertyDef:
         """Curie vs superconducting Tc: the phrase first, then the sentence, then case."""

@@ -72,6 +72,7 @@ _MINUS = "\u2212\ufe63\uff0d"  # true minus signs -> "-"
 _DASH = "\u2010\u2011\u2012\u2013\u2014\u2015"  # hyphens/dashes -> "–" (range separator)
 _SPACE = "\u00a0\u2009\u202f\u2005\u2006\u2007\u2008\u200a\u2002\u2003\u2004\t\n\r"
 _TIMES = "×✕⋅·∙"
+_ASCII_SPACES = str.maketrans("\t\n\r", "   ")
 
 
 def _normalise(text: str) -> tuple[str, list[int]]:
@@ -80,6 +81,8 @@ def _normalise(text: str) -> tuple[str, list[int]]:
     A run of superscript digits becomes ``^`` + digits, so "10⁻⁴" reads like "10^-4".
     ``index`` has one extra entry (``len(text)``) so end offsets map too.
     """
+    if text.isascii():  # the common case: only tabs/newlines change, lengths stay equal
+        return text.translate(_ASCII_SPACES), list(range(len(text) + 1))
     out: list[str] = []
     index: list[int] = []
     prev_sup = False
@@ -170,6 +173,14 @@ _STOPWORDS = frozenset(
     "onto upon within over above below than ref refs".split()
 )
 _MAX_UNIT_TOKENS = 8
+_NUM_START_RE = re.compile(r"[-+]?\d")
+_LETTER_END_RE = re.compile(r"[^\W\d_]$")
+_LETTER_RE = re.compile(r"[^\W\d_]")
+_PLAIN_NUMBER_RE = re.compile(r"[-+–]?\d+(?:\.\d+)?")
+_GLUE_RE = re.compile(r"[\w.^]")
+_WS_RE = re.compile(r"\s*")
+_SP_RE = re.compile(r" ?")
+_CLOSE_RE = re.compile(r"\s*\)")
 
 
 def _to_float(m: re.Match[str], p: str = "") -> tuple[float, float | None]:
@@ -220,7 +231,7 @@ def _scan_unit(norm: str, pos: int) -> tuple[str, int, int] | None:
     Falls back to the first token alone when no prefix is known (an unknown unit such
     as "a.u." is still the paper's unit), unless that token is an English stopword.
     """
-    m = re.compile(r"\s*").match(norm, pos)
+    m = _WS_RE.match(norm, pos)
     start = m.end() if m else pos
     tokens: list[tuple[int, int]] = []
     cur = start
@@ -231,14 +242,14 @@ def _scan_unit(norm: str, pos: int) -> tuple[str, int, int] | None:
         word = t.group()
         if not word.endswith("a.u."):
             word = word.rstrip(".,;:")
-        if not word or word.lower() in _STOPWORDS or re.match(r"[-+]?\d", word) and not tokens:
+        if not word or word.lower() in _STOPWORDS or _NUM_START_RE.match(word) and not tokens:
             break
-        if tokens and _DETACHED_EXP_RE.fullmatch(word) and re.search(r"[^\W\d_]$", norm[tokens[-1][0]:tokens[-1][1]]):
+        if tokens and _DETACHED_EXP_RE.fullmatch(word) and _LETTER_END_RE.search(norm, tokens[-1][0], tokens[-1][1]):
             pass  # "V -1" from a flattened superscript: the exponent of the previous symbol
-        elif re.fullmatch(r"[-+–]?\d+(?:\.\d+)?", word):
+        elif _PLAIN_NUMBER_RE.fullmatch(word):
             break
         tokens.append((t.start(), t.start() + len(word)))
-        sp = re.compile(r" ?").match(norm, t.end())
+        sp = _SP_RE.match(norm, t.end())
         cur = sp.end() if sp else t.end()
         if sp is None or sp.end() == t.end():
             break
@@ -254,7 +265,7 @@ def _scan_unit(norm: str, pos: int) -> tuple[str, int, int] | None:
     if best is None and tokens:
         s, e = tokens[0]
         word = norm[s:e]
-        if word[0] in "°º%‰℃Å" or (len(word) <= 6 and re.search(r"[^\W\d_]", word)):
+        if word[0] in "°º%‰℃Å" or (len(word) <= 6 and _LETTER_RE.search(word)):
             best = (word, s, e)
     return best
 
@@ -263,7 +274,7 @@ def _find_start(norm: str) -> int | None:
     m = _POW10_RE.search(norm)
     s = _START_RE.search(norm)
     candidates = [x.start() for x in (m, s) if x is not None]
-    if m is not None and m.start() > 0 and re.match(r"[\w.^]", norm[m.start() - 1]):
+    if m is not None and m.start() > 0 and _GLUE_RE.match(norm, m.start() - 1):
         candidates.remove(m.start())
     return min(candidates) if candidates else None
 
@@ -331,7 +342,7 @@ def parse_quantity(text: str) -> Quantity | None:
         if got:
             uncertainty, end = abs(got[0]), got[3]
     if paren_open:
-        pm = re.compile(r"\s*\)").match(norm, end)
+        pm = _CLOSE_RE.match(norm, end)
         if pm:
             end = pm.end()
 
