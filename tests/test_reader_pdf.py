@@ -213,3 +213,12 @@ def test_reader_pdf_offsets_and_ids_are_deterministic(fixtures_dir: Path) -> Non
     assert first.to_json() == second.to_json()
     for block in first.blocks():
         assert first.text[block.start : block.end].strip() == first.span(block)
+
+
+def test_reader_pdf_double_spaced_manuscript(fixtures_dir: Path, corpora_dir: Path) -> None:
+    # Every line of this preprint is its own pdfminer box; paragraphs must be rebuilt.
+    doc = _paper("corpora:grobid_quantities/pdf/1903.06952.pdf", fixtures_dir, corpora_dir)
+    abstract = [p for p in _paragraphs(doc) if p.startswith("Electron-electron interactions")]
+    assert len(abstract) == 1 and len(abstract[0]) > 500
+    assert "Electron-electron interactions play an important role in graphene and related" not in _headings(doc)
+    assert {"Reference", "Methods", "Acknowledgements"} <= set(_headings(doc))

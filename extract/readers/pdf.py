@@ -33,7 +33,7 @@ from pdfminer.psexceptions import PSException
 
 from lit.errors import CorruptFileError, EncryptedFileError, LitError, NoTextLayerError, ReaderTimeoutError
 from lit.extract.document import Document, DocumentBuilder, DocumentInfo
-from lit.extract.readers.pdf_layout import PageLayout, page_layout, reading_order, remove_running_text
+from lit.extract.readers.pdf_layout import PageLayout, mark_full_lines, page_layout, reading_order, remove_running_text
 from lit.extract.readers.pdf_structure import chunk_boxes, find_title, join_lines, typography, vocabulary
 
 DEFAULT_TIMEOUT_S = 120.0
@@ -127,6 +127,8 @@ def read_pdf(path: Path, data: bytes, info: DocumentInfo) -> Document:
     if doi:
         info.doi = doi.group(1).rstrip(".,;)]}")
     remove_running_text(pages)
+    for page in pages:
+        mark_full_lines(page)
     typo = typography(all_lines)
     vocab = vocabulary(all_lines)
     ordered = [box for page in pages for box in reading_order(page.boxes)]

@@ -49,6 +49,7 @@ class Line:
     bold: bool
     page: int
     font: str = ""  # the font of the line's middle character, subset prefix removed
+    full: bool = False  # reaches the right edge of its column (set by mark_full_lines)
 
     @property
     def center_y(self) -> float:
@@ -225,6 +226,25 @@ def remove_running_text(pages: list[PageLayout]) -> int:
                 kept.append(box)
         page.boxes = kept
     return removed
+
+
+def mark_full_lines(page: PageLayout) -> None:
+    """Flag lines that run to the right edge of their column.
+
+    A full line says "the text goes on": a heading almost never fills its column, and a
+    paragraph whose last line is full continues in the next box (double-spaced manuscripts
+    put every line in its own box). The column edge is the furthest right any line starting
+    at the same left margin (within 6 pt) reaches on the page.
+    """
+    lines = [ln for box in page.boxes for ln in box.lines]
+    edges: dict[int, float] = {}
+    for ln in lines:
+        key = int(ln.x0 // 6)
+        edges[key] = max(edges.get(key, 0.0), ln.x1)
+    for ln in lines:
+        key = int(ln.x0 // 6)
+        edge = max(edges.get(key - 1, 0.0), edges[key], edges.get(key + 1, 0.0))
+        ln.full = ln.x1 >= edge - 1.5 * max(ln.size, 1.0)
 
 
 # -- reading order ------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ _NUMBERED = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2}){0,3}\.?|[IVX]{1,5}\.)\s+[A-Z][
 _KNOWN = re.compile(
     r"^(?:abstract|introduction|background|experimental(?: section| details| procedures?)?|materials and methods|"
     r"methods?|methodology|results(?: and discussion)?|discussion|conclusions?|summary|acknowledge?ments?|"
-    r"references|bibliography|supporting information|supplementary (?:material|information)|appendix(?: [a-z])?|"
+    r"references?|bibliography|supporting information|supplementary (?:material|information)|appendix(?: [a-z])?|"
     r"keywords|abbreviations|author contributions|conflicts? of interest|competing interests|funding)\.?:?$",
     re.I,
 )
@@ -33,7 +33,7 @@ _ARTICLE_TYPE = re.compile(
     r"|open access|(?:[A-Z] ){3,}[A-Z])$",
     re.I,
 )
-_REFERENCES = re.compile(r"^(?:\d+\.?\s*)?(?:references|bibliography|literature cited|notes and references)$", re.I)
+_REFERENCES = re.compile(r"^(?:\d+\.?\s*)?(?:references?|bibliography|literature cited|notes and references)$", re.I)
 _SENTENCE_BREAK = re.compile(r"[a-z]{2}\.\s+[A-Z]")
 _REF_START = re.compile(r"^\[\d{1,3}\]\s")
 _CAPTION = re.compile(
@@ -80,7 +80,7 @@ def typography(lines: Iterable[Line]) -> Typography:
     sizes: Counter[float] = Counter()
     fonts: Counter[str] = Counter()
     for ln in lines:
-        sizes[round(ln.size * 2) / 2] += len(ln.text)
+        sizes[ln.size] += len(ln.text)
         fonts[ln.font] += len(ln.text)
     if not sizes:
         return Typography(10.0, "", frozenset())
@@ -151,7 +151,7 @@ def join_lines(lines: Iterable[Line], vocab: tuple[set[str], set[str]]) -> str:
 
 
 def _styled(line: Line, typo: Typography) -> bool:
-    return line.bold or line.size >= typo.body_size + 0.9 or (line.font in typo.rare_fonts and line.size >= typo.body_size - 0.3)
+    return line.bold or line.size >= typo.body_size + 0.9 or (line.font in typo.rare_fonts and line.size >= typo.body_size - 1.0)
 
 
 def is_heading(line: Line, typo: Typography, standalone: bool, in_references: bool = False) -> bool:
@@ -175,13 +175,14 @@ def is_heading(line: Line, typo: Typography, standalone: bool, in_references: bo
         if in_references or _REF_ENTRY.search(t) or t.startswith("0") or not re.search(r"[A-Za-z]{4}", t):
             # Entries of a reference list are numbered too; only distinct type marks a heading there.
             return in_references and styled and line.size >= body and not _REF_ENTRY.search(t)
-        return styled or standalone or len(words) <= 6
+        # Numbered lines in small type are list items in tables and figures.
+        return line.size >= body - 1.0 and (styled or standalone or len(words) <= 6)
     letters = [c for c in t if c.isalpha()]
     if sum(c.isupper() for c in t) >= max(4, 0.8 * len(letters)) and t.upper() == t and len(words) <= 8 and any(len(w) >= 4 for w in _WORD.findall(t)):
-        return standalone or styled
+        return (standalone or styled) and line.size >= body - 1.0
     # Distinct type alone is weak evidence (math fonts, emphasis): ask for a real word and no formula.
     prose = re.search(r"[A-Za-z]{4}", t) is not None and "=" not in t
-    return styled and standalone and prose and len(words) <= 12 and t[0].isupper() and line.size >= body - 0.5
+    return styled and standalone and prose and not line.full and 2 <= len(words) <= 12 and t[0].isupper() and line.size >= body - 1.0
 
 
 def _split_box(box: Box, typo: Typography) -> list[list[Line]]:
@@ -251,9 +252,13 @@ def chunk_boxes(boxes: list[Box], typo: Typography, vocab: tuple[set[str], set[s
     return _merge_continuations(raw, vocab)
 
 
-def _continues(prev: str, nxt: str) -> bool:
+def _continues(prev: str, nxt: str, prev_full: bool = False) -> bool:
+    """Whether paragraph text ``nxt`` carries on ``prev`` across a box, column or page break."""
     if not prev or not nxt or prev.endswith((".", "!", "?", ":")):
         return False
+    if prev_full and prev[-1].isalnum() and (nxt[0].isalnum() or nxt[0] in "([\u201c\"'"):
+        # The last line ran to the column edge mid-sentence: the sentence goes on.
+        return True
     if prev[-1] in _HYPHENS or prev.endswith(","):
         return nxt[0].islower() or nxt[0].isdigit() or prev.endswith(",")
     return nxt[0].islower()
@@ -268,7 +273,7 @@ def _merge_continuations(chunks: list[Chunk], vocab: tuple[set[str], set[str]]) 
         if chunk.kind == "caption" and open_para is not None:
             held.append(chunk)
             continue
-        if chunk.kind == "paragraph" and open_para is not None and _continues(open_para.text, chunk.text):
+        if chunk.kind == "paragraph" and open_para is not None and _continues(open_para.text, chunk.text, open_para.lines[-1].full):
             open_para.lines.extend(chunk.lines)
             open_para.text = join_hyphenated(open_para.text, chunk.text, vocab)
             continue
