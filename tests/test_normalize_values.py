@@ -77,6 +77,17 @@ CASES = [
     ("100 nm thick film", (100.0, None, "nm", None, False, (100.0,), None)),
     ("150 mAh g-1 at 0.1 C", (150.0, None, "mAh g-1", None, False, (150.0,), None)),
     ("12.3 a.u.", (12.3, None, "a.u.", None, False, (12.3,), None)),
+    # from grobid-quantities' misses
+    ("10-km", (10.0, None, "km", None, False, (10.0,), None)),
+    ("22 A", (22.0, None, "A", None, False, (22.0,), None)),
+    ("2g/cm 3", (2.0, None, "g/cm 3", None, False, (2.0,), None)),
+    ("0.20 ≤ x ≤ 0.44", (0.2, 0.44, "", None, False, (0.2,), None)),
+    ("6.1 x 10^-4 cm^2 V -1 s^-1", (0.00061, None, "cm^2 V -1 s^-1", None, False, (0.00061,), None)),
+    ("1.77 x 10^-3 cm^2 / ( V s )", (0.00177, None, "cm^2 / ( V s )", None, False, (0.00177,), None)),
+    ("1.55 eV (ref. 3)", (1.55, None, "eV", None, False, (1.55,), None)),
+    ("-2--6 V", (-6.0, -2.0, "V", None, False, (-6.0,), None)),
+    ("0.55 - 0.60", (0.55, 0.6, "", None, False, (0.55,), None)),
+    ("1.0 × 10^4.", (10000.0, None, "", None, False, (10000.0,), None)),
 ]
 
 

@@ -122,6 +122,9 @@ _ATOM = {
     "‰": "permille",
     "°": "degree",
     "º": "degree",
+    "′": "arcminute",
+    "′′": "arcsecond",
+    "″": "arcsecond",
     "cc": "cm**3",
     "sec": "s",
     "hr": "h",
@@ -162,6 +165,7 @@ def _clean(text: str) -> str:
     text = re.sub(r"°\s+([CFK])\b", r"°\1", text)  # "° C" from flattened PDFs
     text = re.sub(r"\s*\^\s*", "^", text)
     text = re.sub(r"(?<=[^\W\d_])\s+([-+]\d+)\b", r"\1", text)  # "V -1": detached exponent
+    text = re.sub(r"(/[a-zu]?m)\s+([23])\b", r"\1\2", text)  # "g/cm 3": flattened superscript
     text = re.sub(r"\^\s*\(\s*([-+]?\d+)\s*\)", r"^\1", text)
     return re.sub(r"\s+", " ", text).strip()
 

@@ -181,6 +181,10 @@ _GLUE_RE = re.compile(r"[\w.^]")
 _WS_RE = re.compile(r"\s*")
 _SP_RE = re.compile(r" ?")
 _CLOSE_RE = re.compile(r"\s*\)")
+_PER_LENGTH_RE = re.compile(r"/[a-zµu]?m$")
+_POS_DIGIT_RE = re.compile(r"[23]")
+_HYPHEN_UNIT_RE = re.compile(r"-[^\W\d_]")
+_VARIABLE_BOUNDS_RE = re.compile(r"\s*(?:≤|<=|⩽|<)\s*[^\W\d_][\w]{0,3}\s*(?:≤|<=|⩽|<)\s*")
 
 
 def _to_float(m: re.Match[str], p: str = "") -> tuple[float, float | None]:
@@ -233,6 +237,8 @@ def _scan_unit(norm: str, pos: int) -> tuple[str, int, int] | None:
     """
     m = _WS_RE.match(norm, pos)
     start = m.end() if m else pos
+    if m is not None and m.end() == pos and _HYPHEN_UNIT_RE.match(norm, pos):
+        start = pos + 1  # "10-km", "5-year": a compound adjective, the unit follows the hyphen
     tokens: list[tuple[int, int]] = []
     cur = start
     while len(tokens) < _MAX_UNIT_TOKENS:
@@ -242,9 +248,13 @@ def _scan_unit(norm: str, pos: int) -> tuple[str, int, int] | None:
         word = t.group()
         if not word.endswith("a.u."):
             word = word.rstrip(".,;:")
-        if not word or word.lower() in _STOPWORDS or _NUM_START_RE.match(word) and not tokens:
+        if not word or word in _STOPWORDS or (len(word) > 1 and word.lower() in _STOPWORDS):
+            break  # "22 A" is amperes: a lone capital is never the article
+        if _NUM_START_RE.match(word) and not tokens:
             break
-        if tokens and _DETACHED_EXP_RE.fullmatch(word) and _LETTER_END_RE.search(norm, tokens[-1][0], tokens[-1][1]):
+        if tokens and _PER_LENGTH_RE.search(norm, tokens[-1][0], tokens[-1][1]) and _POS_DIGIT_RE.fullmatch(word):
+            pass  # "g/cm 3", "mA/cm 2": a superscript flattened by the PDF reader
+        elif tokens and _DETACHED_EXP_RE.fullmatch(word) and _LETTER_END_RE.search(norm, tokens[-1][0], tokens[-1][1]):
             pass  # "V -1" from a flattened superscript: the exponent of the previous symbol
         elif _PLAIN_NUMBER_RE.fullmatch(word):
             break
@@ -265,7 +275,7 @@ def _scan_unit(norm: str, pos: int) -> tuple[str, int, int] | None:
     if best is None and tokens:
         s, e = tokens[0]
         word = norm[s:e]
-        if word[0] in "°º%‰℃Å" or (len(word) <= 6 and _LETTER_RE.search(word)):
+        if word[0] in "°º%‰℃Å′″" or (len(word) <= 6 and _LETTER_RE.search(word)):
             best = (word, s, e)
     return best
 
@@ -345,6 +355,17 @@ def parse_quantity(text: str) -> Quantity | None:
         pm = _CLOSE_RE.match(norm, end)
         if pm:
             end = pm.end()
+
+    # Bounds around a variable: "0.20 ≤ x ≤ 0.44" is the range of x.
+    bm = _VARIABLE_BOUNDS_RE.match(norm, end)
+    if bm:
+        got = _number_at(norm, bm.end())
+        if got is not None:
+            unit = _scan_unit(norm, got[3])
+            last = unit[2] if unit else got[3]
+            lo, hi = sorted((value, got[0]))
+            return _build(text, index, lo, hi, unit, uncertainty, approx, [lo], span_start,
+                          last, comparison)
 
     # Ratio "1:1", "1 : 1.5 : 2".
     if _RATIO_RE.match(norm, end):
