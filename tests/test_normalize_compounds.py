@@ -33,6 +33,11 @@ FORMULAS = [
     ("Li7La3Zr2O12", "La3Li7O12Zr2", "La3Li7O12Zr2", (), None),
     ("C2H5OH", "C2H6O", "C2H6O", (), None),
     ("Si", "Si", "Si", (), None),
+    ("MAPbI3", "CH6I3NPb", "CH6I3NPb", (), None),
+    ("FAPbI3", "CH5I3N2Pb", "CH5I3N2Pb", (), None),
+    ("MASnBr3", "CH6Br3NSn", "CH6Br3NSn", (), None),
+    ("Cs0.05FA0.79MA0.16Pb(I0.83Br0.17)3", "C0.95H4.91Br0.51Cs0.05I2.49N1.74Pb",
+     "C0.95H4.91Br0.51Cs0.05I2.49N1.74Pb", (), None),
     ("O2", "O2", "O2", (), None),
     ("D2O", "D2O", "D2O", (), None),
     ("CDCl3", "CCl3D", "CCl3D", (), None),
@@ -53,7 +58,7 @@ def test_compounds_formula(text: str, formula: str, key: str, dopants: tuple, ch
 @pytest.mark.parametrize(
     "variants",
     [
-        ("CH3NH3PbI3", "CH₃NH₃PbI₃", "PbI3CH3NH3", " CH3NH3PbI3 ", "CH3NH3 PbI3"),
+        ("CH3NH3PbI3", "CH₃NH₃PbI₃", "PbI3CH3NH3", " CH3NH3PbI3 ", "CH3NH3 PbI3", "MAPbI3"),
         ("Ca(OH)2", "CaO2H2", "Ca(OH)₂"),
         ("CuSO4·5H2O", "CuSO4.5H2O", "CuSO₄·5H₂O"),
         ("ZnO:Al", "Al:ZnO", "Al-doped ZnO", "Al‐doped ZnO"),
@@ -69,7 +74,8 @@ def test_compounds_doped_and_undoped_hosts_differ() -> None:
 
 
 NAMES = [
-    ("MAPbI3", "mapbi3"),
+    ("MA", "ma"),
+    ("MAI", "mai"),
     ("(BA)2PbI4", "(ba)2pbi4"),
     ("P3HT", "p3ht"),
     ("PC71BM", "pc71bm"),
@@ -82,7 +88,6 @@ NAMES = [
     ("Poly (3 - hexylthiophene)", "poly(3-hexylthiophene)"),
     ("Poly(3‐hexylthiophene)", "poly(3-hexylthiophene)"),
     ("Lithium  Iron\u00a0Phosphate", "lithium iron phosphate"),
-    ("Cs0.05FA0.79MA0.16Pb(I0.83Br0.17)3", "cs0.05fa0.79ma0.16pb(i0.83br0.17)3"),
 ]
 
 

@@ -20,6 +20,9 @@ Formula rules (decided here, documented for fact assembly):
 * Charges: "Fe2+", "Fe³⁺", "SO4^2−", "NO3-" -> charge in ``charge`` and the formula
   suffix "^2+". Without "^" or superscripts, a digit before the sign is the charge for a
   single element ("Fe2+") and a count otherwise ("NO3-" is NO3 with charge 1-).
+* Perovskite cations: inside a Pb/Sn/Ge/Bi halide formula "MA" and "FA" expand to
+  CH3NH3 and CH(NH2)2 ("MAPbI3" -> "CH6I3NPb", like "CH3NH3PbI3"); other organic
+  cations ("(BA)2PbI4") make the mention a name.
 * Labels: a single element with a count ("P1", "P2", "S3") is a paper's sample label
   unless it is a known elemental molecule (H2, O2, S8, C60...): ``is_label=True``.
   A run of four or more one-letter capitals with no lower case ("PBPD2", "PDPP") is an
@@ -143,6 +146,12 @@ _COUNT_A_RE = re.compile(rf"(\d+(?:\.\d+)?)?(?:([-+])(\d*(?:\.\d+)?)({_VAR}))?")
 _COUNT_B_RE = re.compile(rf"(\d+(?:\.\d+)?)([-+])(\d*(?:\.\d+)?)({_VAR})")
 _COUNT_C_RE = re.compile(rf"(\d*(?:\.\d+)?)({_VAR})(?:([-+])(\d+(?:\.\d+)?))?")
 
+# Halide perovskites name their organic cations: MA = methylammonium, FA = formamidinium.
+# Expanded only inside a Pb/Sn/Ge/Bi halide formula, where the letters mean nothing else,
+# so "MAPbI3" and "CH3NH3PbI3" share a key. Other cations (BA, PEA...) stay as written.
+_PEROVSKITE_RE = re.compile(r"(?:Pb|Sn|Ge|Bi)\(?(?:I|Br|Cl)")
+_CATION_RE = re.compile(r"MA(?![a-z])|FA(?![a-z])")
+_CATIONS = {"MA": "(CH3NH3)", "FA": "(CH(NH2)2)"}
 _ELEMENT_LABEL_RE = re.compile(r"(?:[A-Z][a-z]?)\d+[a-z]?")
 _MOLECULES = frozenset(
     "H2 D2 N2 O2 O3 F2 Cl2 Br2 I2 S2 S8 Se8 C20 C60 C70 C76 C80 C84 C540".split()
@@ -261,6 +270,8 @@ def _formula(text: str, variables: dict[str, float]) -> tuple[str, int | None] |
     compact, charge = _split_charge(compact)
     if not _LOWER_RE.search(compact) and _CAPS_RUN_RE.search(compact):
         return None  # "PBPD2", "PDPP": a run of 4+ one-letter symbols is an acronym
+    if _PEROVSKITE_RE.search(compact):
+        compact = _CATION_RE.sub(lambda m: _CATIONS[m.group()], compact)
     hyd = _HYDRATE_RE.match(compact) or _DOT_HYDRATE_RE.match(compact)
     parts: list[tuple[float, str]]
     if hyd:
