@@ -1,30 +1,36 @@
-"""Many files -> facts file + graph: the engine behind ``lit extract``.
+"""Many files -> facts file + graph: the engine behind ``lit extract`` and ``lit ingest``.
 
-Inputs are files, folders (recursive) and glob patterns. Documents are processed in
-parallel worker processes, each holding its own Extractor; results stream back in
-completion order and are written as they come, each document's facts fsynced before its
-journal line, so an interrupted run resumes where it stopped (see ``journal.py``). A
-failed document is recorded (in the summary and the failures file) and the run goes on.
+Inputs are files, folders (recursive) and glob patterns. Documents are extracted by
+workers (this process, local processes or Ray actors: :mod:`lit.extract.workers`);
+results stream back in completion order and are written as they come, each document's
+facts fsynced before its journal line, so an interrupted run resumes where it stopped
+(see :mod:`lit.extract.journal`). A failed document is recorded (in the summary and the
+failures file) and the run goes on. Nothing here prints: callers pass ``on_result``.
+
+Memory stays flat with corpus size: facts are streamed to the file, graph upserts go in
+batches, a resume trims and re-reads the facts file line by line, and only a short record
+per document (its id and source) is kept for the whole run.
 """
 
 from __future__ import annotations
 
 import glob
+import hashlib
 import json
-import multiprocessing as mp
-import os
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import Callable, Sequence, TextIO
 
 from lit import __version__
 from lit.extract.document import DocumentInfo
 from lit.extract.facts import Fact
-from lit.extract.journal import Journal, trim_facts, write_durably
-from lit.extract.pipeline import DocumentResult, Extractor
+from lit.extract.journal import Journal, JournalState, read_facts, trim_facts, write_durably
+from lit.extract.pipeline import DocumentResult
 from lit.extract.readers import SUFFIXES
+from lit.extract.workers import open_workers
+from lit.graph.store import ExtractionRun, GraphStore, display_target, open_store
 
 
 def collect_paths(inputs: Sequence[str | Path]) -> tuple[list[Path], list[str]]:
@@ -55,11 +61,16 @@ def collect_paths(inputs: Sequence[str | Path]) -> tuple[list[Path], list[str]]:
 
 @dataclass
 class BatchSummary:
+    """Counts of a run so far; ``on_result`` callbacks read it to draw progress."""
+
     run_id: str
     started: str
+    total: int = 0  # files found plus inputs that matched nothing
     finished: str | None = None
-    documents: int = 0
+    documents: int = 0  # done so far, including those a resumed run had finished before
+    resumed: int = 0
     succeeded: int = 0
+    duplicates: int = 0  # same content as an earlier file of the run: no facts of their own
     facts: int = 0
     failures: list[dict] = field(default_factory=list)
     models: list[str] = field(default_factory=list)
@@ -69,51 +80,42 @@ class BatchSummary:
             "run_id": self.run_id,
             "started": self.started,
             "finished": self.finished,
+            "total": self.total,
             "documents": self.documents,
+            "resumed": self.resumed,
             "succeeded": self.succeeded,
+            "duplicates": self.duplicates,
             "failed": len(self.failures),
             "facts": self.facts,
             "models": self.models,
         }
 
 
-_WORKER: Extractor | None = None
+class _GraphWriter:
+    """Batches documents and facts into store upserts, and journals each committed batch."""
 
+    def __init__(self, store: GraphStore | None, journal: Journal, run: ExtractionRun, batch: int):
+        self.store, self.journal, self.run, self.batch = store, journal, run, batch
+        self.docs: list[DocumentInfo] = []
+        self.facts: list[Fact] = []
+        self.ok_entries = 0  # successful journal entries so far (the journal's graph marker)
 
-def _init_worker(model: str | None, threads: int) -> None:
-    global _WORKER
-    import torch
+    def add(self, info: DocumentInfo | None, facts: Sequence[Fact]) -> None:
+        """Queue one successful document (``info`` None: a duplicate, nothing to write)."""
+        self.ok_entries += 1
+        if self.store is None or info is None:
+            return
+        self.docs.append(info)
+        self.facts.extend(facts)
+        if len(self.docs) >= self.batch or len(self.facts) >= 50 * self.batch:
+            self.flush()
 
-    torch.set_num_threads(threads)
-    _WORKER = Extractor.load(model)
-
-
-def _work(path: str) -> DocumentResult:
-    assert _WORKER is not None
-    return _WORKER.extract_path(path)
-
-
-def iter_results(
-    paths: Sequence[Path], model: str | None = None, workers: int = 1, ray: str | None = None
-) -> Iterator[DocumentResult]:
-    """Yield one DocumentResult per path, in completion order when ``workers > 1``.
-
-    ``ray`` (an address, or "local") runs the documents on Ray actors instead of local processes.
-    """
-    if ray is not None:
-        from lit.extract.distributed import iter_results_ray
-
-        yield from iter_results_ray([str(p) for p in paths], model, ray, workers)
-        return
-    if workers <= 1 or len(paths) <= 1:
-        extractor = Extractor.load(model)
-        for path in paths:
-            yield extractor.extract_path(path)
-        return
-    threads = max(1, (os.cpu_count() or 1) // workers)
-    ctx = mp.get_context("spawn")
-    with ctx.Pool(workers, initializer=_init_worker, initargs=(model, threads)) as pool:
-        yield from pool.imap_unordered(_work, [str(p) for p in paths], chunksize=1)
+    def flush(self) -> None:
+        if self.store is not None and self.docs:
+            self.store.upsert(self.docs, self.facts, self.run)
+            self.journal.graph_flushed(self.ok_entries)
+        self.docs.clear()
+        self.facts.clear()
 
 
 def run_batch(
@@ -121,7 +123,7 @@ def run_batch(
     out: Path,
     graph: str | None,
     *,
-    model: str | None = None,
+    model: str | Path | None = None,
     workers: int = 1,
     min_confidence: float = 0.0,
     on_result: Callable[[DocumentResult, BatchSummary], None] | None = None,
@@ -132,77 +134,51 @@ def run_batch(
     """Extract facts from every input file into ``out`` (JSONL) and, unless ``graph`` is
     None, the graph store it names. Failures go to ``<out>.failures.jsonl``.
 
-    An interrupted run with the same inputs is resumed from its journal (see
-    :mod:`lit.extract.journal`) unless ``restart`` is set.
+    An interrupted run with the same inputs, model, threshold and graph is resumed from its
+    journal unless ``restart`` is set. ``on_result(result, summary)`` is called after each
+    document is safely recorded. KeyboardInterrupt propagates once the workers are stopped;
+    the journal stays valid, so the same call resumes.
     """
-    from lit.graph.store import ExtractionRun, open_store
-
+    out = Path(out)
     paths, missing = collect_paths(inputs)
     out.parent.mkdir(parents=True, exist_ok=True)
-    header = {"inputs": [str(p) for p in paths], "model": model, "min_confidence": min_confidence}
+    names = "\n".join(str(p) for p in paths)
+    header = {
+        "inputs": hashlib.sha256(names.encode("utf-8", "surrogateescape")).hexdigest(),
+        "files": len(paths),
+        "model": str(model) if model is not None else None,
+        "min_confidence": min_confidence,
+        "graph": display_target(graph) if graph is not None else None,
+    }
     journal = Journal(out)
     state = None if restart else journal.resumable(header)
-    summary = BatchSummary(run_id=uuid.uuid4().hex[:16], started=_now())
+    summary = BatchSummary(run_id=uuid.uuid4().hex[:16], started=_now(), total=len(paths) + len(missing))
     for raw in missing:
         summary.failures.append({"source": raw, "code": "E100", "error": f"{raw}: no such file, folder or glob match"})
     store = open_store(graph) if graph is not None else None
     run = ExtractionRun(run_id=summary.run_id, started=summary.started, lit_version=__version__)
-    pending_docs: list[DocumentInfo] = []
-    pending_facts: list[Fact] = []
-
-    def flush_graph() -> None:
-        if store is not None and pending_docs:
-            store.upsert(pending_docs, pending_facts, run)
-        pending_docs.clear()
-        pending_facts.clear()
-
+    writer = _GraphWriter(store, journal, run, graph_batch)
+    seen: dict[str, str] = {}  # doc_id -> the first source with that content
+    models: set[str] = set()
     try:
-        if state is not None:  # resume: keep what was journaled, and make sure the graph has it
-            kept = trim_facts(out, state.ok_doc_ids)
-            by_doc: dict[str, list[Fact]] = {}
-            for fact in kept:
-                by_doc.setdefault(fact["doc_id"], []).append(Fact.from_dict(fact))
-            for entry in state.done.values():
-                summary.documents += 1
-                if entry["ok"]:
-                    summary.succeeded += 1
-                    facts = by_doc.get(entry["info"]["doc_id"], [])
-                    summary.facts += len(facts)
-                    summary.models = sorted(set(summary.models) | {f.model for f in facts})
-                    pending_docs.append(DocumentInfo(**entry["info"]))
-                    pending_facts.extend(facts)
-                else:
-                    summary.failures.append({"source": entry["source"], "code": entry["code"], "error": entry["error"]})
-            flush_graph()
-            paths = [p for p in paths if str(p) not in state.done]
+        todo = paths
+        if state is not None:
+            _resume(state, out, summary, writer, seen, models)
+            todo = [p for p in paths if str(p) not in state.done]
         journal.start(header, state)
         with open(out, "a" if state is not None else "w", encoding="utf-8") as fh:
-            for result in iter_results(paths, model, workers, ray):
-                summary.documents += 1
-                summary.models = sorted(set(summary.models) | {f.model for f in result.facts})
-                entry: dict = {"source": result.source, "ok": result.ok}
-                if result.ok:
-                    summary.succeeded += 1
-                    facts = [f for f in result.facts if f.confidence >= min_confidence]
-                    summary.facts += len(facts)
-                    write_durably(fh, [f.to_json() + "\n" for f in facts])
-                    entry.update(info=result.info.to_dict(), facts=len(facts))
-                    pending_docs.append(result.info)
-                    pending_facts.extend(facts)
-                else:
-                    failure = {"source": result.source, "code": result.error_code, "error": result.error}
-                    summary.failures.append(failure)
-                    entry.update(failure)
-                journal.record(entry)
-                if len(pending_docs) >= graph_batch:
-                    flush_graph()
-                if on_result is not None:
-                    on_result(result, summary)
+            if todo:
+                with open_workers(model, min(workers, len(todo)), ray) as pool:
+                    models.update(pool.model_versions)
+                    for result in pool.map([str(p) for p in todo]):
+                        _record(result, fh, journal, writer, summary, seen, models, min_confidence)
+                        if on_result is not None:
+                            on_result(result, summary)
+        writer.flush()
         summary.finished = _now()
+        summary.models = run.models = sorted(models)
         run.finished, run.documents, run.facts, run.failures = (
             summary.finished, summary.succeeded, summary.facts, len(summary.failures))
-        run.models = summary.models
-        flush_graph()
         if store is not None:
             store.record_run(run)
         journal.finish(summary.to_dict())
@@ -210,10 +186,75 @@ def run_batch(
         journal.close()
         if store is not None:
             store.close()
-    with open(out.with_name(out.name + ".failures.jsonl"), "w", encoding="utf-8") as fh:
-        for failure in summary.failures:
-            fh.write(json.dumps(failure, ensure_ascii=False) + "\n")
+        _write_failures(out, summary.failures)
     return summary
+
+
+def _resume(
+    state: JournalState, out: Path, summary: BatchSummary, writer: _GraphWriter,
+    seen: dict[str, str], models: set[str],
+) -> None:
+    """Take over what an interrupted run finished: trim the facts file to it, count it, and
+    upsert the journaled documents the graph had not received yet."""
+    kept, fact_models = trim_facts(out, state.ok_doc_ids)
+    models.update(m for m in fact_models if m)
+    summary.facts += kept
+    for entry in state.done.values():
+        summary.documents += 1
+        summary.resumed += 1
+        if not entry["ok"]:
+            summary.failures.append({k: entry[k] for k in ("source", "code", "error")})
+            continue
+        summary.succeeded += 1
+        seen.setdefault(entry["info"]["doc_id"], entry["source"])
+        summary.duplicates += "duplicate_of" in entry
+    pending = state.ok_entries[state.graph_flushed:]
+    writer.ok_entries = state.graph_flushed
+    by_doc: dict[str, list[Fact]] = {e["info"]["doc_id"]: [] for e in pending if "duplicate_of" not in e}
+    if writer.store is not None:
+        for fact in read_facts(out, set(by_doc)):
+            by_doc[fact["doc_id"]].append(Fact.from_dict(fact))
+    for entry in pending:
+        if "duplicate_of" in entry:
+            writer.add(None, [])
+        else:
+            writer.add(DocumentInfo(**entry["info"]), by_doc[entry["info"]["doc_id"]])
+    writer.flush()
+
+
+def _record(
+    result: DocumentResult, fh: TextIO, journal: Journal, writer: _GraphWriter, summary: BatchSummary,
+    seen: dict[str, str], models: set[str], min_confidence: float,
+) -> None:
+    """Write one document's outcome: facts (fsynced) first, then its journal line, then the graph."""
+    summary.documents += 1
+    entry: dict = {"source": result.source, "ok": result.ok}
+    if not result.ok:
+        failure = {"source": result.source, "code": result.error_code, "error": result.error}
+        summary.failures.append(failure)
+        journal.record(entry | failure)
+        return
+    assert result.info is not None
+    summary.succeeded += 1
+    first = seen.setdefault(result.info.doc_id, result.source)
+    facts: list[Fact] = []
+    if first != result.source:  # the same bytes under another name: its facts are out already
+        summary.duplicates += 1
+        entry["duplicate_of"] = first
+    else:
+        facts = [f for f in result.facts if f.confidence >= min_confidence]
+        models.update(f.model for f in facts)
+        summary.facts += len(facts)
+        write_durably(fh, [f.to_json() + "\n" for f in facts])
+    journal.record(entry | {"info": result.info.to_dict(), "facts": len(facts)})
+    writer.add(None if "duplicate_of" in entry else result.info, facts)
+
+
+def _write_failures(out: Path, failures: list[dict]) -> None:
+    """``<out>.failures.jsonl``: one ``{"source", "code", "error"}`` line per failed input."""
+    with open(out.with_name(out.name + ".failures.jsonl"), "w", encoding="utf-8") as fh:
+        for failure in failures:
+            fh.write(json.dumps(failure, ensure_ascii=False) + "\n")
 
 
 def _now() -> str:

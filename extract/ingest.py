@@ -25,6 +25,7 @@ from lit.errors import LockedError
 from lit.extract.batch import BatchSummary, collect_paths, run_batch
 from lit.extract.document import content_id
 from lit.extract.pipeline import DocumentResult
+from lit.extract.workers import model_versions
 from lit.graph.store import display_target, is_bolt_uri, open_store
 
 DEFAULT_STATE_DIR = Path(os.environ.get("LIT_STATE_DIR", Path.home() / ".local" / "state" / "lit"))
@@ -91,10 +92,52 @@ class IngestLock:
         self._fh.close()
 
 
+class Ledger:
+    """Which models last extracted each document, kept beside the lock (``extracted.jsonl``).
+
+    The graph only knows the models of a document's *facts*: a paper where the NER model
+    found nothing, or that was read before any NER model existed (table facts only), looks
+    the same as one extracted by today's models. The ledger records what actually ran, one
+    line per document per run (the last line wins), so ``--reextract`` redoes exactly the
+    documents an older model set produced, once.
+    """
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def load(self) -> dict[str, list[str]]:
+        latest: dict[str, list[str]] = {}
+        if not self.path.exists():
+            return latest
+        with open(self.path, encoding="utf-8") as fh:
+            for line in fh:
+                try:
+                    row = json.loads(line)
+                    latest[row["doc_id"]] = row["models"]
+                except (ValueError, KeyError, TypeError):
+                    continue  # a torn line from a killed run: that document is simply unknown
+        return latest
+
+    def record(self, doc_id: str, models: list[str]) -> None:
+        with open(self.path, "a", encoding="utf-8") as fh:
+            fh.write(json.dumps({"doc_id": doc_id, "models": models}) + "\n")
+
+
 def select_documents(
-    paths: list[Path], stored: dict[str, list[str]], current_models: list[str], reextract: bool
+    paths: list[Path],
+    stored: dict[str, list[str]],
+    current_models: list[str],
+    reextract: bool,
+    extracted_by: dict[str, list[str]] | None = None,
 ) -> tuple[list[Path], int, int]:
-    """Which files to process: ``(selected, new, reextracted)``; the rest are skipped."""
+    """Which files to process: ``(selected, new, reextracted)``; the rest are skipped.
+
+    New: the file's content hash is not a Document in the graph. Outdated (only with
+    ``reextract``): the models that last extracted it (the ledger, else its facts' models in
+    the graph) are not today's models.
+    """
+    extracted_by = extracted_by or {}
+    current = set(current_models)
     selected, new, again = [], 0, 0
     for path in paths:
         try:
@@ -106,7 +149,7 @@ def select_documents(
         if doc_id not in stored:
             selected.append(path)
             new += 1
-        elif reextract and not set(current_models) & set(stored[doc_id]):
+        elif reextract and set(extracted_by.get(doc_id, stored[doc_id])) != current:
             selected.append(path)
             again += 1
     return selected, new, again
@@ -122,8 +165,8 @@ def ingest(
     state_dir: Path | None = None,
     on_result: Callable[[DocumentResult, BatchSummary], None] | None = None,
 ) -> IngestSummary:
-    from lit.extract.pipeline import Extractor
-
+    """Extract the new (and with ``reextract`` the outdated) files of ``source_dir`` into
+    ``target``, holding the target's ingest lock; raises LockedError if another ingest holds it."""
     started = time.perf_counter()
     state = _state_dir(target, state_dir)
     with IngestLock(state / "lock", target):
@@ -132,12 +175,20 @@ def ingest(
         if is_bolt_uri(target) or Path(target).exists():
             with open_store(target, read_only=True) as store:
                 stored = store.document_versions()
-        current = Extractor.load(model).model_versions if reextract else []
-        selected, new, again = select_documents(paths, stored, current, reextract)
+        ledger = Ledger(state / "extracted.jsonl")
+        current = model_versions(model)
+        selected, new, again = select_documents(paths, stored, current, reextract, ledger.load())
         summary = None
+
+        def record(result: DocumentResult, batch: BatchSummary) -> None:
+            if result.ok and result.info is not None:
+                ledger.record(result.info.doc_id, current)
+            if on_result is not None:
+                on_result(result, batch)
+
         if selected:
             out = state / "last-run.facts.jsonl"
-            summary = run_batch(selected, out, target, model=model, workers=workers, on_result=on_result, restart=True)
+            summary = run_batch(selected, out, target, model=model, workers=workers, on_result=record, restart=True)
     failed = len(summary.failures) if summary else 0
     return IngestSummary(
         status="nothing-to-do" if not selected else ("partial" if failed else "ok"),

@@ -15,7 +15,7 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence, TextIO
 
 
 @dataclass
@@ -23,13 +23,24 @@ class JournalState:
     """What an interrupted run had finished."""
 
     done: dict[str, dict[str, Any]] = field(default_factory=dict)  # source -> entry
+    #: How many successful entries (in journal order) were already upserted to the graph.
+    graph_flushed: int = 0
+    #: Length of the journal's intact prefix; a torn last line beyond it is cut on resume.
+    valid_bytes: int = 0
+
+    @property
+    def ok_entries(self) -> list[dict[str, Any]]:
+        """Successful entries in the order they were journaled (= the order they reach the graph)."""
+        return [e for e in self.done.values() if e.get("ok")]
 
     @property
     def ok_doc_ids(self) -> set[str]:
-        return {e["info"]["doc_id"] for e in self.done.values() if e.get("ok")}
+        return {e["info"]["doc_id"] for e in self.ok_entries}
 
 
 class Journal:
+    """Append-only, fsynced after every line; one per facts file (``<out>.journal``)."""
+
     def __init__(self, out: Path):
         self.path = out.with_name(out.name + ".journal")
         self.out = out
@@ -40,21 +51,28 @@ class Journal:
         if not self.path.exists() or not self.out.exists():
             return None
         state = JournalState()
-        with open(self.path, encoding="utf-8") as fh:
-            lines = fh.read().splitlines()
-        try:
-            if not lines or json.loads(lines[0]) != {"header": header}:
-                return None
-        except json.JSONDecodeError:
-            return None
-        for line in lines[1:]:
+        with open(self.path, "rb") as fh:
+            first = fh.readline()
             try:
-                entry = json.loads(line)
-            except json.JSONDecodeError:
-                break  # a torn last line: that document was not finished
-            if entry.get("finished"):
-                return None  # the previous run completed: a re-run starts afresh
-            state.done[entry["source"]] = entry
+                if json.loads(first) != {"header": header}:
+                    return None
+            except (json.JSONDecodeError, UnicodeDecodeError):
+                return None
+            state.valid_bytes = len(first)
+            for line in fh:
+                try:
+                    if not line.endswith(b"\n"):
+                        raise ValueError("torn")
+                    entry = json.loads(line)
+                except ValueError:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+                    break  # a torn last line: that document was not finished
+                state.valid_bytes += len(line)
+                if entry.get("finished"):
+                    return None  # the previous run completed: a re-run starts afresh
+                if "graph" in entry:
+                    state.graph_flushed = entry["graph"]
+                    continue
+                state.done[entry["source"]] = entry
         return state
 
     def start(self, header: dict[str, Any], state: JournalState | None) -> None:
@@ -63,10 +81,17 @@ class Journal:
             self._fh = open(self.path, "w", encoding="utf-8")
             self._write({"header": header})
         else:
+            with open(self.path, "r+b") as fh:
+                fh.truncate(state.valid_bytes)
             self._fh = open(self.path, "a", encoding="utf-8")
 
     def record(self, entry: dict[str, Any]) -> None:
         self._write(entry)
+
+    def graph_flushed(self, ok_entries: int) -> None:
+        """The first ``ok_entries`` successful documents are committed to the graph: a resume
+        need not upsert them again (it would be harmless, upserts are idempotent, but slow)."""
+        self._write({"graph": ok_entries})
 
     def finish(self, summary: dict[str, Any]) -> None:
         self._write({"finished": True, **summary})
@@ -84,29 +109,44 @@ class Journal:
         os.fsync(self._fh.fileno())
 
 
-def trim_facts(out: Path, keep_doc_ids: set[str]) -> list[dict[str, Any]]:
-    """Cut the facts file back to the journaled documents (atomic rewrite); return those facts."""
-    kept: list[dict[str, Any]] = []
-    seen: set[str] = set()
-    with open(out, encoding="utf-8", errors="replace") as fh:
-        for line in fh:
+def trim_facts(out: Path, keep_doc_ids: set[str]) -> tuple[int, set[str]]:
+    """Cut the facts file back to the journaled documents, streaming (atomic rewrite).
+
+    Drops a torn last line and the facts of a document whose journal line was never written
+    (it is extracted again). Returns ``(facts kept, models seen)`` for the run summary.
+    """
+    kept, models = 0, set()
+    tmp = out.with_name(out.name + ".tmp")
+    with open(out, encoding="utf-8", errors="replace") as src, open(tmp, "w", encoding="utf-8") as dst:
+        for line in src:
+            if not line.endswith("\n"):
+                break  # torn: the process died inside this write
             try:
                 fact = json.loads(line)
             except json.JSONDecodeError:
                 continue
-            if fact.get("doc_id") in keep_doc_ids and fact.get("id") not in seen:
-                seen.add(fact["id"])
-                kept.append(fact)
-    tmp = out.with_name(out.name + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        fh.write("".join(json.dumps(f, ensure_ascii=False, sort_keys=True) + "\n" for f in kept))
-        fh.flush()
-        os.fsync(fh.fileno())
+            if fact.get("doc_id") in keep_doc_ids:
+                dst.write(line)
+                kept += 1
+                models.add(fact.get("model"))
+        dst.flush()
+        os.fsync(dst.fileno())
     os.replace(tmp, out)
-    return kept
+    return kept, models
 
 
-def write_durably(fh, lines: Sequence[str]) -> None:
+def read_facts(out: Path, doc_ids: set[str]) -> Iterator[dict[str, Any]]:
+    """The facts of ``doc_ids`` from a (trimmed) facts file, in file order."""
+    if not doc_ids:
+        return
+    with open(out, encoding="utf-8") as fh:
+        for line in fh:
+            fact = json.loads(line)
+            if fact["doc_id"] in doc_ids:
+                yield fact
+
+
+def write_durably(fh: TextIO, lines: Sequence[str]) -> None:
     """Append lines in one write and fsync, so a journal entry never outruns its facts."""
     fh.write("".join(lines))
     fh.flush()

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-import sys
+import time
 from pathlib import Path
 
 import typer
 
 from lit.cli.errors import EXIT_PARTIAL, cli_errors
+
+#: Interrupted by Ctrl-C (128 + SIGINT, the shell convention); re-running resumes.
+EXIT_INTERRUPTED = 130
 
 
 def extract(
@@ -17,38 +20,39 @@ def extract(
         "lit-graph", "--graph", help="Graph target: a folder (embedded store) or a bolt:// / neo4j:// URI."
     ),
     no_graph: bool = typer.Option(False, "--no-graph", help="Write the facts file only."),
-    workers: int = typer.Option(1, "--workers", "-w", min=1, help="Worker processes."),
+    workers: int = typer.Option(1, "--workers", "-w", min=1, help="Worker processes (Ray actors with --ray)."),
     model: str = typer.Option(None, "--model", help="NER model folder (default: newest in models/trained)."),
     min_confidence: float = typer.Option(0.0, "--min-confidence", min=0.0, max=1.0),
     ray: str = typer.Option(
         None, "--ray", help="Run on Ray: a cluster address (ray://host:10001, auto) or 'local'.",
     ),
     restart: bool = typer.Option(False, "--restart", help="Ignore an interrupted run's journal; start afresh."),
-    silent: bool = typer.Option(False, "--silent", help="No per-document lines on stderr."),
+    silent: bool = typer.Option(False, "--silent", help="No progress on stderr (the summary is still printed)."),
 ) -> None:
-    """Extract compound-property facts. Exit code 0: all documents succeeded; 3: some failed.
+    """Extract compound-property facts. Exit code 0: all documents succeeded; 3: some failed
+    (listed in OUT.failures.jsonl); 130: interrupted; 1: error.
 
-    An interrupted run (Ctrl-C, kill, crash) resumes where it stopped when re-run with the
-    same inputs and --out.
+    Progress goes to stderr: a bar on a terminal, plain lines otherwise. An interrupted run
+    (Ctrl-C, kill, crash) resumes where it stopped when re-run with the same arguments.
     """
+    from lit.cli.progress import BatchProgress, summary_lines
     from lit.extract.batch import run_batch
 
-    def report(result, summary) -> None:
-        if silent:
-            return
-        status = f"{len(result.facts)} facts" if result.ok else f"FAILED {result.error}"
-        typer.echo(f"[{summary.documents}] {result.source}: {status}", err=True)
-
+    started = time.perf_counter()
+    progress = BatchProgress("silent" if silent else "auto")
     with cli_errors():
-        summary = run_batch(
-            paths, out, None if no_graph else graph, model=model, workers=workers,
-            min_confidence=min_confidence, on_result=report, restart=restart, ray=ray,
-        )
+        try:
+            with progress:
+                summary = run_batch(
+                    paths, out, None if no_graph else graph, model=model, workers=workers,
+                    min_confidence=min_confidence, on_result=progress.update, restart=restart, ray=ray,
+                )
+        except KeyboardInterrupt:
+            typer.echo(f"interrupted; run the same command again to resume (journal: {out}.journal)", err=True)
+            raise typer.Exit(EXIT_INTERRUPTED) from None
     where = f"{out}" + ("" if no_graph else f" and graph {graph}")
-    typer.echo(
-        f"{summary.succeeded}/{summary.documents} documents, {summary.facts} facts -> {where}; "
-        f"models: {', '.join(summary.models) or 'none (no trained NER model found; tables only)'}"
-    )
+    for line in summary_lines(summary, time.perf_counter() - started, where):
+        typer.echo(line)
     if summary.failures:
         typer.echo(f"{len(summary.failures)} failed (see {out}.failures.jsonl):", err=True)
         for failure in summary.failures:

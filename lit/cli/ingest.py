@@ -21,23 +21,24 @@ def ingest(
     workers: int = typer.Option(1, "--workers", "-w", min=1),
     model: str = typer.Option(None, "--model", help="NER model folder (default: newest in models/trained)."),
     state_dir: Path = typer.Option(None, "--state-dir", help="Where the lock and last-run files live."),
-    quiet: bool = typer.Option(False, "--quiet", help="Only the summary line."),
+    quiet: bool = typer.Option(False, "--quiet", "--silent", help="Only the summary line (no progress)."),
 ) -> None:
     """Add only new (or, with --reextract, outdated) documents to the graph and print one
-    JSON summary line. Exit codes: 0 ok, 3 some documents failed, 75 another ingest is
-    running, 1 error."""
+    JSON summary line on stdout. Exit codes: 0 ok or nothing to do, 3 some documents
+    failed, 75 another ingest is running, 130 interrupted, 1 error."""
+    from lit.cli.progress import BatchProgress
     from lit.extract.ingest import ingest as run_ingest
 
-    def report(result, summary) -> None:
-        if not quiet:
-            status = f"{len(result.facts)} facts" if result.ok else f"FAILED {result.error}"
-            typer.echo(f"[{summary.documents}] {result.source}: {status}", err=True)
-
+    progress = BatchProgress("silent" if quiet else "auto")
     try:
-        summary = run_ingest(
-            source_dir, graph, reextract=reextract, model=model, workers=workers,
-            state_dir=state_dir, on_result=report,
-        )
+        with progress:
+            summary = run_ingest(
+                source_dir, graph, reextract=reextract, model=model, workers=workers,
+                state_dir=state_dir, on_result=progress.update,
+            )
+    except KeyboardInterrupt:
+        typer.echo(json.dumps({"event": "lit-ingest", "status": "interrupted"}))
+        raise typer.Exit(130) from None
     except LockedError as exc:
         typer.echo(json.dumps({"event": "lit-ingest", "status": "locked", "message": str(exc)}))
         raise typer.Exit(EXIT_LOCKED) from None

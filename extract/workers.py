@@ -1,0 +1,229 @@
+"""Where documents are extracted: in this process, in local worker processes, or on Ray.
+
+The batch runner (:mod:`lit.extract.batch`) does not care which: it opens a
+:class:`Workers` with :func:`open_workers`, asks it once for the model versions the
+workers run (recorded on the ExtractionRun even when a run finds no facts), and then
+streams :class:`~lit.extract.pipeline.DocumentResult` objects out of :meth:`Workers.map`
+in completion order. Every worker holds one :class:`~lit.extract.pipeline.Extractor`
+(the NER model loaded once) for its whole life, so model start-up is paid per worker,
+not per document.
+
+Local workers are ``spawn``-ed processes that ignore SIGINT: Ctrl-C reaches the driver,
+which stops the pool and leaves the journal consistent, instead of every worker printing
+its own traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing as mp
+import os
+import signal
+import sys
+from collections import deque
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from abc import ABC, abstractmethod
+from pathlib import Path
+from typing import Iterator, Sequence
+
+from lit.errors import LitError, ModelError
+from lit.extract.pipeline import DocumentResult, Extractor
+
+_WORKER: Extractor | None = None
+#: Why this worker has no extractor (e.g. a ModelError): reported by every task instead of
+#: letting the initializer fail, which would make the pool respawn workers forever.
+_INIT_ERROR: LitError | None = None
+
+
+def _limit_threads(threads: int) -> None:
+    """Pin torch's intra-op threads so N workers do not each grab every core (oversubscription
+    made a 2-core run slower than one worker). Torch is only touched when a model loaded it."""
+    if "torch" in sys.modules:
+        import torch
+
+        torch.set_num_threads(max(1, threads))
+
+
+def load_extractor(model: str | None) -> Extractor:
+    """``Extractor.load``, minus ~2-8 s of torch/transformers imports when there is no trained
+    model to load (table facts only): the common case before a model is trained, and the
+    difference between a 1 s and a 10 s ``lit extract`` of one file."""
+    if model is None:
+        from lit.models.ner.infer import newest_model
+
+        try:
+            newest_model()
+        except ModelError:
+            return Extractor(None)
+    return Extractor.load(model)
+
+
+def model_versions(model: str | Path | None = None) -> list[str]:
+    """The versions an Extractor for ``model`` would report, read from the model's
+    ``config.json`` instead of loading it (the ingest decides what to re-extract before any
+    worker starts, and the driver should not hold a copy of the model)."""
+    from lit.extract.pipeline import LINKER
+    from lit.extract.tables import MODEL as TABLE_MODEL
+    from lit.models.ner.infer import newest_model
+
+    try:
+        path = Path(model) if model is not None else newest_model()
+        version = json.loads((path / "config.json").read_text(encoding="utf-8"))["version"]
+    except ModelError:
+        return [TABLE_MODEL]
+    except (OSError, ValueError, KeyError):
+        return Extractor.load(model).model_versions  # let the loader explain what is wrong
+    return [f"{version}+{LINKER}", TABLE_MODEL]
+
+
+def _init_worker(model: str | None, threads: int) -> None:
+    global _WORKER, _INIT_ERROR
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        _WORKER = load_extractor(model)
+    except LitError as exc:
+        _INIT_ERROR = exc
+    _limit_threads(threads)
+
+
+def _extractor() -> Extractor:
+    if _WORKER is None:
+        raise _INIT_ERROR or ModelError("worker used before its initializer ran")
+    return _WORKER
+
+
+def _work(path: str) -> DocumentResult:
+    return _extractor().extract_path(path)
+
+
+def _versions() -> list[str]:
+    return _extractor().model_versions
+
+
+class Workers(ABC):
+    """A set of extractors that turn paths into DocumentResults."""
+
+    @property
+    @abstractmethod
+    def model_versions(self) -> list[str]:
+        """What the workers extract with (NER model + linker, table rules)."""
+
+    @abstractmethod
+    def map(self, paths: Sequence[str]) -> Iterator[DocumentResult]:
+        """One result per path, in completion order (not input order when parallel)."""
+
+    def close(self) -> None:
+        """Stop the workers (also after an interrupt); idempotent."""
+
+    def __enter__(self) -> "Workers":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class InProcess(Workers):
+    """One extractor in this process: no start-up cost beyond the model, easiest to debug."""
+
+    def __init__(self, model: str | None):
+        self.extractor = load_extractor(model)
+
+    @property
+    def model_versions(self) -> list[str]:
+        return self.extractor.model_versions
+
+    def map(self, paths: Sequence[str]) -> Iterator[DocumentResult]:
+        for path in paths:
+            yield self.extractor.extract_path(path)
+
+
+class ProcessPool(Workers):
+    """``workers`` spawned processes, each with its own extractor and ``cores / workers`` threads.
+
+    At most ``2 * workers`` documents are in flight, so memory stays flat however long the
+    input list is. A worker that dies (a segfault in a parser, the OOM killer) breaks the
+    pool: it is restarted and the documents that were in flight are tried once more; a
+    document in flight during two breakages is reported as failed, never retried forever.
+    """
+
+    def __init__(self, model: str | None, workers: int):
+        self.model, self.workers = model, workers
+        self.threads = max(1, (os.cpu_count() or 1) // workers)
+        self._pool: ProcessPoolExecutor | None = None
+        self._versions: list[str] | None = None
+
+    def _executor(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(
+                self.workers, mp_context=mp.get_context("spawn"),
+                initializer=_init_worker, initargs=(self.model, self.threads),
+            )
+        return self._pool
+
+    @property
+    def model_versions(self) -> list[str]:
+        if self._versions is None:
+            self._versions = self._executor().submit(_versions).result()
+        return self._versions
+
+    def map(self, paths: Sequence[str]) -> Iterator[DocumentResult]:
+        queue: deque[tuple[str, int]] = deque((p, 0) for p in paths)
+        running: dict[Future, tuple[str, int]] = {}
+        while queue or running:
+            pool = self._executor()
+            try:
+                while queue and len(running) < 2 * self.workers:
+                    path, tries = queue.popleft()
+                    running[pool.submit(_work, path)] = (path, tries)
+            except BrokenProcessPool:
+                queue.appendleft((path, tries))
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            broken = False
+            for future in done:
+                path, tries = running.pop(future)
+                try:
+                    yield future.result()
+                except BrokenProcessPool:
+                    broken = True
+                    if tries >= 1:
+                        yield _died(path)
+                    else:
+                        queue.appendleft((path, tries + 1))
+            if broken:
+                for future, (path, tries) in list(running.items()):
+                    future.cancel()
+                    if tries >= 1:
+                        yield _died(path)
+                    else:
+                        queue.appendleft((path, tries + 1))
+                running.clear()
+                self.close()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            pool, self._pool = self._pool, None
+            for proc in list(getattr(pool, "_processes", {}).values()):
+                proc.terminate()  # an interrupted run must not wait for documents in flight
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _died(path: str) -> DocumentResult:
+    return DocumentResult(
+        source=path,
+        error=f"{path}: the worker process died while extracting it (crash or out of memory), twice",
+        error_code="E998",
+    )
+
+
+def open_workers(model: str | Path | None = None, workers: int = 1, ray: str | None = None) -> Workers:
+    """The workers a run asked for: ``ray`` (an address or ``local``) selects Ray actors,
+    ``workers > 1`` local processes, else this process."""
+    model = str(model) if model is not None else None
+    if ray is not None:
+        from lit.extract.distributed import RayWorkers
+
+        return RayWorkers(model, ray, actors=workers)
+    if workers <= 1:
+        return InProcess(model)
+    return ProcessPool(model, workers)

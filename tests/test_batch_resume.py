@@ -1,0 +1,162 @@
+"""Resumable ``lit extract``: a real run killed mid-way (SIGKILL, Ctrl-C) and re-run ends with
+exactly the facts (and graph) of an uninterrupted run; a torn facts/journal tail is repaired."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from lit.extract.batch import run_batch
+from lit.graph.store import open_store
+from tests.batch_corpus import expected_table_facts, make_corpus, read_facts, require_html_reader
+
+N_DOCS = 240
+LIT = str(Path(sys.executable).with_name("lit"))
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """The generated corpus and an uninterrupted in-process reference run over it."""
+    require_html_reader()
+    root = tmp_path_factory.mktemp("resume")
+    docs = root / "docs"
+    make_corpus(docs, N_DOCS)
+    out = root / "reference.jsonl"
+    summary = run_batch([docs], out, str(root / "reference-graph"))
+    assert summary.succeeded == N_DOCS and not summary.failures
+    with open_store(str(root / "reference-graph"), read_only=True) as store:
+        counts = store.counts()
+    facts = read_facts(out)
+    assert len(facts) == expected_table_facts(N_DOCS)
+    return {"docs": docs, "facts": facts, "counts": counts}
+
+
+def _same_facts(got: list[dict], want: list[dict]) -> None:
+    ids = Counter(f["id"] for f in got)
+    assert max(ids.values()) == 1, [i for i, n in ids.items() if n > 1][:5]  # no duplicates
+    assert set(ids) == {f["id"] for f in want}
+    assert sorted(json.dumps(f, sort_keys=True) for f in got) == sorted(json.dumps(f, sort_keys=True) for f in want)
+
+
+def _journal_entries(journal: Path) -> list[dict]:
+    if not journal.exists():
+        return []
+    entries = []
+    for line in journal.read_text(encoding="utf-8", errors="replace").splitlines():
+        try:
+            entries.append(json.loads(line))
+        except json.JSONDecodeError:
+            pass
+    return entries
+
+
+def _start(docs: Path, out: Path, graph: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [LIT, "extract", str(docs), "--out", str(out), "--graph", str(graph), "--workers", "2"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+    )
+
+
+def _wait_for_progress(proc: subprocess.Popen, journal: Path, done: int, timeout: float = 240) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if sum("source" in e for e in _journal_entries(journal)) >= done:
+            return
+        assert proc.poll() is None, f"run ended before it could be interrupted: {proc.communicate()}"
+        time.sleep(0.05)
+    raise AssertionError(f"no progress in {timeout} s")
+
+
+def _rerun_and_compare(corpus: dict, docs: Path, out: Path, graph: Path) -> subprocess.CompletedProcess:
+    again = subprocess.run(
+        [LIT, "extract", str(docs), "--out", str(out), "--graph", str(graph), "--workers", "2"],
+        capture_output=True, text=True, timeout=600,
+    )
+    assert again.returncode == 0, again.stderr
+    assert "done by the interrupted run" in again.stdout
+    _same_facts(read_facts(out), corpus["facts"])
+    with open_store(str(graph), read_only=True) as store:
+        assert store.counts()["Measurement"] == corpus["counts"]["Measurement"]
+        assert store.counts()["Document"] == corpus["counts"]["Document"]
+        assert store.counts()["HAS_MEASUREMENT"] == corpus["counts"]["HAS_MEASUREMENT"]
+    return again
+
+
+def test_batch_resume_after_kill9(corpus: dict, tmp_path: Path) -> None:
+    out, graph = tmp_path / "facts.jsonl", tmp_path / "graph"
+    proc = _start(corpus["docs"], out, graph)
+    _wait_for_progress(proc, tmp_path / "facts.jsonl.journal", done=60)
+    os.killpg(proc.pid, signal.SIGKILL)  # the driver and its workers, as systemd or the OOM killer would
+    proc.wait()
+    entries = _journal_entries(tmp_path / "facts.jsonl.journal")
+    assert not any(e.get("finished") for e in entries)
+    assert sum("source" in e for e in entries) < N_DOCS  # really interrupted mid-way
+    _rerun_and_compare(corpus, corpus["docs"], out, graph)
+
+
+def test_batch_resume_after_ctrl_c(corpus: dict, tmp_path: Path) -> None:
+    out, graph = tmp_path / "facts.jsonl", tmp_path / "graph"
+    proc = _start(corpus["docs"], out, graph)
+    _wait_for_progress(proc, tmp_path / "facts.jsonl.journal", done=40)
+    os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C reaches the whole foreground process group
+    stdout, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 130, stderr
+    assert "interrupted" in stderr and "Traceback" not in stderr
+    _rerun_and_compare(corpus, corpus["docs"], out, graph)
+
+
+def test_batch_resume_repairs_torn_tails(corpus: dict, tmp_path: Path) -> None:
+    """A crash inside a write leaves half a fact line and half a journal line: the resume drops
+    both, extracts the unjournaled documents again and duplicates nothing."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for path in sorted(corpus["docs"].iterdir())[:20]:
+        (docs / path.name).write_bytes(path.read_bytes())
+    out = tmp_path / "facts.jsonl"
+    run_batch([docs], out, None)
+    complete = read_facts(out)
+    journal = tmp_path / "facts.jsonl.journal"
+    lines = journal.read_text(encoding="utf-8").splitlines(keepends=True)
+    assert json.loads(lines[-1]).get("finished")
+    kept = lines[: len(lines) - 6]  # the finished line and the last 5 documents were never written
+    journal.write_text("".join(kept) + lines[-3][: len(lines[-3]) // 2], encoding="utf-8")
+    fact_lines = out.read_text(encoding="utf-8").splitlines(keepends=True)
+    out.write_text("".join(fact_lines) + fact_lines[-1][:40], encoding="utf-8")  # torn, no newline
+    summary = run_batch([docs], out, None)
+    assert summary.resumed == len(kept) - 1 and summary.documents == 20
+    _same_facts(read_facts(out), complete)
+    assert not any(line.strip() and not line.endswith("\n") for line in journal.read_text().splitlines(True))
+
+
+def test_batch_duplicate_files_give_facts_once(tmp_path: Path) -> None:
+    require_html_reader()
+    paths = make_corpus(tmp_path / "docs", 3)
+    (tmp_path / "docs" / "copy.html").write_bytes(paths[0].read_bytes())
+    out = tmp_path / "facts.jsonl"
+    summary = run_batch([tmp_path / "docs"], out, None)
+    assert summary.succeeded == 4 and summary.duplicates == 1
+    facts = read_facts(out)
+    assert len(facts) == expected_table_facts(3) == len({f["id"] for f in facts})
+
+
+def test_batch_restart_ignores_unfinished_journal(tmp_path: Path) -> None:
+    require_html_reader()
+    make_corpus(tmp_path / "docs", 4)
+    out = tmp_path / "facts.jsonl"
+    run_batch([tmp_path / "docs"], out, None)
+    journal = tmp_path / "facts.jsonl.journal"
+    lines = journal.read_text().splitlines(keepends=True)
+    journal.write_text("".join(lines[:-2]))  # unfinished: one document and the end missing
+    resumed = run_batch([tmp_path / "docs"], out, None)
+    assert resumed.resumed == 3
+    fresh = run_batch([tmp_path / "docs"], out, None, restart=True)
+    assert fresh.resumed == 0 and fresh.documents == 4
+    assert len(read_facts(out)) == expected_table_facts(4)
