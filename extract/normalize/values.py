@@ -289,6 +289,47 @@ def _find_start(norm: str) -> int | None:
     return min(candidates) if candidates else None
 
 
+@dataclass(slots=True)
+class _Qualifiers:
+    approx: bool = False
+    comparison: str | None = None
+    intro: str | None = None
+    paren_open: bool = False
+
+
+def _qualifiers(prefix: str, num_start: int) -> tuple[bool, str | None, str | None, bool, int]:
+    """Read what stands right before the number, innermost first: "(", "~", "> ", "from".
+
+    Returns (approx, comparison, range intro word, opening bracket seen, span start).
+    """
+    q = _Qualifiers()
+    span_start = num_start
+    stripped = prefix.rstrip()
+    if stripped.endswith("(") and not stripped.endswith("=("):
+        q.paren_open = True
+        stripped = stripped[:-1].rstrip()
+        span_start = len(stripped) + prefix[len(stripped) :].index("(")
+    while True:
+        am = _APPROX_RE.search(stripped)
+        if am:
+            q.approx = True
+            span_start, stripped = am.start(), stripped[: am.start()].rstrip()
+            continue
+        cm = _COMPARE_RE.search(stripped)
+        if cm and q.comparison is None:
+            q.comparison = _SYM_COMPARISON.get(cm.group("sym") or "") or _WORD_COMPARISON[
+                cm.group("word").lower()
+            ]
+            span_start, stripped = cm.start(), stripped[: cm.start()].rstrip()
+            continue
+        rm = _RANGE_INTRO_RE.search(stripped)
+        if rm and q.intro is None:
+            q.intro = rm.group("word").lower()
+            span_start, stripped = rm.start(), stripped[: rm.start()].rstrip()
+            continue
+        return q.approx, q.comparison, q.intro, q.paren_open, span_start
+
+
 def parse_quantity(text: str) -> Quantity | None:
     """The first quantity in ``text``, or None when it holds no usable number.
 
@@ -306,40 +347,7 @@ def parse_quantity(text: str) -> Quantity | None:
     if first is None:
         return None
     value, uncertainty, num_start, end = first
-    prefix = norm[:num_start]
-    approx = False
-    comparison: str | None = None
-    span_start = num_start
-    intro: str | None = None
-    paren_open = False
-    # Qualifiers directly before the number, innermost first: "(" , "~", "from", "> ".
-    stripped = prefix.rstrip()
-    if stripped.endswith("(") and not stripped.endswith("=("):
-        paren_open = True
-        stripped = stripped[:-1].rstrip()
-        span_start = len(stripped) + prefix[len(stripped):].index("(")
-    while True:
-        am = _APPROX_RE.search(stripped)
-        if am:
-            approx = True
-            span_start = min(span_start, am.start())
-            stripped = stripped[: am.start()].rstrip()
-            continue
-        cm = _COMPARE_RE.search(stripped)
-        if cm and comparison is None:
-            comparison = _SYM_COMPARISON.get(cm.group("sym") or "") or _WORD_COMPARISON[
-                cm.group("word").lower()
-            ]
-            span_start = min(span_start, cm.start())
-            stripped = stripped[: cm.start()].rstrip()
-            continue
-        rm = _RANGE_INTRO_RE.search(stripped)
-        if rm and intro is None:
-            intro = rm.group("word").lower()
-            span_start = min(span_start, rm.start())
-            stripped = stripped[: rm.start()].rstrip()
-            continue
-        break
+    approx, comparison, intro, paren_open, span_start = _qualifiers(norm[:num_start], num_start)
 
     value_max: float | None = None
     values: list[float] = [value]
