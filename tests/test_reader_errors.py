@@ -170,6 +170,17 @@ def test_reader_errors_pdf_time_budget(tmp_path: Path, fixtures_dir: Path, monke
     assert "0 s budget" in error.reason
 
 
+def test_reader_errors_pdf_time_budget_inside_a_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # One page with 60,000 line segments: drawing it took 5-19 s here, so only the check made
+    # while the page is drawn can stop it near the 0.2 s budget.
+    ops = b"".join(b"%d %d m %d %d l S\n" % (i % 500, i % 700, (i * 7) % 500, (i * 3) % 700) for i in range(60_000))
+    path = _write(tmp_path, "plot.pdf", one_page_pdf(ops + TEXT_PAGE))
+    monkeypatch.setenv("LIT_PDF_TIMEOUT_S", "0.2")
+    started = time.monotonic()
+    _expect(path, ReaderTimeoutError, "page 1", "0.2 s budget")
+    assert time.monotonic() - started < 2.5
+
+
 def test_reader_errors_pdf_page_cap(fixtures_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = fixtures_dir / "parser_samples" / "grobid" / "two_pages.pdf"
     monkeypatch.setenv("LIT_PDF_MAX_PAGES", "1")

@@ -41,6 +41,34 @@ DEFAULT_MAX_PAGES = 500
 _DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>]+)")
 
 
+class _OverBudget(Exception):
+    """Raised from inside pdfminer's page interpreter when the time budget is spent."""
+
+
+class _BudgetedAggregator(PDFPageAggregator):
+    """A page aggregator that checks the clock while a page is drawn, not only between pages.
+
+    One page can hold hundreds of thousands of drawing operators (vector plots); checking
+    every few hundred glyphs or paths bounds the overshoot past the budget to milliseconds.
+    """
+
+    deadline: float = float("inf")
+    _ticks: int = 0
+
+    def _tick(self) -> None:
+        self._ticks += 1
+        if self._ticks & 255 == 0 and time.monotonic() > self.deadline:
+            raise _OverBudget
+
+    def render_char(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self._tick()
+        return super().render_char(*args, **kwargs)
+
+    def paint_path(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self._tick()
+        return super().paint_path(*args, **kwargs)
+
+
 def layout_params() -> LAParams:
     """pdfminer's defaults minus its box ordering, which :func:`reading_order` replaces."""
     return LAParams(boxes_flow=None)
@@ -77,18 +105,28 @@ def _open(path: Path, data: bytes) -> PDFDocument:
 def iter_layouts(path: Path, data: bytes, laparams: LAParams | None = None) -> Iterator[PageLayout]:
     """Run layout analysis page by page, yielding plain page records.
 
-    Elapsed time is checked after every page against ``LIT_PDF_TIMEOUT_S`` (default 120 s)
-    and the page count against ``LIT_PDF_MAX_PAGES`` (default 500): pdfminer has no
-    internal deadline, and a pathological file must not stall a batch.
+    Elapsed time is checked against ``LIT_PDF_TIMEOUT_S`` (default 120 s) after every page
+    and, through :class:`_BudgetedAggregator`, while a page is drawn; the page count against
+    ``LIT_PDF_MAX_PAGES`` (default 500). pdfminer has no deadline of its own, and a
+    pathological file must not stall a batch. (Layout analysis of one drawn page is not
+    interruptible; its cost grows with the page's characters, which the checks above bound.)
     """
     budget = _env_number("LIT_PDF_TIMEOUT_S", DEFAULT_TIMEOUT_S)
     max_pages = int(_env_number("LIT_PDF_MAX_PAGES", DEFAULT_MAX_PAGES))
     started = time.monotonic()
     document = _open(path, data)
     resources = PDFResourceManager(caching=True)
-    device = PDFPageAggregator(resources, laparams=laparams or layout_params())
+    device = _BudgetedAggregator(resources, laparams=laparams or layout_params())
+    device.deadline = started + budget
     interpreter = PDFPageInterpreter(resources, device)
     number = 0
+
+    def over_budget() -> ReaderTimeoutError:
+        elapsed = time.monotonic() - started
+        return ReaderTimeoutError(
+            path, f"PDF reading stopped after {elapsed:.1f} s at page {number}, over the {budget:g} s budget (LIT_PDF_TIMEOUT_S)"
+        )
+
     try:
         for page in PDFPage.create_pages(document):
             number += 1
@@ -96,13 +134,12 @@ def iter_layouts(path: Path, data: bytes, laparams: LAParams | None = None) -> I
                 raise ReaderTimeoutError(path, f"PDF has more than {max_pages} pages (LIT_PDF_MAX_PAGES); refusing to read on")
             interpreter.process_page(page)
             yield page_layout(device.get_result(), number)
-            elapsed = time.monotonic() - started
-            if elapsed > budget:
-                raise ReaderTimeoutError(
-                    path, f"PDF reading stopped after {elapsed:.1f} s at page {number}, over the {budget:g} s budget (LIT_PDF_TIMEOUT_S)"
-                )
+            if time.monotonic() - started > budget:
+                raise over_budget()
     except LitError:
         raise
+    except _OverBudget:
+        raise over_budget() from None
     except PDFEncryptionError as exc:
         raise EncryptedFileError(path, f"PDF is encrypted ({_cause(exc)})") from None
     except (PSException, ValueError, TypeError, KeyError, IndexError, AttributeError, AssertionError, RecursionError) as exc:
