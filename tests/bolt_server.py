@@ -220,6 +220,27 @@ class BoltServer:
         except (ProcessLookupError, PermissionError):
             pass
 
+    def reset_database(self) -> None:
+        """Drop and re-create the database through ArcadeDB's HTTP admin API.
+
+        Sub-second at any size, where ``MATCH (n) DETACH DELETE n`` over Bolt takes seconds
+        per few thousand facts; constraints go with it (a new store re-creates them)."""
+        import base64
+        import json
+        import urllib.request
+
+        token = base64.b64encode(f"{ROOT_USER}:{self.password}".encode()).decode()
+        for command in (f"drop database {self.database}", f"create database {self.database}"):
+            request = urllib.request.Request(
+                f"http://127.0.0.1:{self.http_port}/api/v1/server",
+                data=json.dumps({"command": command}).encode(),
+                headers={"Content-Type": "application/json", "Authorization": f"Basic {token}"},
+                method="POST",
+            )
+            with urllib.request.urlopen(request, timeout=60) as response:
+                if response.status != 200:
+                    raise RuntimeError(f"Bolt test server: {command!r} answered {response.status}")
+
     def restart(self, *, kill: bool = False) -> BoltEndpoint:
         """Stop (or kill) and start again on the same ports, keeping the data."""
         self.stop(kill=kill)
@@ -323,14 +344,15 @@ else:
 
     @pytest.fixture
     def neo4j_store(bolt_server: BoltServer) -> Iterator["object"]:
-        """A clean :class:`lit.graph.neo4j_store.Neo4jStore` on the session server."""
+        """A clean :class:`lit.graph.neo4j_store.Neo4jStore` on the session server (an empty
+        database: dropped and re-created before the test)."""
         from lit.graph.neo4j_store import Neo4jStore
 
         if not bolt_server.running:
             bolt_server.start()
+        bolt_server.reset_database()
         ep = bolt_server.endpoint
         store = Neo4jStore.connect(ep.uri, user=ep.user, password=ep.password, database=ep.database)
-        store.wipe()
         try:
             yield store
         finally:

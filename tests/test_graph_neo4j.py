@@ -284,3 +284,11 @@ def test_neo4j_store_password_never_shown(bolt_server, caplog) -> None:
         dead.close()
     logged = "\n".join(r.getMessage() for r in caplog.records)
     assert caplog.records and secret not in logged
+
+
+def test_neo4j_store_wipe_empties_graph(neo4j_store: Neo4jStore) -> None:
+    doc, facts = make_document(0, 3)
+    neo4j_store.upsert([doc.info], facts, a_run())
+    assert neo4j_store.counts()["Measurement"] == 3
+    neo4j_store.wipe()
+    assert sum(neo4j_store.counts().values()) == 0
