@@ -222,3 +222,15 @@ def test_reader_pdf_double_spaced_manuscript(fixtures_dir: Path, corpora_dir: Pa
     assert len(abstract) == 1 and len(abstract[0]) > 500
     assert "Electron-electron interactions play an important role in graphene and related" not in _headings(doc)
     assert {"Reference", "Methods", "Acknowledgements"} <= set(_headings(doc))
+
+
+def test_reader_pdf_paragraph_runs_across_page_and_footnote(fixtures_dir: Path) -> None:
+    # Page 2 of this paper ends mid-sentence ("...the back-reaction is") above a footnote; page 3
+    # goes on with "rarely taken into account". One paragraph; the footnote stays whole after it.
+    doc = _paper("parser_samples/grobid/0807.3577.pdf", fixtures_dir, fixtures_dir)
+    paras = _paragraphs(doc)
+    joined = [p for p in paras if "the back-reaction is rarely taken into account" in p]
+    assert len(joined) == 1
+    footnote = [p for p in paras if p.startswith("5 These theorems imply")]
+    assert len(footnote) == 1 and paras.index(footnote[0]) == paras.index(joined[0]) + 1
+    assert "(cid:" not in doc.text

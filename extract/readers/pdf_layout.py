@@ -26,6 +26,7 @@ _LIGATURES = str.maketrans(
 _BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi|[-,.]b$|\+b$|medi", re.I)
 #: Running-header text compares equal across pages once digits (page numbers) are masked.
 _DIGITS = re.compile(r"\d+")
+_CID = re.compile(r"\(cid:\d+\)")
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?[\divxlc]{1,5}(?:\s*(?:of|/)\s*\d{1,5})?$", re.I)
 #: Share of the page height at the top and the bottom where headers and footers live.
 _MARGIN_ZONE = 0.15
@@ -117,7 +118,10 @@ def _line(tl: LTTextLineHorizontal, page: int) -> Line | None:
             bold += _is_bold_font(ch.fontname)
     if not sizes or upright * 2 < len(sizes):
         return None
-    text = " ".join("".join(parts).translate(_LIGATURES).split())
+    text = "".join(parts).translate(_LIGATURES)
+    if "(cid:" in text:  # glyphs the font maps to no character: noise, not text
+        text = _CID.sub("", text)
+    text = " ".join(text.split())
     if not text:
         return None
     sizes.sort()

@@ -249,7 +249,7 @@ def chunk_boxes(boxes: list[Box], typo: Typography, vocab: tuple[set[str], set[s
                 raw.append(Chunk("caption", group, text))
             elif not _junk(text):
                 raw.append(Chunk("paragraph", group, text))
-    return _merge_continuations(raw, vocab)
+    return _merge_continuations(raw, typo, vocab)
 
 
 def _continues(prev: str, nxt: str, prev_full: bool = False) -> bool:
@@ -264,13 +264,25 @@ def _continues(prev: str, nxt: str, prev_full: bool = False) -> bool:
     return nxt[0].islower()
 
 
-def _merge_continuations(chunks: list[Chunk], vocab: tuple[set[str], set[str]]) -> list[Chunk]:
-    """Join paragraph pieces split by a column/page break; captions in between move after."""
+def _footnote(chunks: list[Chunk], i: int, typo: Typography) -> bool:
+    """Small type that closes its page in reading order: a footnote, not the body text."""
+    chunk = chunks[i]
+    if chunk.kind != "paragraph" or any(ln.size > typo.body_size - 1.0 for ln in chunk.lines):
+        return False
+    return i + 1 < len(chunks) and chunks[i + 1].lines[0].page > chunk.lines[-1].page
+
+
+def _merge_continuations(chunks: list[Chunk], typo: Typography, vocab: tuple[set[str], set[str]]) -> list[Chunk]:
+    """Join paragraph pieces split by a column/page break.
+
+    Captions and footnotes met while a paragraph is still open are held and placed after it,
+    so a figure or a footnote between two pages does not cut the sentence that runs across.
+    """
     out: list[Chunk] = []
     open_para: Chunk | None = None
     held: list[Chunk] = []
-    for chunk in chunks:
-        if chunk.kind == "caption" and open_para is not None:
+    for i, chunk in enumerate(chunks):
+        if open_para is not None and (chunk.kind == "caption" or _footnote(chunks, i, typo)):
             held.append(chunk)
             continue
         if chunk.kind == "paragraph" and open_para is not None and _continues(open_para.text, chunk.text, open_para.lines[-1].full):
