@@ -292,3 +292,56 @@ def test_neo4j_store_wipe_empties_graph(neo4j_store: Neo4jStore) -> None:
     assert neo4j_store.counts()["Measurement"] == 3
     neo4j_store.wipe()
     assert sum(neo4j_store.counts().values()) == 0
+
+
+def _normalise(rows: list[dict]) -> list[tuple]:
+    """Rows as comparable tuples: floats rounded, lists sorted (collect() order is unspecified)."""
+    def value(v):
+        if isinstance(v, float):
+            return round(v, 9)
+        if isinstance(v, list):
+            return tuple(sorted(value(x) for x in v))
+        return v
+
+    return [tuple((k, value(v)) for k, v in sorted(row.items())) for row in rows]
+
+
+def test_neo4j_recipes_answer_like_the_embedded_store(neo4j_store: Neo4jStore, tmp_path) -> None:
+    from lit.graph.embedded import EmbeddedStore
+    from lit.graph.recipes import RECIPES
+
+    docs, facts = make_corpus(5, 6, model="rules-1")
+    reread, _ = make_document(0, 1)
+    _, newer = make_document(0, 4, model="ner-2", seed=9)
+    newer = [Fact.from_dict(f.to_dict() | {"doc_id": reread.doc_id}) for f in newer]
+    extra, extra_facts = make_document(7, 3, model="ner-2", seed=9)
+    run1 = ExtractionRun(run_id="run-1", started="2026-11-25T01:00:00+00:00", lit_version="0.1.0", models=["rules-1"])
+    run2 = ExtractionRun(run_id="run-2", started="2026-11-26T01:00:00+00:00", lit_version="0.1.0", models=["ner-2"])
+    embedded = EmbeddedStore(tmp_path / "graph")
+    try:
+        for store in (embedded, neo4j_store):
+            store.upsert([d.info for d in docs], facts, run1)
+            store.record_run(run1)
+            store.upsert([reread.info, extra.info], newer + extra_facts, run2)
+            store.record_run(run2)
+        assert neo4j_store.counts() == embedded.counts()
+        assert neo4j_store.document_versions() == embedded.document_versions()
+        compound = schema.fact_compound_key(facts[0])
+        params = {
+            "measurements_of_property": {"property": facts[0].property},
+            "compounds_with_most_data": {"limit": 5},
+            "conflicting_values": {"compound": compound, "tolerance": 0.1},
+            "facts_from_paper": {"doi": reread.info.doi.upper()},
+            "last_ingest_changes": {},
+        }
+        assert params.keys() == RECIPES.keys()
+        for name, (cypher, _) in RECIPES.items():
+            want = embedded.query(cypher, params[name])
+            got = neo4j_store.query(cypher, params[name])
+            assert want, f"recipe {name} found nothing: the scenario does not exercise it"
+            if "ORDER BY" in cypher.rsplit("RETURN", 1)[1]:  # the result itself is ordered
+                assert _normalise(got) == _normalise(want), name
+            else:
+                assert sorted(_normalise(got)) == sorted(_normalise(want)), name
+    finally:
+        embedded.close()
