@@ -17,6 +17,7 @@ from __future__ import annotations
 import glob
 import hashlib
 import json
+import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -168,12 +169,13 @@ def run_batch(
         journal.start(header, state)
         with open(out, "a" if state is not None else "w", encoding="utf-8") as fh:
             if todo:
+                committer = _Committer(fh, journal, writer, summary, seen, models, min_confidence, on_result)
                 with open_workers(model, min(workers, len(todo)), ray) as pool:
                     models.update(pool.model_versions)
+                    summary.models = sorted(models)
                     for result in pool.map([str(p) for p in todo]):
-                        _record(result, fh, journal, writer, summary, seen, models, min_confidence)
-                        if on_result is not None:
-                            on_result(result, summary)
+                        committer.add(result)
+                committer.commit()
         writer.flush()
         summary.finished = _now()
         summary.models = run.models = sorted(models)
@@ -222,32 +224,68 @@ def _resume(
     writer.flush()
 
 
-def _record(
-    result: DocumentResult, fh: TextIO, journal: Journal, writer: _GraphWriter, summary: BatchSummary,
-    seen: dict[str, str], models: set[str], min_confidence: float,
-) -> None:
-    """Write one document's outcome: facts (fsynced) first, then its journal line, then the graph."""
-    summary.documents += 1
-    entry: dict = {"source": result.source, "ok": result.ok}
-    if not result.ok:
-        failure = {"source": result.source, "code": result.error_code, "error": result.error}
-        summary.failures.append(failure)
-        journal.record(entry | failure)
-        return
-    assert result.info is not None
-    summary.succeeded += 1
-    first = seen.setdefault(result.info.doc_id, result.source)
-    facts: list[Fact] = []
-    if first != result.source:  # the same bytes under another name: its facts are out already
-        summary.duplicates += 1
-        entry["duplicate_of"] = first
-    else:
-        facts = [f for f in result.facts if f.confidence >= min_confidence]
-        models.update(f.model for f in facts)
-        summary.facts += len(facts)
-        write_durably(fh, [f.to_json() + "\n" for f in facts])
-    journal.record(entry | {"info": result.info.to_dict(), "facts": len(facts)})
-    writer.add(None if "duplicate_of" in entry else result.info, facts)
+class _Committer:
+    """Records results in groups: facts of the group, one fsync; journal lines, one fsync.
+
+    The order (facts durable before any journal line that vouches for them) is what makes a
+    resume exact; grouping keeps it while paying two fsyncs per group instead of per document
+    (on this machine an fsync costs ~2-4 ms, more than reading and segmenting an abstract).
+    A group is committed when it holds ``size`` documents or ``delay`` s passed since the last
+    commit, so slow documents (long PDFs) are committed, and shown, one by one as they come.
+    """
+
+    def __init__(
+        self, fh: TextIO, journal: Journal, writer: _GraphWriter, summary: BatchSummary,
+        seen: dict[str, str], models: set[str], min_confidence: float,
+        on_result: Callable[[DocumentResult, BatchSummary], None] | None,
+        size: int = 64, delay: float = 0.5,
+    ):
+        self.fh, self.journal, self.writer, self.summary = fh, journal, writer, summary
+        self.seen, self.models, self.min_confidence, self.on_result = seen, models, min_confidence, on_result
+        self.size, self.delay = size, delay
+        self._lines: list[str] = []
+        self._entries: list[tuple[dict, DocumentResult, list[Fact] | None]] = []
+        self._last = time.monotonic()
+
+    def add(self, result: DocumentResult) -> None:
+        entry: dict = {"source": result.source, "ok": result.ok}
+        facts: list[Fact] | None = None
+        if not result.ok:
+            entry.update(code=result.error_code, error=result.error)
+        else:
+            assert result.info is not None
+            first = self.seen.setdefault(result.info.doc_id, result.source)
+            if first != result.source:  # the same bytes under another name: its facts are out already
+                entry["duplicate_of"] = first
+                facts = []
+            else:
+                facts = [f for f in result.facts if f.confidence >= self.min_confidence]
+                self._lines.extend(f.to_json() + "\n" for f in facts)
+            entry.update(info=result.info.to_dict(), facts=len(facts))
+        self._entries.append((entry, result, facts))
+        if len(self._entries) >= self.size or time.monotonic() - self._last >= self.delay:
+            self.commit()
+
+    def commit(self) -> None:
+        if not self._entries:
+            return
+        write_durably(self.fh, self._lines)
+        self.journal.record_many([entry for entry, _, _ in self._entries])
+        entries, self._entries, self._lines = self._entries, [], []
+        self._last = time.monotonic()
+        summary = self.summary
+        for entry, result, facts in entries:
+            summary.documents += 1
+            if facts is None:
+                summary.failures.append({k: entry[k] for k in ("source", "code", "error")})
+            else:
+                summary.succeeded += 1
+                summary.facts += len(facts)
+                summary.duplicates += "duplicate_of" in entry
+                self.models.update(f.model for f in facts)
+                self.writer.add(None if "duplicate_of" in entry else result.info, facts)
+            if self.on_result is not None:
+                self.on_result(result, summary)
 
 
 def _write_failures(out: Path, failures: list[dict]) -> None:

@@ -88,6 +88,13 @@ class Journal:
     def record(self, entry: dict[str, Any]) -> None:
         self._write(entry)
 
+    def record_many(self, entries: Sequence[dict[str, Any]]) -> None:
+        """Several finished documents, one write and one fsync."""
+        assert self._fh is not None
+        self._fh.write("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in entries))
+        self._fh.flush()
+        os.fsync(self._fh.fileno())
+
     def graph_flushed(self, ok_entries: int) -> None:
         """The first ``ok_entries`` successful documents are committed to the graph: a resume
         need not upsert them again (it would be harmless, upserts are idempotent, but slow)."""
