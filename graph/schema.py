@@ -310,6 +310,12 @@ def graph_rows(
         if fact.doc_id not in known_docs:
             stubs.setdefault(fact.doc_id, {"id": fact.doc_id, "source": fact.source})
 
+    # One Measurement per fact id (the last fact wins); its relationships follow from it, so
+    # they are unique too and need no second pass.
+    unique: dict[str, tuple[Fact, dict[str, Any]]] = {}
+    for fact in facts:
+        row = measurement_row(fact)
+        unique[row["id"]] = (fact, row)
     compounds: dict[str, dict[str, Any]] = {}
     properties: dict[str, dict[str, Any]] = {}
     measurements: list[dict[str, Any]] = []
@@ -318,23 +324,28 @@ def graph_rows(
     from_d: list[dict[str, str]] = []
     by_run: list[dict[str, str]] = []
     current: dict[str, list[str]] = {}
-    for fact in facts:
-        key = fact_compound_key(fact)
-        comp = compounds.setdefault(key, {"key": key, "names": [], "formula": None})
-        if fact.compound not in comp["names"]:
-            comp["names"].append(fact.compound)
-        comp["formula"] = comp["formula"] or fact.formula
-        properties.setdefault(fact.property, {"name": fact.property, "unit": fact.unit or None})
-        row = measurement_row(fact)
+    run_id = run.run_id if run is not None else None
+    for mid, (fact, row) in unique.items():
+        key = fact.compound_key or compound_key(fact.compound)
+        comp = compounds.get(key)
+        if comp is None:
+            comp = compounds[key] = {"key": key, "names": [fact.compound], "formula": fact.formula}
+        else:
+            if fact.compound not in comp["names"]:
+                comp["names"].append(fact.compound)
+            comp["formula"] = comp["formula"] or fact.formula
+        if fact.property not in properties:
+            properties[fact.property] = {"name": fact.property, "unit": fact.unit or None}
         measurements.append(row)
-        mid = row["id"]
         has_m.append({"src": key, "dst": mid})
         of_p.append({"src": mid, "dst": fact.property})
         from_d.append({"src": mid, "dst": fact.doc_id})
-        if run is not None:
-            by_run.append({"src": mid, "dst": run.run_id})
-        models = current.setdefault(fact.doc_id, [])
-        if fact.model not in models:
+        if run_id is not None:
+            by_run.append({"src": mid, "dst": run_id})
+        models = current.get(fact.doc_id)
+        if models is None:
+            current[fact.doc_id] = [fact.model]
+        elif fact.model not in models:
             models.append(fact.model)
 
     rows = GraphRows(current_models=current, document_stubs=list(stubs.values()))
@@ -342,20 +353,16 @@ def graph_rows(
         "Document": _unique(doc_rows, "id"),
         "Compound": list(compounds.values()),
         "Property": list(properties.values()),
-        "Measurement": _unique(measurements, "id"),
+        "Measurement": measurements,
         "ExtractionRun": [run_row(run)] if run is not None else [],
     }
     rows.rels = {
-        "HAS_MEASUREMENT": _unique_pairs(has_m),
-        "OF_PROPERTY": _unique_pairs(of_p),
-        "FROM_DOCUMENT": _unique_pairs(from_d),
-        "EXTRACTED_BY": _unique_pairs(by_run),
+        "HAS_MEASUREMENT": has_m,
+        "OF_PROPERTY": of_p,
+        "FROM_DOCUMENT": from_d,
+        "EXTRACTED_BY": by_run,
     }
     return rows
-
-
-def _unique_pairs(rows: list[dict[str, str]]) -> list[dict[str, str]]:
-    return list({(r["src"], r["dst"]): r for r in rows}.values())
 
 
 def supersede_models(rows: GraphRows) -> list[dict[str, Any]]:
