@@ -1,0 +1,1 @@
+"""Relation extraction: link compound/property/condition mentions to values (see :mod:`.model`)."""

