@@ -1,0 +1,78 @@
+"""Lay out table cells that span rows or columns into a rectangular grid of strings.
+
+HTML (``colspan``/``rowspan``), JATS (the same attributes in XML) and CALS (Elsevier's
+``namest``/``nameend``/``morerows``) all describe tables as rows of cells that may cover
+several grid positions. The pipeline reads a table row by row, and a row is only useful on
+its own if it carries the values that apply to it, so the layout rules are:
+
+* a cell spanning rows repeats its text in every row it covers (a compound name spanning
+  three measurement rows belongs to each of them);
+* a cell spanning columns repeats its text in header rows (a header "Band gap (eV)" over
+  "PBE | HSE" labels both columns) and fills the extra columns of a body row with empty
+  strings (the value is stated once; column positions still line up with the header).
+
+Every row of the result has the same number of cells.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+#: Spans above this are treated as typos/attacks (e.g. ``colspan="100000"``) and clamped.
+MAX_SPAN = 100
+
+
+@dataclass(slots=True)
+class CellSpec:
+    """One source cell: its text, how many columns/rows it covers, and whether it is a header."""
+
+    text: str
+    colspan: int = 1
+    rowspan: int = 1
+    header: bool = False
+    #: Column to start at (0-based) when the format states it (CALS ``namest``); None = next free.
+    column: int | None = None
+
+
+def parse_span(value: str | None) -> int:
+    """A span attribute as an int in ``[1, MAX_SPAN]``; junk or missing means 1."""
+    try:
+        span = int(str(value).strip())
+    except (TypeError, ValueError):
+        return 1
+    return max(1, min(span, MAX_SPAN))
+
+
+def layout_grid(rows: list[list[CellSpec]], header_rows: int = 0) -> list[list[str]]:
+    """Place ``rows`` of cells on a grid honouring spans; return rows of cell strings.
+
+    ``header_rows`` says how many leading rows are the table head (``thead``); a row whose
+    cells are all header cells counts as a header row as well.
+    """
+    grid: dict[tuple[int, int], str] = {}
+    is_header_row: list[bool] = []
+    width = 0
+    for r, row in enumerate(rows):
+        header_row = r < header_rows or (bool(row) and all(c.header for c in row) and r <= header_rows)
+        while len(is_header_row) <= r:
+            is_header_row.append(False)
+        is_header_row[r] = is_header_row[r] or header_row
+        col = 0
+        for cell in row:
+            if cell.column is not None and cell.column >= col:
+                col = cell.column
+            while (r, col) in grid:
+                col += 1
+            for dr in range(cell.rowspan):
+                # The rows a rowspan reaches into are header rows if this one is.
+                while len(is_header_row) <= r + dr:
+                    is_header_row.append(False)
+                if header_row:
+                    is_header_row[r + dr] = True
+                for dc in range(cell.colspan):
+                    repeat = dc == 0 or header_row
+                    grid[(r + dr, col + dc)] = cell.text if repeat else ""
+            col += cell.colspan
+            width = max(width, col)
+    height = max((r for r, _ in grid), default=-1) + 1
+    return [[grid.get((r, c), "") for c in range(width)] for r in range(height)]
