@@ -163,10 +163,10 @@ def run_batch(
     models: set[str] = set()
     try:
         todo = paths
+        journal.start(header, state)
         if state is not None:
             _resume(state, out, summary, writer, seen, models)
             todo = [p for p in paths if str(p) not in state.done]
-        journal.start(header, state)
         with open(out, "a" if state is not None else "w", encoding="utf-8") as fh:
             if todo:
                 committer = _Committer(fh, journal, writer, summary, seen, models, min_confidence, on_result)
