@@ -3,8 +3,9 @@
 PDF has no markup, so structure is inferred from what typesetters do: the title is the
 largest type on the first page; headings are short lines that are numbered, in capitals,
 or set bold or larger than the body; a paragraph starts on an indented line or after a
-short line that ends a sentence; a paragraph cut by a column or page break (or by a
-figure between) continues when the next piece starts in lower case. Line-end hyphens are
+short line that ends a sentence; a paragraph cut by a column or page break continues when
+the next piece starts in lower case or the last line ran to the column edge mid-sentence
+(captions and footnotes met in between are moved after it). Line-end hyphens are
 removed only when they split a word ("mate-rials"), not when they belong to it
 ("Fe-doped", "2-methyl", "well-known").
 """
