@@ -12,7 +12,7 @@ import typer
 
 from lit import __version__
 
-COMMANDS = ("parse", "extract", "ingest", "query", "export")
+COMMANDS = ("parse", "extract", "ingest", "train", "evaluate", "query", "export")
 
 app = typer.Typer(
     name="lit",

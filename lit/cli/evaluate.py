@@ -1,0 +1,39 @@
+"""``lit evaluate ner [--model DIR] --corpus NAME --split test [--json]``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from lit.cli.errors import cli_errors
+
+evaluate_app = typer.Typer(help="Score a trained model on a corpus split.", no_args_is_help=True)
+
+
+@evaluate_app.command("ner")
+def evaluate_ner(
+    corpus: str = typer.Option(..., "--corpus", help="Corpus name (polyie, matscholar, mspt, bc5cdr, ...)."),
+    split: str = typer.Option("test", "--split", help="train, validation or test."),
+    model: Path = typer.Option(None, "--model", help="Model folder (default: newest in models/trained/)."),
+    limit: int = typer.Option(None, "--limit", min=1, help="Score only the first N examples."),
+    device: str = typer.Option("auto", "--device", help="auto, cpu or cuda."),
+    as_json: bool = typer.Option(False, "--json", help="Print the scores as one JSON object."),
+) -> None:
+    """Entity-level precision/recall/F1 (exact span and type), micro and per label."""
+    from lit.models.ner.release import evaluate_corpus
+
+    with cli_errors():
+        scores = evaluate_corpus(model, corpus, split, device=device, limit=limit)
+    if as_json:
+        typer.echo(json.dumps(scores, indent=2))
+        return
+    typer.echo(f"{scores['model']} on {corpus}/{split}: {scores['examples']} examples, {scores['seconds']} s")
+    typer.echo(f"{'label':<12} {'P':>7} {'R':>7} {'F1':>7} {'support':>8}")
+    for label, v in list(scores["per_label"].items()) + [("micro", scores["micro"])]:
+        typer.echo(f"{label:<12} {v['precision']:>7.4f} {v['recall']:>7.4f} {v['f1']:>7.4f} {v['support']:>8}")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(evaluate_app, name="evaluate")

@@ -1,0 +1,158 @@
+"""``NerTagger``: what the extraction pipeline calls to find entities in sentences.
+
+Inference cuts each text into words, words into subwords, long texts into overlapping
+windows; windows from all texts are sorted by length and run in batches (little padding),
+each subword keeps the prediction of the window where it is most central, and each word
+takes its first subword's tag probabilities. Mentions come back with character offsets
+into the text they were found in.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Sequence
+
+from lit.errors import ModelError
+from lit.extract.facts import Mention
+
+#: Where committed artifacts live: ``models/trained/ner-<version>/``.
+TRAINED_DIR = Path(__file__).resolve().parents[1] / "trained"
+
+
+def newest_model(root: Path = TRAINED_DIR, prefix: str = "ner-") -> Path:
+    """The most recently trained ``ner-*`` artifact under ``root`` (by its ``created`` stamp)."""
+    candidates = [p for p in root.glob(f"{prefix}*") if (p / "config.json").is_file()] if root.is_dir() else []
+    if not candidates:
+        raise ModelError(f"{root}: no trained NER model ({prefix}*/config.json); train one with `lit train ner`")
+
+    def created(p: Path) -> tuple[str, str]:
+        try:
+            return str(json.loads((p / "config.json").read_text()).get("created", "")), p.name
+        except (OSError, json.JSONDecodeError):
+            return "", p.name
+
+    return max(candidates, key=created)
+
+
+class NerTagger:
+    """A loaded NER model ready for batched prediction on CPU or CUDA."""
+
+    def __init__(self, model, device: str = "cpu", path: Path | None = None):
+        self.model = model
+        self.device = device
+        self.path = path
+        self.config = model.config
+        self.id2label = model.config.id2label
+        self.version = model.config.version
+
+    @classmethod
+    def load(cls, path: str | Path | None = None, device: str = "auto") -> "NerTagger":
+        """Load ``path`` (default: the newest model in ``models/trained/``) for inference."""
+        import torch
+
+        from lit.models.ner.model import NerModel
+
+        torch.set_num_threads(max(1, os.cpu_count() or 1))
+        target = Path(path) if path is not None else newest_model()
+        model = NerModel.from_pretrained(target, merge=True)
+        dev = resolve_device(device)
+        model.to(dev)
+        return cls(model, dev, target)
+
+    def predict(self, texts: Sequence[str], batch_size: int = 32) -> list[list[Mention]]:
+        """Entities in each text; offsets index into that text. Empty text gives ``[]``."""
+        from lit.models.ner.words import split_words
+
+        return self.predict_words(texts, [split_words(t) for t in texts], batch_size)
+
+    def predict_words(
+        self, texts: Sequence[str], words: Sequence[Sequence[tuple[int, int]]], batch_size: int = 32
+    ) -> list[list[Mention]]:
+        """Like :meth:`predict` with the words given (e.g. a corpus's gold tokenisation)."""
+        from lit.models.ner.decode import decode_words
+
+        probs = self.word_probs(texts, words, batch_size)
+        return [decode_words(t, w, p, self.id2label) for t, w, p in zip(texts, words, probs)]
+
+    def word_probs(
+        self, texts: Sequence[str], words: Sequence[Sequence[tuple[int, int]]], batch_size: int = 32
+    ) -> list[list[list[float] | None]]:
+        """Tag probabilities of each word's first subword (``None`` where a word has none)."""
+        return window_probs(self.model, texts, words, batch_size, self.device)
+
+
+def resolve_device(device: str = "auto") -> str:
+    """``auto`` is CUDA when present, else CPU; an explicit ``cuda`` without a GPU is an error."""
+    import torch
+
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if device.startswith("cuda") and not torch.cuda.is_available():
+        raise ModelError(f"device {device!r} requested but torch sees no CUDA GPU; use --device cpu or auto")
+    if device != "cpu" and not device.startswith("cuda"):
+        raise ModelError(f"unknown device {device!r}; use auto, cpu or cuda")
+    return device
+
+
+def window_probs(model, texts, words, batch_size: int, device: str, forward=None):
+    """Run ``model`` over all windows of all texts; per-word probability rows.
+
+    ``forward`` (optional) replaces ``model.forward`` with another implementation taking
+    ``(input_ids, attention_mask, features)`` and returning logits — the benchmark uses it
+    to compare fp32, int8 and ONNX Runtime on identical windows.
+    """
+    import torch
+
+    from lit.models.ner.windows import best_window, encode_texts, make_windows
+
+    cfg = model.config
+    tok = model.tokenizer
+    encoded = encode_texts(tok, texts, words)
+    size = cfg.max_len - 2
+    items = []  # (text index, window index, window)
+    spans_per_text = []
+    for i, enc in enumerate(encoded):
+        wins, spans = make_windows(enc, size, cfg.stride, tok.cls_token_id, tok.sep_token_id)
+        spans_per_text.append(spans)
+        items += [(i, k, w) for k, w in enumerate(wins)]
+    order = sorted(range(len(items)), key=lambda j: len(items[j][2].input_ids))
+    out_rows: dict[tuple[int, int], torch.Tensor] = {}
+    run = forward or model
+    was_training = model.training
+    model.eval()
+    use_amp = device.startswith("cuda")
+    with torch.inference_mode():
+        for b in range(0, len(order), max(1, batch_size)):
+            chunk = [items[j] for j in order[b : b + batch_size]]
+            L = max(len(w.input_ids) for _, _, w in chunk)
+            ids = torch.zeros((len(chunk), L), dtype=torch.long)
+            mask = torch.zeros((len(chunk), L), dtype=torch.long)
+            feats = torch.zeros((len(chunk), L, 3), dtype=torch.long)
+            for r, (_, _, w) in enumerate(chunk):
+                n = len(w.input_ids)
+                ids[r, :n] = torch.tensor(w.input_ids)
+                mask[r, :n] = 1
+                feats[r, :n] = torch.tensor(w.features)
+            ids, mask, feats = ids.to(device), mask.to(device), feats.to(device)
+            with torch.autocast("cuda", dtype=torch.bfloat16, enabled=use_amp):
+                logits = run(ids, mask, feats)
+            probs = torch.softmax(logits.float(), dim=-1).cpu()
+            for r, (i, k, w) in enumerate(chunk):
+                out_rows[(i, k)] = probs[r, 1 : len(w.input_ids) - 1]
+    if was_training:
+        model.train()
+    result = []
+    for i, enc in enumerate(encoded):
+        spans = spans_per_text[i]
+        owner = best_window(len(enc), spans)
+        rows: list[list[float] | None] = []
+        for j in enc.first_subword:
+            if j < 0:
+                rows.append(None)
+                continue
+            k = owner[j]
+            rows.append(out_rows[(i, k)][j - spans[k][0]].tolist())
+        result.append(rows)
+    return result

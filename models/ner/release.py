@@ -1,0 +1,98 @@
+"""From config to committed artifact: train, save, score on test splits, write the card.
+
+This is what ``lit train ner`` and ``lit evaluate ner`` call; it never prints (progress goes
+through the ``log`` callback) so the CLI decides what the user sees.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+from lit.errors import CorpusError, ModelError
+from lit.models.ner.config import NerConfig
+
+Log = Callable[[str], None]
+
+
+def evaluate_corpus(
+    model: str | Path | None, corpus: str, split: str = "test", batch_size: int = 32,
+    device: str = "auto", limit: int | None = None, tagger=None,
+) -> dict[str, Any]:
+    """Entity-level scores of a model folder (default: newest trained) on a corpus split."""
+    from lit.models.corpora import load_examples
+    from lit.models.ner.evaluate import evaluate_examples
+    from lit.models.ner.infer import NerTagger
+
+    tg = tagger or NerTagger.load(model, device=device)
+    examples = load_examples(corpus, split)
+    if limit:
+        examples = examples[:limit]
+    t0 = time.monotonic()
+    scores = evaluate_examples(tg, examples, batch_size).to_dict()
+    scores.update(
+        corpus=corpus, split=split, examples=len(examples), model=str(tg.path), seconds=round(time.monotonic() - t0, 1)
+    )
+    return scores
+
+
+def train_and_release(
+    config: NerConfig,
+    out: Path,
+    device: str = "auto",
+    limit: int | None = None,
+    test_corpora: Sequence[str] = ("polyie",),
+    log: Log | None = None,
+    ablation: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Train per ``config``, save to ``out`` with a model card, return the metrics written.
+
+    Test corpora that cannot be loaded (converter missing, files absent) are reported in
+    the card as skipped rather than failing a finished training run.
+    """
+    from lit.models.ner.card import git_revision, hardware, write_card
+    from lit.models.ner.infer import NerTagger
+    from lit.models.ner.train import train
+
+    say = log or (lambda _m: None)
+    revision = git_revision()
+    model, result = train(config, device=device, limit=limit, log=say)
+    info = {
+        "git_revision": revision,
+        "hardware": hardware(result.device),
+        "seconds": result.seconds,
+        "steps": result.steps,
+        "epochs_done": result.epochs_done,
+        "train_tokens": result.train_tokens,
+        "stopped_by": result.stopped_by,
+        "best_val_f1": result.best_val_f1,
+        "best_step": result.best_step,
+        "data": result.data,
+        "history": result.history,
+        "validation": {k: v["micro"] for k, v in result.val_scores.get("per_corpus", {}).items()},
+        "limit": limit,
+    }
+    created = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    model.save_pretrained(out, {"created": created, "git_revision": revision})
+    (out / "training_log.json").write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
+    say(f"saved {out}; scoring test splits {list(test_corpora)}")
+    model.merge_adapters()
+    tagger = NerTagger(model, result.device, out)
+    test: dict[str, Any] = {}
+    skipped: dict[str, str] = {}
+    for corpus in test_corpora:
+        try:
+            s = evaluate_corpus(None, corpus, "test", limit=limit, tagger=tagger)
+        except (CorpusError, ModelError) as exc:
+            skipped[corpus] = str(exc)
+            say(f"test {corpus}: skipped ({exc})")
+            continue
+        test[corpus] = {k: s[k] for k in ("micro", "macro_f1", "per_label", "examples", "seconds")}
+        say(f"test {corpus}: micro-F1 {s['micro']['f1']:.4f} " + " ".join(
+            f"{k}={v['f1']:.3f}" for k, v in s["per_label"].items()))
+    notes = "\n".join(f"- test split of {k} skipped: {v}" for k, v in skipped.items())
+    write_card(out, config, {k: v for k, v in info.items() if k != "history"}, test, ablation, notes)
+    return {"out": str(out), "train": info, "test": test, "skipped": skipped}

@@ -1,0 +1,88 @@
+"""Model build, save_pretrained/from_pretrained, sharding and load errors (models/ner/model.py)."""
+
+import json
+
+import pytest
+import torch
+
+from lit.errors import ModelError
+from lit.models.ner import model as model_mod
+from lit.models.ner.config import NerConfig
+from lit.models.ner.model import NerModel, build_model
+
+
+@pytest.fixture(scope="module")
+def tiny() -> NerModel:
+    cfg = NerConfig(version="tiny", lora_r=2, adapt_from_layer=3)
+    m = build_model(cfg, seed=3)
+    with torch.no_grad():  # make adapters and casing non-trivial so round trips are tested
+        for n, p in m.named_parameters():
+            if p.requires_grad:
+                p.add_(torch.randn_like(p) * 0.05)
+    return m.eval()
+
+
+def _inputs(m: NerModel):
+    ids = torch.tensor([[m.tokenizer.cls_token_id, 2522, 2003, 1037, m.tokenizer.sep_token_id]])
+    feats = torch.tensor([[[0, 0, 0], [2, 2, 1], [1, 1, 0], [3, 3, 0], [0, 0, 0]]])
+    return ids, torch.ones_like(ids), feats
+
+
+def test_ner_model_only_small_parts_train(tiny):
+    trainable = {n for n, p in tiny.named_parameters() if p.requires_grad}
+    assert any("lora_" in n for n in trainable)
+    assert any(n.startswith("case.") for n in trainable) and any(n.startswith("classifier") for n in trainable)
+    assert not any("layer.0." in n or "layer.2." in n for n in trainable)  # below adapt_from_layer
+    assert not any("word_embeddings" in n for n in trainable)
+
+
+def test_ner_model_case_features_change_logits(tiny):
+    ids, mask, feats = _inputs(tiny)
+    with torch.no_grad():
+        a = tiny(ids, mask, feats)
+        b = tiny(ids, mask, torch.zeros_like(feats))
+    assert a.shape == (1, 5, len(tiny.config.tags))
+    assert not torch.allclose(a, b)
+
+
+def test_ner_model_round_trip_and_merge(tiny, tmp_path):
+    files = tiny.save_pretrained(tmp_path)
+    assert [f.name for f in files] == ["model.safetensors"]
+    cfg = json.loads((tmp_path / "config.json").read_text())
+    assert cfg["id2label"]["0"] == "O" and cfg["model_type"] == "lit-ner"
+    ids, mask, feats = _inputs(tiny)
+    with torch.no_grad():
+        ref = tiny(ids, mask, feats)
+        unmerged = NerModel.from_pretrained(tmp_path, merge=False)(ids, mask, feats)
+        merged = NerModel.from_pretrained(tmp_path, merge=True)(ids, mask, feats)
+    assert torch.allclose(ref, unmerged, atol=1e-5)
+    assert torch.allclose(ref, merged, atol=1e-4)
+
+
+def test_ner_model_shards_stay_under_limit(tiny, tmp_path, monkeypatch):
+    monkeypatch.setattr(model_mod, "MAX_SHARD_BYTES", 200 * 1024)
+    files = tiny.save_pretrained(tmp_path)
+    assert len(files) > 1
+    assert all(f.stat().st_size <= 200 * 1024 for f in files)
+    assert (tmp_path / "model.safetensors.index.json").is_file()
+    ids, mask, feats = _inputs(tiny)
+    with torch.no_grad():
+        assert torch.allclose(tiny(ids, mask, feats), NerModel.from_pretrained(tmp_path, merge=False)(ids, mask, feats), atol=1e-5)
+
+
+def test_ner_model_missing_files_raise_model_error(tiny, tmp_path):
+    with pytest.raises(ModelError, match="config.json"):
+        NerModel.from_pretrained(tmp_path)
+    tiny.save_pretrained(tmp_path)
+    (tmp_path / "model.safetensors").unlink()
+    with pytest.raises(ModelError, match="model.safetensors.*missing"):
+        NerModel.from_pretrained(tmp_path)
+
+
+def test_ner_model_weights_from_other_config_refused(tiny, tmp_path):
+    tiny.save_pretrained(tmp_path)
+    cfg = json.loads((tmp_path / "config.json").read_text())
+    cfg["lora_r"] = 4
+    (tmp_path / "config.json").write_text(json.dumps(cfg))
+    with pytest.raises(ModelError, match="do not match"):
+        NerModel.from_pretrained(tmp_path)
