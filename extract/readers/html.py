@@ -23,6 +23,7 @@ from lit.extract.readers.html_walk import HtmlWalker
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9_.:-]+)["']""")
+_DOCTYPE = re.compile(r"^\s*<!DOCTYPE[^\[>]*(\[.*?\]\s*)?>", re.IGNORECASE | re.DOTALL)
 _DOI = re.compile(r"10\.\d{4,9}/\S+")
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 
@@ -58,6 +59,9 @@ def parse_html(path: Path, data: bytes) -> etree._Element:
     """Decode and parse; the text is re-encoded as UTF-8 so libxml2 never guesses."""
     text, _ = decode_html(data)
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)  # an XML prolog would restate the old encoding
+    # libxml2's HTML parser never expands DTD entities, but it leaves an internal subset's
+    # "]>" behind as text; drop the whole DOCTYPE (HTML needs none to parse).
+    text = _DOCTYPE.sub("", text, count=1)
     parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True)
     try:
         root = lxml.html.document_fromstring(text.encode("utf-8"), parser=parser)

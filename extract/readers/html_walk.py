@@ -49,6 +49,8 @@ _CITE_TEXT = re.compile(r"[\[\(]?\s*[0-9a-z]{1,5}(\s*[,–—\-−]\s*[0-9a-z]{1
 _EMPTY_BRACKETS = re.compile(r"\s?[\[\(]\s*[,;–—\-−\s]*[\]\)]")
 #: Placeholder for a dropped citation marker until the text on both sides is known.
 _MARK = "\x00"
+_MARK_BETWEEN_STOPS = re.compile(r"\.\s*\x00+\s*\.")
+_MARK_BEFORE_PUNCT = re.compile(r"\s*\x00+\s*(?=[.,;:!?)\]])")
 _MARK_BETWEEN_WORDS = re.compile(r"(?<=\w)\x00+(?=\w)")
 #: Alt texts of character images (RSC draws some symbols as images).
 _CHAR_IMAGES = {
@@ -305,6 +307,8 @@ def finish_text(text: str) -> str:
     A marker between two word characters ("Yield<sup>a</sup>10a") stood between two words, so
     it becomes a space; elsewhere ("fluorocarbons,<sup>1</sup> the") it leaves nothing.
     """
+    text = _MARK_BETWEEN_STOPS.sub(".", text)  # "Atrens et al. [22]." -> "Atrens et al."
+    text = _MARK_BEFORE_PUNCT.sub("", text)  # "glasses [1]." -> "glasses."
     text = _MARK_BETWEEN_WORDS.sub(" ", text).replace(_MARK, "")
     return _EMPTY_BRACKETS.sub("", text)
 
