@@ -226,6 +226,20 @@ def test_xml_generic_fallback(tmp_path: Path) -> None:
     assert _section(doc, "Data") == ["The Curie temperature of Fe is 1043 K.", "Ni: 627 K."]
 
 
+def test_xml_generic_tei_skips_bibliography(tmp_path: Path) -> None:
+    path = tmp_path / "tei.xml"
+    path.write_text('<?xml version="1.0"?><TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>'
+                    "<title>Thermal conductivity of Mg2Si</title></titleStmt></fileDesc></teiHeader><text><body>"
+                    "<div><head>Results</head><p>Mg2Si has a conductivity of 8 W/mK.</p></div></body><back>"
+                    "<listBibl><biblStruct><analytic><title>Some cited paper</title></analytic></biblStruct></listBibl>"
+                    "</back></text></TEI>")
+    doc = read_document(path)
+    assert doc.info.title == "Thermal conductivity of Mg2Si"
+    assert _headings(doc) == ["Results"]
+    assert _section(doc, "Results") == ["Mg2Si has a conductivity of 8 W/mK."]
+    assert "Some cited paper" not in doc.text
+
+
 def test_xml_generic_unknown_elements_keep_text(tmp_path: Path) -> None:
     path = tmp_path / "odd.xml"
     path.write_text('<?xml version="1.0"?><records><rec><v>TiO2 gap 3.2 eV</v></rec><rec><v>ZnO gap 3.37 eV</v></rec></records>')

@@ -19,7 +19,7 @@ from lxml import etree
 from lit.errors import CorruptFileError
 from lit.extract.document import Document, DocumentBuilder, DocumentInfo
 from lit.extract.readers.html_profiles import GENERIC, choose_profile
-from lit.extract.readers.html_walk import HtmlWalker
+from lit.extract.readers.html_walk import HtmlWalker, compact_key
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9_.:-]+)["']""")
@@ -123,23 +123,13 @@ def read_html(path: Path, data: bytes, info: DocumentInfo) -> Document:
     publisher = fill_info(info, meta, root)
     profile = choose_profile(root, publisher, info.doi)
 
-    title = info.title
-    walker_for_text = HtmlWalker(DocumentBuilder(info), profile, None)
-    for xpath in profile.title:
-        found = root.xpath(xpath)
-        if not found:
-            continue
-        # The page's own title heading keeps sub/superscripts ("Ni<sub>12</sub>P<sub>5</sub>")
-        # that the meta tag flattens ("Ni 12 P 5"); use it when it is the same title.
-        shown = " ".join(walker_for_text.inline_text(found[0]).split()).rstrip("†‡*§ ")
-        if shown and (title is None or _compact(shown) == _compact(title)):
-            title = info.title = shown
-        break
     builder = DocumentBuilder(info)
+    walker = HtmlWalker(builder, profile, None)
+    title = _page_title(root, profile.title, walker, info.title)
     if title:
+        info.title = title
         builder.set_title(title)
-
-    walker = HtmlWalker(builder, profile, title)
+        walker.title_key = compact_key(title)
     walker.done.update(e for x in profile.drop_xpath for e in root.xpath(x))
     for xpath in profile.abstracts:
         for abstract in root.xpath(xpath):
@@ -154,8 +144,21 @@ def read_html(path: Path, data: bytes, info: DocumentInfo) -> Document:
     return builder.build()
 
 
-def _compact(text: str) -> str:
-    return re.sub(r"[\W_]+", "", text.lower())
+def _page_title(root: etree._Element, xpaths: tuple[str, ...], walker: HtmlWalker, meta_title: str | None) -> str | None:
+    """The title as the page shows it, if it is the meta title (or there is no meta title).
+
+    The page's own heading keeps sub/superscripts ("Ni<sub>12</sub>P<sub>5</sub>") that the
+    meta tag flattens ("Ni 12 P 5"), and drops nothing but footnote daggers.
+    """
+    for xpath in xpaths:
+        found = root.xpath(xpath)
+        if not found:
+            continue
+        shown = " ".join(walker.inline_text(found[0]).split()).rstrip("†‡*§ ")
+        if shown and (meta_title is None or compact_key(shown) == compact_key(meta_title)):
+            return shown
+        break
+    return meta_title
 
 
 def _containers(root: etree._Element, xpaths: tuple[str, ...]) -> list[etree._Element]:

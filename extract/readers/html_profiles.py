@@ -47,6 +47,8 @@ class Profile:
     title: tuple[str, ...] = ()
     #: XPath expressions for elements to leave out that no class name identifies on its own.
     drop_xpath: tuple[str, ...] = ()
+    #: Whole elements to leave out by tag (page chrome on generic pages: header, footer, aside).
+    drop_tags: frozenset[str] = frozenset()
     drop_classes: frozenset[str] = frozenset()
     drop_ids: frozenset[str] = frozenset()
     #: Class name -> heading level, for headings that are not h1-h6 (ACS ``span.title2``).
@@ -174,6 +176,7 @@ GENERIC = Profile(
     name="generic",
     containers=("//article", "//main", "//*[@role='main']", "//body"),
     title=("//h1",),
+    drop_tags=frozenset({"header", "footer", "aside"}),
     caption_classes=frozenset({"figure-caption", "fig-caption", "figcaption"}),
     table_wrap_classes=frozenset({"table-wrap", "table", "tables", "table-container"}),
     table_caption_classes=frozenset({"caption", "table-caption", "table-title"}),

@@ -17,7 +17,8 @@ import re
 from lxml import etree
 
 from lit.extract.document import DocumentBuilder
-from lit.extract.readers.html_profiles import Profile, class_tokens
+from lit.extract.readers.html_profiles import Profile
+from lit.extract.readers.markers import MARK, finish_text
 from lit.extract.readers.tables import CellSpec, layout_grid, parse_span
 
 BLOCK_TAGS = frozenset(
@@ -45,13 +46,6 @@ _SKIP_HEADING = re.compile(
 _CITE_TARGET = re.compile(r"#(.*(cit|bib|ref|cr\d|fn|footnote).*|b\d+|r\d+|bb\d+)$", re.IGNORECASE)
 #: The visible text of such a marker: "19", "19c,21,22", "(10)", "[3-5]", "a".
 _CITE_TEXT = re.compile(r"[\[\(]?\s*[0-9a-z]{1,5}(\s*[,–—\-−]\s*[0-9a-z]{1,5})*\s*[\]\)]?", re.IGNORECASE)
-#: Brackets left empty once the markers inside them were dropped.
-_EMPTY_BRACKETS = re.compile(r"\s?[\[\(]\s*[,;–—\-−\s]*[\]\)]")
-#: Placeholder for a dropped citation marker until the text on both sides is known.
-_MARK = "\x00"
-_MARK_BETWEEN_STOPS = re.compile(r"\.\s*\x00+\s*\.")
-_MARK_BEFORE_PUNCT = re.compile(r"\s*\x00+\s*(?=[.,;:!?)\]])")
-_MARK_BETWEEN_WORDS = re.compile(r"(?<=\w)\x00+(?=\w)")
 #: Alt texts of character images (RSC draws some symbols as images).
 _CHAR_IMAGES = {
     "[thin space (1/6-em)]": " ",
@@ -86,7 +80,8 @@ class HtmlWalker:
     def __init__(self, builder: DocumentBuilder, profile: Profile, title: str | None):
         self.builder = builder
         self.profile = profile
-        self.title_key = _key(title) if title else None
+        #: Compact form of the title: an h1 repeating it is not a section heading.
+        self.title_key = compact_key(title) if title else None
         self._skip_level: int | None = None  # inside a references-like section of this level
         self._last_heading: str | None = None
         self._blocks_since_heading = 0
@@ -97,7 +92,7 @@ class HtmlWalker:
     # -- classification -------------------------------------------------------------------------
     def dropped(self, el: etree._Element) -> bool:
         tag = local(el)
-        if not tag or tag in DROP_TAGS:
+        if not tag or tag in DROP_TAGS or tag in self.profile.drop_tags:
             return True
         if el.get("hidden") is not None or el.get("aria-hidden") == "true":
             return True
@@ -153,7 +148,7 @@ class HtmlWalker:
             return
         if self.dropped(el):
             if tag in {"a", "sup"}:
-                parts.append(_MARK)  # a citation marker: may need to leave a word break
+                parts.append(MARK)  # a citation marker: may need to leave a word break
             return
         if tag in BLOCK_TAGS and tag not in {"p", "div", "span"}:
             parts.append(" ")  # a block inside inline text (e.g. a cell's <p>) is a word break
@@ -173,6 +168,8 @@ class HtmlWalker:
         run: list[str] = [el.text or ""]
         for child in el:
             if not local(child) or child in self.done or self.dropped(child):
+                if local(child) in {"a", "sup"} and child not in self.done:
+                    run.append(MARK)  # a dropped citation marker (see markers.py)
                 run.append(child.tail or "")
                 continue
             if self.is_block(child):
@@ -212,15 +209,15 @@ class HtmlWalker:
             if level > self._skip_level:
                 return
             self._skip_level = None
-        if self.title_key and _key(text) == self.title_key:
+        if self.title_key and compact_key(text) == self.title_key:
             return  # the article title repeated as h1: already the title block
         if _SKIP_HEADING.match(text):
             self._skip_level = level
             return
-        if self._last_heading == _key(text) and self._blocks_since_heading == 0:
+        if self._last_heading == compact_key(text) and self._blocks_since_heading == 0:
             return  # "Abstract" container followed by its own "Abstract" heading
         self.builder.start_section(text)
-        self._last_heading = _key(text)
+        self._last_heading = compact_key(text)
         self._blocks_since_heading = 0
 
     def start_section(self, heading: str) -> None:
@@ -301,18 +298,6 @@ class HtmlWalker:
         self._blocks_since_heading += 1
 
 
-def finish_text(text: str) -> str:
-    """Resolve dropped-marker placeholders and drop brackets they left empty.
-
-    A marker between two word characters ("Yield<sup>a</sup>10a") stood between two words, so
-    it becomes a space; elsewhere ("fluorocarbons,<sup>1</sup> the") it leaves nothing.
-    """
-    text = _MARK_BETWEEN_STOPS.sub(".", text)  # "Atrens et al. [22]." -> "Atrens et al."
-    text = _MARK_BEFORE_PUNCT.sub("", text)  # "glasses [1]." -> "glasses."
-    text = _MARK_BETWEEN_WORDS.sub(" ", text).replace(_MARK, "")
-    return _EMPTY_BRACKETS.sub("", text)
-
-
 def _owner_table(tr: etree._Element) -> etree._Element | None:
     node = tr.getparent()
     while node is not None and local(node) != "table":
@@ -320,9 +305,7 @@ def _owner_table(tr: etree._Element) -> etree._Element | None:
     return node
 
 
-def _key(text: str) -> str:
+def compact_key(text: str) -> str:
     """Compare headings ignoring case, spacing, punctuation and footnote daggers."""
     return re.sub(r"[\W_]+", "", text.lower())
 
-
-__all__ = ["HtmlWalker", "class_tokens", "local"]

@@ -41,6 +41,7 @@ _GENERAL_ENTITY = re.compile(r"<!ENTITY\s+(?!%)(?P<name>[^\s>]+)")
 _PARAM_DECL = re.compile(r"<!ENTITY\s+%\s+([^\s>]+)")
 _PARAM_REF = re.compile(r"%(?P<name>[\w.:-]+);")
 _TITLE_NAMES = {"title", "article-title", "articletitle", "heading", "head", "section-title", "h1", "h2", "h3", "h4"}
+_BIBLIOGRAPHY_NAMES = {"listbibl", "bibliography", "ref-list", "references", "reflist", "citation-list", "biblstruct"}
 _PARA_NAMES = {"p", "para", "simple-para", "simplepara", "paragraph", "abstract", "summary", "description", "text"}
 
 
@@ -136,22 +137,29 @@ def _find_article(root: etree._Element) -> etree._Element | None:
 def read_generic(root: etree._Element, builder: DocumentBuilder) -> None:
     """Any other XML: title-like elements start sections, paragraph-like ones are paragraphs.
 
-    If the file has neither, all of its text becomes one paragraph per leaf-text element, so
-    an unknown format still yields searchable text instead of nothing.
+    Reference lists are skipped (their entries are full of ``title`` elements that would each
+    open a section). If the file has neither titles nor paragraphs, every element's own text
+    becomes a paragraph, so an unknown format still yields searchable text instead of nothing.
     """
     found = False
+    skip: set[etree._Element] = set()
     for el in root.iter():
         tag = local(el).lower()
-        if not tag:
+        if not tag or el in skip:
+            continue
+        if tag in _BIBLIOGRAPHY_NAMES:
+            skip.update(el.iterdescendants())
             continue
         if tag in _TITLE_NAMES:
             text = " ".join("".join(el.itertext()).split())
             if tag in {"title", "article-title", "articletitle"} and not builder.info.title:
                 builder.set_title(text)
-            else:
+            elif text:
                 builder.start_section(text)
             found = True
-        elif tag in _PARA_NAMES and not any(local(a).lower() in _PARA_NAMES for a in el.iterancestors()):
+        elif tag in _PARA_NAMES:
+            if any(local(d).lower() in _PARA_NAMES | _TITLE_NAMES for d in el.iterdescendants()):
+                continue  # a container (TEI <text>, an <abstract> of <p>s): its parts come next
             builder.add_paragraph("".join(el.itertext()))
             found = True
     if not found:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from lit.extract.document import DocumentBuilder
-from lit.extract.readers.html_walk import _MARK, finish_text
+from lit.extract.readers.markers import MARK, finish_text
 from lit.extract.readers.tables import CellSpec, layout_grid, parse_span
 
 
@@ -95,7 +95,7 @@ class XmlWalker:
                     self._anchor(el)
                 return
             if tag in self.schema.xrefs and is_citation_xref(el):
-                parts.append(_MARK)
+                parts.append(MARK)
                 return
         if tag in self.schema.paragraphs and not top:
             parts.append(" ")
