@@ -29,6 +29,9 @@ def finish_text(text: str) -> str:
     """Resolve the placeholders in ``text`` (see module docstring)."""
     if MARK not in text:
         return text
+    # Whitespace is collapsed by the builder anyway; collapsing it first keeps the patterns
+    # below linear (MathML and pretty-printed XML carry runs of thousands of spaces).
+    text = " ".join(text.split())
     text = _MARKED_BRACKETS.sub(MARK, text)
     text = _BETWEEN_STOPS.sub(".", text)
     text = _BEFORE_PUNCT.sub("", text)
