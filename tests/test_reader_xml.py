@@ -247,6 +247,28 @@ def test_xml_generic_unknown_elements_keep_text(tmp_path: Path) -> None:
     assert [doc.span(p) for p in doc.sections[0].paragraphs] == ["TiO2 gap 3.2 eV", "ZnO gap 3.37 eV"]
 
 
+def test_xml_undeclared_entities_from_unloaded_dtd(tmp_path: Path) -> None:
+    # JATS names an external DTD (never loaded) and uses its entities: they must not glue words.
+    path = tmp_path / "ent.nxml"
+    path.write_text('<?xml version="1.0"?>\n<!DOCTYPE article PUBLIC "-//NLM//DTD JATS//EN" "JATS.dtd">\n'
+                    "<article><front><article-meta><title-group><article-title>&alpha;-Fe&nbsp;films</article-title>"
+                    "</title-group></article-meta></front><body><sec><title>Results</title><p>T<sub>C</sub>&nbsp;=&nbsp;1043&thinsp;K"
+                    "&unknownentity;.</p></sec></body></article>")
+    doc = read_document(path)
+    assert doc.info.title == "α-Fe films"
+    assert _section(doc, "Results") == ["TC = 1043 K."]
+
+
+def test_xml_late_xhtml_is_read_as_html(tmp_path: Path) -> None:
+    path = tmp_path / "page.xml"
+    comment = "<!-- " + "x" * 2000 + " -->"
+    path.write_text(f'<?xml version="1.0"?>\n{comment}\n<!DOCTYPE html>\n<html xmlns="http://www.w3.org/1999/xhtml"><body>'
+                    "<h2>Results</h2><p>ZnO gap 3.37 eV.</p></body></html>")
+    doc = read_document(path)
+    assert doc.info.format == "html"
+    assert _section(doc, "Results") == ["ZnO gap 3.37 eV."]
+
+
 # -- security -----------------------------------------------------------------------------------------------
 def test_xml_xxe_refused_and_file_never_read(tmp_path: Path) -> None:
     secret = tmp_path / "secret.txt"

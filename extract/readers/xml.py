@@ -21,6 +21,7 @@ article in such a DOCTYPE) expand nowhere and are accepted.
 
 from __future__ import annotations
 
+import html.entities
 import re
 from pathlib import Path
 
@@ -36,6 +37,7 @@ from lit.extract.readers.xml_formats import (
 )
 from lit.extract.readers.xml_walk import local
 
+_XHTML = re.compile(rb"<!DOCTYPE\s+html\b|<html[\s>]", re.IGNORECASE)
 _DOCTYPE = re.compile(r"<!DOCTYPE\s+[^\[>]*(\[(?P<subset>.*?)\]\s*)?>", re.DOTALL | re.IGNORECASE)
 _GENERAL_ENTITY = re.compile(r"<!ENTITY\s+(?!%)(?P<name>[^\s>]+)")
 _PARAM_DECL = re.compile(r"<!ENTITY\s+%\s+([^\s>]+)")
@@ -90,6 +92,7 @@ def parse_xml(path: Path, data: bytes) -> etree._Element:
         raise CorruptFileError(path, f"malformed XML at line {line}, column {column}: {exc.msg}") from None
     if root is None:
         raise CorruptFileError(path, "XML has no root element")
+    _replace_entity_refs(root)
     dtd = root.getroottree().docinfo.internalDTD
     if dtd is not None:
         for entity in dtd.iterentities():
@@ -100,8 +103,36 @@ def parse_xml(path: Path, data: bytes) -> etree._Element:
     return root
 
 
+def _replace_entity_refs(root: etree._Element) -> None:
+    """Turn references to undeclared named entities (``&nbsp;``, ``&alpha;``) into their characters.
+
+    They occur when a file names an external DTD that is deliberately not loaded (JATS, patents).
+    lxml keeps them as entity nodes whose text is the literal ``&nbsp;``; the characters come
+    from the fixed HTML5 table, never from a declaration in the file, so nothing can expand.
+    Unknown names become nothing rather than markup.
+    """
+    for ref in list(root.iter(etree.Entity)):
+        char = html.entities.html5.get(f"{ref.name};", "") + (ref.tail or "")
+        parent = ref.getparent()
+        if parent is None:
+            continue
+        prev = ref.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + char
+        else:
+            parent.text = (parent.text or "") + char
+        parent.remove(ref)
+
+
 def read_xml(path: Path, data: bytes, info: DocumentInfo) -> Document:
     """Read one article XML file into a Document (format chosen from the root element)."""
+    if _XHTML.search(data[:4096]):
+        # XHTML whose <html> came too late for the sniffer: an HTML page, read as one.
+        from lit.extract.readers.html import read_html
+
+        check_safe(path, data)
+        info.format = "html"
+        return read_html(path, data, info)
     root = parse_xml(path, data)
     builder = DocumentBuilder(info)
     name = local(root)
