@@ -180,6 +180,7 @@ GENERIC = """<!DOCTYPE html><html><head><title>Perovskite page</title>
 <thead><tr><th rowspan="2">Compound</th><th colspan="2">Band gap (eV)</th></tr><tr><th>PBE</th><th>HSE</th></tr></thead>
 <tbody><tr><td rowspan="2">MAPbI<sub>3</sub></td><td>1.55</td><td>1.60</td></tr><tr><td colspan="2">1.50</td></tr></tbody>
 </table>
+<ol class="references-list"><li>Jones, K. Science 2011.</li></ol>
 <h2>References</h2><ol><li id="ref12">Smith, J. Nature 2010.</li></ol>
 </article><footer>Copyright footer</footer></body></html>"""
 
@@ -195,7 +196,7 @@ def test_html_generic_page_structure(tmp_path: Path) -> None:
     assert paras == ["The band gap of CH3NH3PbI3 is 1.55 eV.", "Doping with Sn2+ lowers it.",
                      "(−)-Epicatechin and (±)-ibuprofen keep their signs.", "Films were spin-coated."]
     assert [doc.span(c) for c in doc.captions] == ["Figure 1. Absorption of MAPbI3."]
-    for junk in ("script text", "color: red", "Home | Journals", "Site header", "Share this", "Copyright", "Smith, J."):
+    for junk in ("script text", "color: red", "Home | Journals", "Site header", "Share this", "Copyright", "Smith, J.", "Jones, K."):
         assert junk not in doc.text
 
 

@@ -19,7 +19,8 @@ from lxml import etree
 _BOILER_WORDS = frozenset(
     "nav navbar navigation menu breadcrumb breadcrumbs footer header masthead sidebar cookie "
     "cookies banner advert advertisement ads share sharing social toolbar skip popup modal "
-    "related recommended login signin subscribe newsletter comments".split()
+    "related recommended login signin subscribe newsletter comments references bibliography reflist "
+    "citations footnotes".split()
 )
 _WORDS = re.compile(r"[^a-z0-9]+")
 
@@ -65,7 +66,7 @@ class Profile:
     def is_dropped(self, el: etree._Element) -> bool:
         if class_tokens(el) & self.drop_classes or (el.get("id") or "").lower() in self.drop_ids:
             return True
-        if self.drop_boilerplate_words and el.tag in {"div", "section", "aside", "ul", "p", "span"}:
+        if self.drop_boilerplate_words and el.tag in {"div", "section", "aside", "ul", "ol", "p", "span"}:
             return bool(_words(el) & _BOILER_WORDS)
         return False
 

@@ -39,7 +39,8 @@ _SKIP_HEADING = re.compile(
     r"footnotes?|author information|rights and permissions|about this article|additional information|"
     r"supplementary (information|material)|supporting information( available)?|associated content|"
     r"electronic supplementary information|conflicts? of interest|competing interests?|"
-    r"author contributions?|data availability|abbreviations|keywords)\s*$",
+    r"author contributions?|data availability|abbreviations|keywords|ethics declarations|change history|"
+    r"peer review( information)?|reprints and permissions|cite this article)\s*$",
     re.IGNORECASE,
 )
 #: Link targets that are citation or footnote markers ("#cit19", "#bib12", "#ref-CR3", "#t6fn1").
