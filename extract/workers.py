@@ -20,6 +20,8 @@ import multiprocessing as mp
 import os
 import signal
 import sys
+import threading
+import time
 from collections import deque
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -77,9 +79,22 @@ def model_versions(model: str | Path | None = None) -> list[str]:
     return [f"{version}+{LINKER}", TABLE_MODEL]
 
 
-def _init_worker(model: str | None, threads: int) -> None:
+def _exit_with_parent(parent: int, every: float = 1.0) -> None:
+    """End this worker when the driver is gone (``kill -9`` of the driver alone): otherwise
+    the orphan would hold a core and its memory until it finishes its document queue."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(every)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="lit-parent-watch", daemon=True).start()
+
+
+def _init_worker(model: str | None, threads: int, driver: int) -> None:
     global _WORKER, _INIT_ERROR
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _exit_with_parent(driver)  # the driver's pid, not getppid(): it may have died already
     try:
         _WORKER = load_extractor(model)
     except LitError as exc:
@@ -157,7 +172,7 @@ class ProcessPool(Workers):
         if self._pool is None:
             self._pool = ProcessPoolExecutor(
                 self.workers, mp_context=mp.get_context("spawn"),
-                initializer=_init_worker, initargs=(self.model, self.threads),
+                initializer=_init_worker, initargs=(self.model, self.threads, os.getpid()),
             )
         return self._pool
 

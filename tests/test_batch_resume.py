@@ -12,6 +12,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import psutil
 import pytest
 
 from lit.extract.batch import run_batch
@@ -90,12 +91,19 @@ def _rerun_and_compare(corpus: dict, docs: Path, out: Path, graph: Path) -> subp
     return again
 
 
-def test_batch_resume_after_kill9(corpus: dict, tmp_path: Path) -> None:
+@pytest.mark.parametrize("whole_group", [True, False], ids=["group", "driver-only"])
+def test_batch_resume_after_kill9(corpus: dict, tmp_path: Path, whole_group: bool) -> None:
     out, graph = tmp_path / "facts.jsonl", tmp_path / "graph"
     proc = _start(corpus["docs"], out, graph)
     _wait_for_progress(proc, tmp_path / "facts.jsonl.journal", done=60)
-    os.killpg(proc.pid, signal.SIGKILL)  # the driver and its workers, as systemd or the OOM killer would
+    workers = psutil.Process(proc.pid).children(recursive=True)
+    if whole_group:  # the driver and its workers, as systemd or a cgroup OOM kill would
+        os.killpg(proc.pid, signal.SIGKILL)
+    else:  # the driver alone: its orphaned workers must notice and stop
+        os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
+    gone, alive = psutil.wait_procs(workers, timeout=15)
+    assert not alive, f"workers outlived their driver: {[(p.pid, p.ppid(), p.cmdline()[-3:]) for p in alive]}"
     entries = _journal_entries(tmp_path / "facts.jsonl.journal")
     assert not any(e.get("finished") for e in entries)
     assert sum("source" in e for e in entries) < N_DOCS  # really interrupted mid-way
