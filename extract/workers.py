@@ -61,22 +61,28 @@ def load_extractor(model: str | None) -> Extractor:
     return Extractor.load(model)
 
 
+class _VersionOnly:
+    """Stands in for a NerTagger where only its ``version`` is needed (see :func:`model_versions`)."""
+
+    def __init__(self, version: str):
+        self.version = version
+
+
 def model_versions(model: str | Path | None = None) -> list[str]:
-    """The versions an Extractor for ``model`` would report, read from the model's
-    ``config.json`` instead of loading it (the ingest decides what to re-extract before any
-    worker starts, and the driver should not hold a copy of the model)."""
-    from lit.extract.pipeline import LINKER
-    from lit.extract.tables import MODEL as TABLE_MODEL
+    """The versions an Extractor for ``model`` reports, read from the model's ``config.json``
+    instead of loading the weights (the ingest decides what to re-extract before any worker
+    starts, and the driver should not hold a copy of the model). The strings themselves are
+    composed by :class:`Extractor`, so they cannot drift from what workers record."""
     from lit.models.ner.infer import newest_model
 
     try:
         path = Path(model) if model is not None else newest_model()
         version = json.loads((path / "config.json").read_text(encoding="utf-8"))["version"]
     except ModelError:
-        return [TABLE_MODEL]
+        return Extractor(None).model_versions
     except (OSError, ValueError, KeyError):
         return Extractor.load(model).model_versions  # let the loader explain what is wrong
-    return [f"{version}+{LINKER}", TABLE_MODEL]
+    return Extractor(_VersionOnly(str(version))).model_versions  # type: ignore[arg-type]
 
 
 def _exit_with_parent(parent: int, every: float = 1.0) -> None:

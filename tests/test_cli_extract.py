@@ -13,6 +13,7 @@ from lit.cli.main import app
 from lit.cli.progress import BatchProgress
 from lit.extract.batch import BatchSummary
 from lit.extract.pipeline import DocumentResult
+from lit.extract.workers import model_versions
 from tests.batch_corpus import expected_table_facts, make_corpus, read_facts, require_html_reader
 
 runner = CliRunner()
@@ -40,7 +41,7 @@ def test_cli_extract_all_ok_exit_zero_and_graph(tmp_path: Path) -> None:
         runs = store.query("MATCH (r:ExtractionRun) RETURN r.documents AS d, r.facts AS f, r.models AS m")
     assert counts["Document"] == 6
     assert counts["Measurement"] == len(facts)
-    assert runs == [{"d": 6, "f": len(facts), "m": ["lit-table-rules-0.1"]}]
+    assert runs == [{"d": 6, "f": len(facts), "m": sorted(model_versions())}]
 
 
 def test_cli_extract_partial_exit_three_lists_failures(tmp_path: Path) -> None:

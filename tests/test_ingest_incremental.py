@@ -131,3 +131,19 @@ def test_ingest_partial_exit_three_and_summary_fields(tmp_path: Path) -> None:
     state = _state_dir(str(graph), None)
     failures = (state / "last-run.facts.jsonl.failures.jsonl").read_text()
     assert "bad.pdf" in failures and "E103" in failures
+
+
+def test_ingest_model_versions_without_loading_match_the_workers() -> None:
+    """The ingest compares stored versions with ``model_versions`` (config only, no weights):
+    they must equal what a loaded extractor records on its facts."""
+    from lit.errors import ModelError
+    from lit.extract.workers import load_extractor, model_versions
+    from lit.models.ner.infer import newest_model
+
+    try:
+        newest_model()
+    except ModelError:
+        pytest.skip("no trained NER model in models/trained yet")
+    loaded = load_extractor(None)
+    assert loaded.tagger is not None
+    assert model_versions() == loaded.model_versions

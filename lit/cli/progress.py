@@ -101,7 +101,7 @@ def summary_lines(summary: BatchSummary, seconds: float, where: str) -> list[str
         + (f"; {summary.duplicates} duplicate files" if summary.duplicates else "")
         + ")",
         f"models: {', '.join(summary.models) or 'none'}"
-        + ("" if any(not m.startswith("lit-table") for m in summary.models)
-           else " (no trained NER model found: table facts only)"),
+        + ("" if any(not m.startswith(("lit-table", "rules-")) for m in summary.models)
+           else " (no trained NER model found: rules and tables only)"),
     ]
     return lines
