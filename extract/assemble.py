@@ -19,8 +19,13 @@ from lit.extract.normalize.compounds import CompoundInfo, normalize_compound
 from lit.extract.normalize.properties import PropertyVocabulary, Rejection
 from lit.extract.normalize.values import parse_quantity
 
-# "full name (ABBR)" or "full name (formula, ABBR)": the parenthesis right after a compound.
+# "full name (ABBR)" or "full name (formula, ABBR)": the parenthesis right after a compound;
+# "name (FORMULA, ABBR)": the abbreviation after a compound inside the parenthesis.
 _ABBREV = re.compile(r"\s*\(\s*(?:[^(),;]{1,40},\s*)?([A-Za-z][\w\-+]{0,14})\s*\)")
+_ABBREV_IN = re.compile(r",\s*([A-Za-z][\w\-+]{0,14})\s*\)")
+
+
+ALIAS_SCORE = 0.8
 
 
 @dataclass
@@ -33,17 +38,27 @@ class Aliases:
     def from_mentions(cls, doc: Document, compounds: Iterable[Mention]) -> "Aliases":
         aliases = cls()
         for mention in compounds:
-            match = _ABBREV.match(doc.text, mention.end)
+            match = _ABBREV.match(doc.text, mention.end) or _ABBREV_IN.match(doc.text, mention.end)
             if not match:
                 continue
             info = normalize_compound(mention.text)
             if info is not None and match.group(1) != mention.text:
                 aliases.full.setdefault(match.group(1), info)
-        # "(CH3NH3PbI3, MAPI)" after a name: the formula inside the parenthesis is the better key
         return aliases
 
     def resolve(self, text: str) -> CompoundInfo | None:
         return self.full.get(text.strip())
+
+    def mentions_in(self, sentence: Sentence, taken: Sequence[Mention]) -> list[Mention]:
+        """COMPOUND mentions for defined abbreviations used in ``sentence`` ("MAPI") that no
+        other mention covers; the NER model rarely knows a paper's own abbreviations."""
+        found = []
+        for short in self.full:
+            for match in re.finditer(rf"(?<![\w-]){re.escape(short)}(?![\w-])", sentence.text):
+                start, end = sentence.start + match.start(), sentence.start + match.end()
+                if all(end <= m.start or start >= m.end for m in taken):
+                    found.append(Mention(start, end, "COMPOUND", short, ALIAS_SCORE))
+        return found
 
 
 def _conditions(relation: Relation, vocab: PropertyVocabulary) -> dict[str, str]:

@@ -1,6 +1,7 @@
-"""One file -> Facts: the stages of lit wired together for a single document.
+r"""One file -> Facts: the stages of lit wired together for a single document.
 
-    read_document -> split_sentences -> NER (Mentions) -> link (Relations) -> assemble (Facts)
+    read_document -> split_sentences -> NER + rule mentions (Mentions) -> link (Relations)
+                                     |                                    -> assemble (Facts)
                                      \-> tables (Facts)
 
 :class:`Extractor` holds what is expensive to build (the NER model, the property
@@ -24,12 +25,15 @@ from lit.extract.link import link_sentence
 from lit.extract.normalize.properties import PropertyVocabulary
 from lit.extract.readers import read_document
 from lit.extract.segment import split_sentences
+from lit.extract.rule_mentions import merge_mentions, rule_mentions
+from lit.extract.tables import MODEL as TABLE_MODEL
 from lit.extract.tables import table_facts
 
 if TYPE_CHECKING:
     from lit.models.ner.infer import NerTagger
 
 LINKER = "rules-link-0.1"
+RULES = "rules-mentions-0.1"
 
 
 @dataclass
@@ -60,7 +64,7 @@ class Extractor:
     def load(cls, model: str | Path | None = None, *, require_model: bool = False) -> "Extractor":
         """Load the NER model (``model`` path, else the newest one in ``models/trained``).
 
-        Without a trained model the pipeline still reads, segments and extracts table facts;
+        Without a trained model the pipeline still runs on rule mentions and tables;
         ``model_versions`` then says so, and ``require_model=True`` turns that into an error.
         """
         from lit.models.ner.infer import NerTagger
@@ -74,11 +78,14 @@ class Extractor:
         return cls(tagger)
 
     @property
-    def model_versions(self) -> list[str]:
-        from lit.extract.tables import MODEL as TABLE_MODEL
+    def sentence_model(self) -> str:
+        """How sentence facts are made: the NER model (if any) + rule mentions + linker."""
+        ner = f"{self.tagger.version}+" if self.tagger is not None else ""
+        return f"{ner}{RULES}+{LINKER}"
 
-        ner = [f"{self.tagger.version}+{LINKER}"] if self.tagger is not None else []
-        return ner + [TABLE_MODEL]
+    @property
+    def model_versions(self) -> list[str]:
+        return [self.sentence_model, TABLE_MODEL]
 
     def extract_path(self, path: str | Path) -> DocumentResult:
         started = time.perf_counter()
@@ -98,23 +105,31 @@ class Extractor:
         """Facts of one parsed document (deduplicated by fact id) and its sentence count."""
         sentences = split_sentences(doc)
         facts = table_facts(doc, self.vocab)
-        if self.tagger is not None and sentences:
+        if sentences:
             facts.extend(self._sentence_facts(doc, sentences))
         unique = {f.fact_id: f for f in facts}
         return list(unique.values()), len(sentences)
 
+    def mentions(self, sentences: Sequence[Sentence]) -> list[list[Mention]]:
+        """Mentions of each sentence, in document offsets: the model's, plus rule mentions
+        where the model found nothing."""
+        texts = [s.text for s in sentences]
+        predicted = self.tagger.predict(texts) if self.tagger is not None else [[] for _ in texts]
+        out = []
+        for sentence, model_mentions in zip(sentences, predicted):
+            merged = merge_mentions(model_mentions, rule_mentions(sentence.text, self.vocab))
+            out.append([Mention(m.start + sentence.start, m.end + sentence.start, m.label, m.text, m.score) for m in merged])
+        return out
+
     def _sentence_facts(self, doc: Document, sentences: Sequence[Sentence]) -> list[Fact]:
-        predicted = self.tagger.predict([s.text for s in sentences])
-        per_sentence = [
-            [Mention(m.start + s.start, m.end + s.start, m.label, m.text, m.score) for m in mentions]
-            for s, mentions in zip(sentences, predicted)
-        ]
+        per_sentence = self.mentions(sentences)
         aliases = Aliases.from_mentions(doc, (m for ms in per_sentence for m in ms if m.label == "COMPOUND"))
-        model = f"{self.tagger.version}+{LINKER}"
+        model = self.sentence_model
         facts: list[Fact] = []
         carried: Mention | None = None
         previous: Sentence | None = None
         for sentence, mentions in zip(sentences, per_sentence):
+            mentions = sorted(mentions + aliases.mentions_in(sentence, mentions), key=lambda m: m.start)
             if previous is None or "\n" in doc.text[previous.end : sentence.start]:
                 carried = None  # a new block: nothing to carry over
             relations = link_sentence(sentence, mentions, carried)

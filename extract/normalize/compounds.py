@@ -39,13 +39,32 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-__all__ = ["CompoundInfo", "normalize_compound", "parse_formula", "hill_formula", "ELEMENTS"]
+__all__ = ["CompoundInfo", "normalize_compound", "parse_formula", "hill_formula", "ELEMENTS", "ELEMENT_NAMES"]
 
 ELEMENTS = frozenset(
     """H He Li Be B C N O F Ne Na Mg Al Si P S Cl Ar K Ca Sc Ti V Cr Mn Fe Co Ni Cu Zn Ga Ge
     As Se Br Kr Rb Sr Y Zr Nb Mo Tc Ru Rh Pd Ag Cd In Sn Sb Te I Xe Cs Ba La Ce Pr Nd Pm Sm
     Eu Gd Tb Dy Ho Er Tm Yb Lu Hf Ta W Re Os Ir Pt Au Hg Tl Pb Bi Po At Rn Fr Ra Ac Th Pa U
     Np Pu Am Cm Bk Cf Es Fm Md No Lr Rf Db Sg Bh Hs Mt Ds Rg Cn Nh Fl Mc Lv Ts Og D""".split()
+)
+
+#: Element names (lower case, with common spelling variants) -> symbol, so that "Niobium"
+#: in prose and "Nb" in a table are one compound.
+ELEMENT_NAMES: dict[str, str] = dict(
+    pair.split(":")
+    for pair in """hydrogen:H helium:He lithium:Li beryllium:Be boron:B carbon:C nitrogen:N oxygen:O
+    fluorine:F neon:Ne sodium:Na magnesium:Mg aluminium:Al aluminum:Al silicon:Si phosphorus:P
+    sulfur:S sulphur:S chlorine:Cl argon:Ar potassium:K calcium:Ca scandium:Sc titanium:Ti
+    vanadium:V chromium:Cr manganese:Mn iron:Fe cobalt:Co nickel:Ni copper:Cu zinc:Zn gallium:Ga
+    germanium:Ge arsenic:As selenium:Se bromine:Br krypton:Kr rubidium:Rb strontium:Sr yttrium:Y
+    zirconium:Zr niobium:Nb molybdenum:Mo technetium:Tc ruthenium:Ru rhodium:Rh palladium:Pd
+    silver:Ag cadmium:Cd indium:In tin:Sn antimony:Sb tellurium:Te iodine:I xenon:Xe caesium:Cs
+    cesium:Cs barium:Ba lanthanum:La cerium:Ce praseodymium:Pr neodymium:Nd promethium:Pm
+    samarium:Sm europium:Eu gadolinium:Gd terbium:Tb dysprosium:Dy holmium:Ho erbium:Er
+    thulium:Tm ytterbium:Yb lutetium:Lu hafnium:Hf tantalum:Ta tungsten:W rhenium:Re osmium:Os
+    iridium:Ir platinum:Pt gold:Au mercury:Hg thallium:Tl lead:Pb bismuth:Bi polonium:Po
+    astatine:At radon:Rn francium:Fr radium:Ra actinium:Ac thorium:Th protactinium:Pa uranium:U
+    neptunium:Np plutonium:Pu americium:Am curium:Cm""".split()
 )
 
 
@@ -307,6 +326,9 @@ def normalize_compound(text: str) -> CompoundInfo | None:
         return None
     if _LABEL_RE.match(name):
         return CompoundInfo(text.strip(), _name_key(name), None, False, is_label=True)
+    if low in ELEMENT_NAMES:
+        symbol = ELEMENT_NAMES[low]
+        return CompoundInfo(text.strip(), symbol, symbol, False)
 
     variables: dict[str, float] = {}
     body = name

@@ -220,6 +220,18 @@ class PropertyVocabulary:
             found = self._tc_rule(found, text, context)
         return found
 
+    def lookup(self, text: str) -> PropertyDef | None:
+        """Exact lookup: ``text`` is a whole known phrase or symbol (no containment, no
+        per-word fallback). For scanning free text, where ``match``'s leniency would turn
+        any sentence that mentions a property into that property."""
+        if not text or not text.strip():
+            return None
+        return self._match_symbol(text) or self._phrases.get(_fold(text))
+
+    @property
+    def max_phrase_words(self) -> int:
+        return self._max_words
+
     def _match_symbol(self, text: str) -> PropertyDef | None:
         c = _compact(text)
         if not c:

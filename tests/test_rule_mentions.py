@@ -1,0 +1,46 @@
+"""Rule mentions: formulae, vocabulary properties, values with units, conditions."""
+
+import pytest
+
+from lit.extract.normalize.properties import PropertyVocabulary
+from lit.extract.facts import Mention
+from lit.extract.rule_mentions import merge_mentions, rule_mentions
+
+
+@pytest.fixture(scope="module")
+def vocab() -> PropertyVocabulary:
+    return PropertyVocabulary.load()
+
+
+def _labelled(text, vocab):
+    return [(m.label, m.text) for m in rule_mentions(text, vocab)]
+
+
+def test_rule_mentions_formula_property_value(vocab) -> None:
+    text = "The all-inorganic bromide CsPbBr3 absorbs only in the blue, with Eg = 2.30 eV."
+    assert _labelled(text, vocab) == [("COMPOUND", "CsPbBr3"), ("PROPERTY", "Eg"), ("VALUE", "2.30 eV")]
+
+
+def test_rule_mentions_condition_only_beside_another_kind_of_value(vocab) -> None:
+    with_gap = _labelled("Its indirect band gap of 1.12 eV at 300 K is well matched.", vocab)
+    assert ("CONDITION", "300 K") in with_gap and ("VALUE", "1.12 eV") in with_gap
+    alone = _labelled("The intermetallic Nb3Sn becomes superconducting at 18.3 K.", vocab)
+    assert ("VALUE", "18.3 K") in alone and ("PROPERTY", "becomes superconducting") in alone
+
+
+def test_rule_mentions_skip_words_that_look_like_symbols(vocab) -> None:
+    found = _labelled("In this work, sodium chloride melts as the films age over 2 ms.", vocab)
+    assert ("COMPOUND", "In") not in found
+    assert not any(label == "COMPOUND" and text.lower() == "sodium" for label, text in found)
+    assert ("PROPERTY", "melts") in found
+
+
+def test_rule_mentions_ranges_and_lists_are_one_value(vocab) -> None:
+    assert ("VALUE", "from 280 to 400 °C") in _labelled("The salts melt from 280 to 400 °C.", vocab)
+    assert ("VALUE", "1.48 and 1.73 eV") in _labelled("They show band gaps of 1.48 and 1.73 eV.", vocab)
+
+
+def test_rule_mentions_merge_keeps_model_mentions_on_overlap() -> None:
+    model = [Mention(0, 10, "COMPOUND", "CH3NH3PbI3", 0.99)]
+    rules = [Mention(0, 6, "COMPOUND", "CH3NH3", 0.75), Mention(20, 27, "VALUE", "1.55 eV", 0.75)]
+    assert [m.text for m in merge_mentions(model, rules)] == ["CH3NH3PbI3", "1.55 eV"]
