@@ -29,6 +29,8 @@ class ReConfig:
     base: str = DEFAULT_BASE
     #: Training corpora (their ``train`` split); selection uses ``select_corpus``'s validation split.
     corpora: list[str] = field(default_factory=lambda: ["polyie", "mspt"])
+    #: Cap on training paragraphs per corpus (after a seeded shuffle), to fit a CPU budget.
+    corpus_limits: dict[str, int] = field(default_factory=dict)
     select_corpus: str = "polyie"
     # Candidates: a head (compound/property/condition) pairs with a value when it lies in the
     # same sentence or at most ``max_sent_distance`` sentences away, and at most

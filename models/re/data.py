@@ -95,8 +95,15 @@ class EncodedInstance:
     mention_subwords: list[list[tuple[int, int]]]
 
 
-def encode_instances(tokenizer: Any, instances: Sequence[Instance], max_len: int, stride: int) -> list[EncodedInstance]:
-    """Subword windows of each paragraph (see the module docstring)."""
+def encode_instances(
+    tokenizer: Any, instances: Sequence[Instance], max_len: int, stride: int, prune: bool = False
+) -> list[EncodedInstance]:
+    """Subword windows of each paragraph (see the module docstring).
+
+    ``prune`` (training) drops the windows that hold no subword of a mention in a candidate
+    pair: they cost encoder time and teach nothing. Mentions outside every candidate then
+    point at a kept window's [CLS] (they are pooled but never scored).
+    """
     from lit.models.ner.windows import best_window, encode_texts, window_spans
 
     size = max_len - 2
@@ -127,6 +134,15 @@ def encode_instances(tokenizer: Any, instances: Sequence[Instance], max_len: int
                 k = owner[j]
                 picked.append((k, j - spans[k][0] + 1))
             subs_per_mention.append(picked or [(0, 0)])
+        if prune and inst.candidates:
+            used = {m for c in inst.candidates for m in (c.head, c.tail)}
+            keep = sorted({k for m in used for k, _ in subs_per_mention[m]})
+            new = {k: i for i, k in enumerate(keep)}
+            windows = [windows[k] for k in keep]
+            feats = [feats[k] for k in keep]
+            subs_per_mention = [
+                [(new[k], p) for k, p in subs] if m in used else [(0, 0)] for m, subs in enumerate(subs_per_mention)
+            ]
         out.append(EncodedInstance(windows, feats, subs_per_mention))
     return out
 

@@ -170,7 +170,8 @@ def train(config: ReConfig, device: str = "auto", limit: int | None = None, log:
     train_set: list[Instance] = []
     per_corpus: dict[str, int] = {}
     for name in config.corpora:
-        insts = load_instances(config, name, "train", limit, root, only_with_pairs=True)
+        cap = min(x for x in (limit, config.corpus_limits.get(name)) if x) if (limit or name in config.corpus_limits) else None
+        insts = load_instances(config, name, "train", cap, root, only_with_pairs=True)
         per_corpus[name] = len(insts)
         train_set += insts
     if not train_set:
@@ -179,7 +180,7 @@ def train(config: ReConfig, device: str = "auto", limit: int | None = None, log:
     net = build_net(config, seed=config.seed).to(dev)
     size = config.max_len - 2
     t0 = time.monotonic()
-    enc = encode_instances(net.tokenizer, train_set, config.max_len, size)  # training windows do not overlap
+    enc = encode_instances(net.tokenizer, train_set, config.max_len, size, prune=True)  # no overlap, no idle windows
     venc = encode_instances(net.tokenizer, val, config.max_len, config.stride)
     cache = cache_bottom(net, train_set, enc, dev)
     vcache = cache_bottom(net, val, venc, dev)
