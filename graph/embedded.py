@@ -192,25 +192,32 @@ class EmbeddedStore(GraphStore):
             stored = self._fetch(node, {r[node.key] for r in wanted})
             existed[node.label] = set(stored)
             new, changed = [], []
+            names = node.prop_names
             for row in wanted:
                 old = stored.get(row[node.key])
                 if old is None:
                     new.append(row)
                 elif not (node is schema.DOCUMENT and row["id"] not in full):  # stubs never update
                     merged = _merge(node, old, row)
-                    diff = frozenset(p for p in node.prop_names if merged[p] != old[p])
+                    diff = frozenset(p for p in names if merged[p] != old[p])
                     if diff:
                         changed.append((diff, merged))
             self._copy_nodes(node, new, tmp)
             self._update_nodes(node, changed)
         for rel_type, rel_rows in rows.rels.items():
             rel = schema.RELS[rel_type]
-            # A Measurement that was new has no relationships yet; only pairs whose Measurement
-            # existed before can already be there.
-            side = "src" if rel.src == "Measurement" else "dst"
-            maybe = [r for r in rel_rows if r[side] in existed["Measurement"]]
-            present = self._existing_pairs(rel, maybe)
-            self._copy_rels(rel, [r for r in rel_rows if (r["src"], r["dst"]) not in present], tmp)
+            if rel is schema.EXTRACTED_BY:
+                # A stored Measurement may already be linked to this run (the same run
+                # writing again); a new one cannot be.
+                present = self._run_links(rows, existed["Measurement"])
+                rel_rows = [r for r in rel_rows if r["src"] not in present]
+            else:
+                # A Measurement is created together with these relationships, in one
+                # transaction, and its id (a hash of document, compound, property, value...)
+                # fixes their endpoints: only new Measurements need them.
+                side = "src" if rel.src == "Measurement" else "dst"
+                rel_rows = [r for r in rel_rows if r[side] not in existed["Measurement"]]
+            self._copy_rels(rel, rel_rows, tmp)
         self._supersede(rows, existed["Document"])
 
     def _fetch(self, node: schema.NodeType, keys: set[str]) -> dict[str, dict[str, Any]]:
@@ -226,20 +233,16 @@ class EmbeddedStore(GraphStore):
                 found[row[node.key]] = row
         return found
 
-    def _existing_pairs(self, rel: schema.RelType, rows: list[dict[str, str]]) -> set[tuple[str, str]]:
-        if not rows:
+    def _run_links(self, rows: schema.GraphRows, stored: set[str]) -> set[str]:
+        """Ids of stored Measurements already linked to the run this call writes."""
+        runs = rows.nodes.get("ExtractionRun") or []
+        if not runs or not stored:
             return set()
-        src, dst = schema.NODES[rel.src], schema.NODES[rel.dst]
-        srcs = sorted({r["src"] for r in rows})
-        found: set[tuple[str, str]] = set()
-        for i in range(0, len(srcs), BATCH):
-            res = self._run(
-                f"UNWIND $keys AS k MATCH (a:{src.label} {{{src.key}: k}})-[:{rel.type}]->(b:{dst.label}) "
-                f"RETURN a.{src.key}, b.{dst.key}",
-                {"keys": srcs[i : i + BATCH]},
-            )
-            found.update((a, b) for a, b in res)
-        return found
+        res = self._run(
+            "MATCH (r:ExtractionRun {id: $run})<-[:EXTRACTED_BY]-(m:Measurement) RETURN m.id",
+            {"run": runs[0]["id"]},
+        )
+        return {m for (m,) in res}
 
     def _parquet(self, name: str, columns: dict[str, tuple[str, list[Any]]], tmp: Path) -> str:
         import pyarrow as pa
@@ -253,7 +256,7 @@ class EmbeddedStore(GraphStore):
     def _copy_nodes(self, node: schema.NodeType, rows: list[dict[str, Any]], tmp: Path) -> None:
         if not rows:
             return
-        cols = {p.name: (p.type, [r.get(p.name) for r in rows]) for p in node.props}
+        cols = {p.name: (p.type, [r[p.name] for r in rows]) for p in node.props}
         file = self._parquet(node.label, cols, tmp)
         self._run(f"COPY {node.label} FROM '{file}'")
 

@@ -58,7 +58,7 @@ class NodeType:
 
     @property
     def prop_names(self) -> tuple[str, ...]:
-        return tuple(p.name for p in self.props)
+        return _prop_names(self.props)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +68,11 @@ class RelType:
     type: str
     src: str
     dst: str
+
+
+@lru_cache(maxsize=None)
+def _prop_names(props: tuple[Prop, ...]) -> tuple[str, ...]:
+    return tuple(p.name for p in props)
 
 
 def _props(spec: str) -> tuple[Prop, ...]:
@@ -251,9 +256,7 @@ def measurement_row(fact: Fact) -> dict[str, Any]:
         "value_max": None if fact.value_max is None else float(fact.value_max),
         "unit": fact.unit,
         "raw_value": fact.raw_value,
-        "conditions": (
-            json.dumps(fact.conditions, ensure_ascii=False, sort_keys=True) if fact.conditions else "{}"
-        ),
+        "conditions": _conditions_json(tuple(sorted(fact.conditions.items()))) if fact.conditions else "{}",
         "confidence": float(fact.confidence),
         "model": fact.model,
         "sentence": fact.sentence,
@@ -268,6 +271,12 @@ def measurement_row(fact: Fact) -> dict[str, Any]:
         "doc_id": fact.doc_id,
         "superseded": False,
     }
+
+
+@lru_cache(maxsize=4096)
+def _conditions_json(items: tuple[tuple[str, str], ...]) -> str:
+    """Conditions repeat across a corpus ("300 K", "room temperature"): encode each once."""
+    return json.dumps(dict(items), ensure_ascii=False)
 
 
 def run_row(run: ExtractionRun) -> dict[str, Any]:

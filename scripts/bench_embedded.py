@@ -1,7 +1,7 @@
 """Benchmark the embedded store's upsert (LadybugDB): facts per second.
 
 Prints medians over ``--repeat`` fresh stores for
-  first     a first ingest of N facts into an empty graph (the bulk COPY path),
+  first     a first ingest of N facts (and their run) into an empty graph (the bulk COPY path),
   again     the same N facts again (idempotent: compared, nothing written),
   reextract 10% of the documents re-extracted by a newer model (updates + supersession),
 and, as the baseline measured in the same run, the plain row-at-a-time Cypher upsert
@@ -27,6 +27,7 @@ from lit.extract.document import DocumentInfo
 from lit.extract.facts import Fact
 from lit.graph import schema
 from lit.graph.embedded import EmbeddedStore
+from lit.graph.store import ExtractionRun
 
 ELEMENTS = ["Li", "Na", "K", "Cs", "Mg", "Ca", "Sr", "Ba", "Ti", "V", "Cr", "Mn", "Fe", "Co", "Ni",
             "Cu", "Zn", "Ga", "Ge", "Sn", "Pb", "Bi", "Al", "In", "Sb", "Se", "Te", "S", "O", "N"]
@@ -118,9 +119,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for r in range(args.repeat):
             with EmbeddedStore(Path(tmp) / f"g{r}") as store:
-                results["first"].append(timed(lambda: store.upsert(docs, facts)))
-                results["again"].append(timed(lambda: store.upsert(docs, facts)))
-                results["reextract"].append(timed(lambda: store.upsert([d for d in docs if d.doc_id in touched], newer)))
+                run1 = ExtractionRun("run-1", "2026-11-25T02:00:00+00:00", "0.1.0", ["lit-ner-0.1+re-0.1"])
+                run2 = ExtractionRun("run-2", "2026-11-26T02:00:00+00:00", "0.1.0", ["lit-ner-0.2+re-0.2"])
+                results["first"].append(timed(lambda: store.upsert(docs, facts, run1)))
+                results["again"].append(timed(lambda: store.upsert(docs, facts, run1)))
+                results["reextract"].append(
+                    timed(lambda: store.upsert([d for d in docs if d.doc_id in touched], newer, run2)))
                 counts = store.counts()
             results["baseline"].append(timed(lambda: baseline_upsert(Path(tmp) / f"b{r}.lbdb", bdocs, bfacts)))
     sizes = {"first": len(facts), "again": len(facts), "reextract": len(newer), "baseline": len(bfacts)}
