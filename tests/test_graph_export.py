@@ -138,3 +138,19 @@ def test_export_cli_usage_errors(graph: Path, tmp_path: Path) -> None:
     assert years.exit_code == 2 and "is after --year-to" in years.stderr
     missing = runner.invoke(app, ["export", "--graph", str(tmp_path / "none"), "--out", str(tmp_path / "x.csv")])
     assert missing.exit_code == 1 and missing.stderr.startswith("Error: [E300]")
+
+
+@pytest.mark.bolt
+def test_export_same_rows_from_neo4j_and_embedded(neo4j_store, graph: Path, tmp_path: Path) -> None:
+    """The export's one Cypher text gives the same rows on a Bolt server as on the embedded store."""
+    neo4j_store.upsert(gs.DOCS, gs.facts(), gs.run())
+    v2 = [f for f in gs.facts(gs.MODEL_V2) if f.doc_id == gs.DOCS[0].doc_id]
+    v2[1] = replace(v2[1], value=2.31, raw_value="2.31 eV")
+    neo4j_store.upsert([gs.DOCS[0]], v2, gs.run("run-2", "2026-11-26T02:00:00+00:00", gs.MODEL_V2, 2))
+    with EmbeddedStore(graph, read_only=True) as embedded:
+        for flt in (ex.ExportFilter(), ex.ExportFilter(properties=("band_gap",), min_confidence=0.5,
+                                                       year_from=2010, include_superseded=True)):
+            want = ex.measurement_rows(embedded, flt)
+            got = ex.measurement_rows(neo4j_store, flt)
+            assert got == want and want
+            assert ex.per_compound(got) == ex.per_compound(want)
