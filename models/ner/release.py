@@ -81,18 +81,56 @@ def train_and_release(
     say(f"saved {out}; scoring test splits {list(test_corpora)}")
     model.merge_adapters()
     tagger = NerTagger(model, result.device, out)
+    return score_and_card(out, config, info, test_corpora, tagger=tagger, log=say, ablation=ablation, limit=limit)
+
+
+def score_and_card(
+    out: Path,
+    config: NerConfig | None = None,
+    info: dict[str, Any] | None = None,
+    test_corpora: Sequence[str] = ("polyie",),
+    tagger=None,
+    log: Log | None = None,
+    ablation: dict[str, Any] | None = None,
+    limit: int | None = None,
+    limits: dict[str, int] | None = None,
+    device: str = "auto",
+) -> dict[str, Any]:
+    """Score a saved artifact on test splits and (re)write its model card.
+
+    ``info`` defaults to the artifact's ``training_log.json``; ``limits`` caps the examples
+    of single corpora (the first N, recorded in the card) when a full test split does not
+    fit the time available. Test corpora that cannot be loaded are listed as skipped.
+    """
+    from lit.models.ner.card import write_card
+    from lit.models.ner.infer import NerTagger
+
+    say = log or (lambda _m: None)
+    out = Path(out)
+    tg = tagger or NerTagger.load(out, device=device)
+    cfg = config or tg.config
+    if info is None:
+        path = out / "training_log.json"
+        if not path.is_file():
+            raise ModelError(f"{path}: no training log; train with `lit train ner` to get one")
+        info = json.loads(path.read_text(encoding="utf-8"))
     test: dict[str, Any] = {}
     skipped: dict[str, str] = {}
+    capped: dict[str, int] = {}
     for corpus in test_corpora:
+        cap = (limits or {}).get(corpus, limit)
         try:
-            s = evaluate_corpus(None, corpus, "test", limit=limit, tagger=tagger)
+            s = evaluate_corpus(None, corpus, "test", limit=cap, tagger=tg)
         except (CorpusError, ModelError) as exc:
             skipped[corpus] = str(exc)
             say(f"test {corpus}: skipped ({exc})")
             continue
+        if cap:
+            capped[corpus] = s["examples"]
         test[corpus] = {k: s[k] for k in ("micro", "macro_f1", "per_label", "examples", "seconds")}
         say(f"test {corpus}: micro-F1 {s['micro']['f1']:.4f} " + " ".join(
             f"{k}={v['f1']:.3f}" for k, v in s["per_label"].items()))
-    notes = "\n".join(f"- test split of {k} skipped: {v}" for k, v in skipped.items())
-    write_card(out, config, {k: v for k, v in info.items() if k != "history"}, test, ablation, notes)
+    notes = [f"- test split of {k} skipped: {v}" for k, v in skipped.items()]
+    notes += [f"- {k}: scored on the first {n} test examples only (CPU time)" for k, n in capped.items()]
+    write_card(out, cfg, {k: v for k, v in info.items() if k != "history"}, test, ablation, "\n".join(notes))
     return {"out": str(out), "train": info, "test": test, "skipped": skipped}

@@ -1,0 +1,73 @@
+"""The committed NER model, loaded offline through NerTagger (models/ner/infer.py)."""
+
+import pytest
+
+from lit.errors import ModelError
+from lit.extract.facts import Mention
+from lit.models.ner.infer import NerTagger, newest_model
+
+SENTENCES = [
+    "The band gap of CH3NH3PbI3 is 1.55 eV.",
+    "The P3HT:PCBM device showed a power conversion efficiency of 4.2%.",
+    "PTB7-Th based solar cells reached an open-circuit voltage of 0.80 V.",
+    "The TiO2 films were annealed at 450 °C.",
+]
+
+
+@pytest.fixture(scope="module")
+def tagger() -> NerTagger:
+    import os
+
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    return NerTagger.load(None, device="cpu")  # None: the newest committed model
+
+
+def _by_label(ms: list[Mention], label: str) -> set[str]:
+    return {m.text for m in ms if m.label == label}
+
+
+def test_ner_infer_newest_model_is_committed_and_small():
+    path = newest_model()
+    assert path.name.startswith("ner-")
+    files = list(path.glob("*.safetensors"))
+    assert files and all(f.stat().st_size <= 16 * 1024 * 1024 for f in files)
+    card = (path / "README.md").read_text(encoding="utf-8")
+    assert card.startswith("---\nlicense: apache-2.0") and "datasets:" in card and "metrics:" in card
+
+
+def test_ner_infer_finds_compounds_and_values(tagger):
+    out = tagger.predict(SENTENCES)
+    assert len(out) == len(SENTENCES)
+    for text, ms in zip(SENTENCES, out):
+        for m in ms:
+            assert text[m.start : m.end] == m.text and 0.0 < m.score <= 1.0
+    assert "CH3NH3PbI3" in _by_label(out[0], "COMPOUND")
+    assert "1.55 eV" in _by_label(out[0], "VALUE")
+    assert "4.2%" in _by_label(out[1], "VALUE")
+    assert "0.80 V" in _by_label(out[2], "VALUE")
+
+
+def test_ner_infer_empty_inputs_and_order(tagger):
+    assert tagger.predict([]) == []
+    assert tagger.predict(["", "   "]) == [[], []]
+    together = tagger.predict([SENTENCES[1], "", SENTENCES[0]], batch_size=2)
+    alone = [tagger.predict([s])[0] for s in (SENTENCES[1], "", SENTENCES[0])]
+    assert [[(m.start, m.end, m.label) for m in ms] for ms in together] == [
+        [(m.start, m.end, m.label) for m in ms] for ms in alone
+    ]
+
+
+def test_ner_infer_long_text_is_labelled_to_the_end(tagger):
+    sentence = SENTENCES[0]
+    text = " ".join([sentence] * 40)  # about 600 subwords: three or more windows
+    (ms,) = tagger.predict([text])
+    starts = [m.start for m in ms if m.text == "CH3NH3PbI3"]
+    assert len(starts) >= 35  # found across every window, including the last
+    assert max(starts) > len(text) - 2 * len(sentence)
+
+
+def test_ner_infer_missing_model_is_a_model_error(tmp_path):
+    with pytest.raises(ModelError, match="config.json"):
+        NerTagger.load(tmp_path, device="cpu")
+    with pytest.raises(ModelError, match="no trained NER model"):
+        newest_model(tmp_path)
