@@ -35,5 +35,32 @@ def evaluate_ner(
         typer.echo(f"{label:<12} {v['precision']:>7.4f} {v['recall']:>7.4f} {v['f1']:>7.4f} {v['support']:>8}")
 
 
+@evaluate_app.command("re")
+def evaluate_re(
+    corpus: str = typer.Option("polyie", "--corpus", help="Corpus with links/tuples (polyie, mspt)."),
+    split: str = typer.Option("test", "--split", help="train, validation or test."),
+    model: Path = typer.Option(None, "--model", help="Model folder (default: newest models/trained/re-*)."),
+    limit: int = typer.Option(None, "--limit", min=1, help="Score only the first N paragraphs."),
+    device: str = typer.Option("auto", "--device", help="auto, cpu or cuda."),
+    as_json: bool = typer.Option(False, "--json", help="Print the scores as one JSON object."),
+) -> None:
+    """Pair P/R/F1 (per link type, micro) and tuple P/R/F1 on gold mentions, beside the rule-based linker."""
+    from lit.models.re.evaluate import evaluate_corpus as evaluate_re_corpus
+
+    with cli_errors():
+        scores = evaluate_re_corpus(model, corpus, split, device=device, limit=limit)
+    if as_json:
+        typer.echo(json.dumps(scores, indent=2))
+        return
+    typer.echo(f"{scores['model']} on {corpus}/{split}: {scores['examples']} paragraphs, {scores['seconds']} s")
+    typer.echo(f"{'metric':<24} {'system':<6} {'P':>7} {'R':>7} {'F1':>7} {'support':>8}")
+    for system, key in (("model", "model_scores"), ("rules", "rule_scores")):
+        s = scores[key]
+        rows = [("tuples", s["tuples"]), ("tuples+conditions", s["tuples_with_conditions"])]
+        rows += [(f"pairs {k}", v) for k, v in s["pairs"].items()]
+        for name, v in rows:
+            typer.echo(f"{name:<24} {system:<6} {v['precision']:>7.4f} {v['recall']:>7.4f} {v['f1']:>7.4f} {v['support']:>8}")
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(evaluate_app, name="evaluate")

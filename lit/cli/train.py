@@ -40,5 +40,28 @@ def train_ner(
     typer.echo(json.dumps(report, indent=2))
 
 
+@train_app.command("re")
+def train_re(
+    config: Path = typer.Option(..., "--config", exists=True, dir_okay=False, help="RE training config (.json)."),
+    limit: int = typer.Option(None, "--limit", min=1, help="Use at most N paragraphs per corpus and split (smoke runs)."),
+    device: str = typer.Option("auto", "--device", help="auto (CUDA when present), cpu or cuda."),
+    out: Path = typer.Option(None, "--out", help="Artifact folder (default models/trained/re-<version>)."),
+    silent: bool = typer.Option(False, "--silent", help="No progress on stderr."),
+) -> None:
+    """Train the relation model, tune/calibrate on validation, score test, save with a card; print JSON."""
+    from lit.models.ner.infer import TRAINED_DIR
+    from lit.models.re.config import load_config as load_re_config
+    from lit.models.re.release import train_and_release as release_re
+
+    def log(msg: str) -> None:
+        if not silent:
+            typer.echo(msg, err=True)
+
+    with cli_errors():
+        cfg = load_re_config(config)
+        report = release_re(cfg, out or TRAINED_DIR / f"re-{cfg.version}", device=device, limit=limit, log=log)
+    typer.echo(json.dumps(report["metrics"]["test"], indent=2))
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(train_app, name="train")
