@@ -1,4 +1,4 @@
-"""``lit evaluate ner [--model DIR] --corpus NAME --split test [--json]``."""
+"""``lit evaluate ner [--model DIR] --corpus NAME --split test [--json]``; ``lit evaluate facts [--split S] [--json]``."""
 
 from __future__ import annotations
 
@@ -10,6 +10,40 @@ import typer
 from lit.cli.errors import cli_errors
 
 evaluate_app = typer.Typer(help="Score a trained model on a corpus split.", no_args_is_help=True)
+
+
+@evaluate_app.command("facts")
+def evaluate_facts_cmd(
+    split: str = typer.Option("all", "--split", help="abstracts, results or all."),
+    model: Path = typer.Option(None, "--model", help="NER model folder (default: what lit extract loads)."),
+    errors: bool = typer.Option(True, "--errors/--no-errors", help="List every false positive and negative."),
+    as_json: bool = typer.Option(False, "--json", help="Print the scores and errors as one JSON object."),
+) -> None:
+    """End-to-end fact P/R/F1 on the held-out set in corpora/eval (strict: compound, property, unit, value)."""
+    from lit.models.evaluate_facts import SPLITS, evaluate_facts
+
+    if split not in (*SPLITS, "all"):
+        raise typer.BadParameter(f"{split!r} is not abstracts, results or all", param_hint="--split")
+    with cli_errors():
+        scores = evaluate_facts(split, model=model)
+    if as_json:
+        typer.echo(json.dumps(scores, indent=2, ensure_ascii=False))
+        return
+    typer.echo(
+        f"facts on corpora/eval ({split}): {scores['texts']} texts, {scores['gold']} gold, "
+        f"{scores['predicted']} predicted, {scores['seconds']} s"
+    )
+    typer.echo(f"{'scope':<40} {'P':>7} {'R':>7} {'F1':>7} {'tp':>4} {'fp':>4} {'fn':>4}")
+    rows = list(scores["per_property"].items()) + list(scores["per_split"].items()) + [("micro", scores["micro"])]
+    for name, v in rows:
+        typer.echo(
+            f"{name:<40} {v['precision']:>7.4f} {v['recall']:>7.4f} {v['f1']:>7.4f} {v['tp']:>4} {v['fp']:>4} {v['fn']:>4}"
+        )
+    if errors:
+        for e in scores["errors"]:
+            value = f"{e['value']:g}" + (f"-{e['value_max']:g}" if e["value_max"] is not None else "")
+            why = f"  ({e['why']})" if e["kind"] == "fp" else ""
+            typer.echo(f"{e['id']} {e['kind'].upper()} {e['compound']} {e['property']} {value} {e['unit']}{why}")
 
 
 @evaluate_app.command("ner")
