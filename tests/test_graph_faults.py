@@ -32,15 +32,15 @@ def _store(server: BoltServer, retry: RetryPolicy, batch_size: int = BATCH) -> N
     )  # fmt: skip
 
 
-def _on_batch(store: Neo4jStore, number: int, action: Callable[[], None]) -> None:
-    """Run ``action`` once, just before batch ``number`` (1-based) of the next upsert is sent."""
+def _on_batch(store: Neo4jStore, actions: dict[int, Callable[[], None]]) -> None:
+    """Run ``actions[n]`` just before batch ``n`` (1-based) of the store's upserts is sent."""
     original = store._write_rows
     seen = {"n": 0}
 
     def hooked(rows: Any, what: str) -> None:
         seen["n"] += 1
-        if seen["n"] == number:
-            action()
+        if seen["n"] in actions:
+            actions[seen["n"]]()
         original(rows, what)
 
     store._write_rows = hooked  # type: ignore[method-assign]
@@ -69,7 +69,7 @@ def test_faults_server_down_before_batch_gives_unavailable_then_rerun_completes(
     infos, facts, expected = corpus
     policy = RetryPolicy(attempts=4, max_seconds=3.0, base_delay=0.2)
     store = _store(bolt_server, policy)
-    _on_batch(store, 3, lambda: bolt_server.stop())  # clean shutdown between batches 2 and 3
+    _on_batch(store, {3: bolt_server.stop})  # clean shutdown between batches 2 and 3
     try:
         started = time.monotonic()
         with pytest.raises(GraphUnavailableError) as err:
@@ -99,8 +99,9 @@ def test_faults_kill_mid_batch_leaves_whole_batches_only(
     infos, facts, expected = corpus
     store = _store(bolt_server, RetryPolicy(attempts=2, max_seconds=1.0, base_delay=0.1))
     # SIGKILL a moment after batch 3 is sent: the crash lands while its transaction is open
+    # (or, on a fast machine, during batch 4, which waits for the kill to have happened)
     killer = threading.Timer(0.15, lambda: bolt_server.stop(kill=True))
-    _on_batch(store, 3, killer.start)
+    _on_batch(store, {3: killer.start, 4: killer.join})
     try:
         with pytest.raises(GraphUnavailableError):
             store.upsert(infos, facts, a_run())
@@ -120,17 +121,20 @@ def test_faults_kill_mid_batch_leaves_whole_batches_only(
 
 
 def test_faults_restart_mid_run_is_ridden_out_by_retries(
-    bolt_server: BoltServer, neo4j_store: Neo4jStore, corpus
+    bolt_server: BoltServer, neo4j_store: Neo4jStore, corpus, caplog
 ) -> None:
     infos, facts, expected = corpus
+    crashed = threading.Event()
 
     def crash_and_restart() -> None:
         bolt_server.stop(kill=True)
+        crashed.set()
         bolt_server.start()
 
     restarter = threading.Timer(0.15, crash_and_restart)
     store = _store(bolt_server, RetryPolicy(attempts=40, max_seconds=240.0, base_delay=0.2, max_delay=2.0))
-    _on_batch(store, 2, restarter.start)
+    # crash during batch 2; batch 3 is not sent before the crash, so the restart is met for sure
+    _on_batch(store, {2: restarter.start, 3: lambda: crashed.wait(60)})
     try:
         store.upsert(infos, facts, a_run())  # no error: the retries outlast the restart
     finally:
@@ -138,5 +142,6 @@ def test_faults_restart_mid_run_is_ridden_out_by_retries(
         store.close()
         if not bolt_server.running:
             bolt_server.start()
+    assert any("retry" in r.getMessage() for r in caplog.records)  # the crash was met
     assert neo4j_store.counts() == expected
     assert _orphans(neo4j_store) == 0
