@@ -345,3 +345,26 @@ def test_neo4j_recipes_answer_like_the_embedded_store(neo4j_store: Neo4jStore, t
                 assert sorted(_normalise(got)) == sorted(_normalise(want)), name
     finally:
         embedded.close()
+
+
+def test_neo4j_lit_query_cli_over_bolt(bolt_server, neo4j_store: Neo4jStore, monkeypatch) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from lit.cli.main import app
+
+    doc, facts = make_document(0, 4)
+    neo4j_store.upsert([doc.info], facts)
+    ep = bolt_server.endpoint
+    for name, value in (("NEO4J_USER", ep.user), ("NEO4J_PASSWORD", ep.password), ("NEO4J_DATABASE", ep.database)):
+        monkeypatch.setenv(name, value)
+    runner = CliRunner()
+    ok = runner.invoke(app, ["query", "--graph", ep.uri, "--format", "json",
+                             "MATCH (m:Measurement) RETURN count(m) AS n"])  # fmt: skip
+    assert ok.exit_code == 0, ok.output
+    assert json.loads(ok.stdout) == [{"n": 4}]
+    refused = runner.invoke(app, ["query", "--graph", ep.uri, "MATCH (m:Measurement) DETACH DELETE m"])
+    assert refused.exit_code == 1 and "DETACH" in refused.output
+    assert ep.password not in ok.output + refused.output
+    assert neo4j_store.counts()["Measurement"] == 4
