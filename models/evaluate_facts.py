@@ -1,5 +1,8 @@
 """End-to-end fact scoring on the held-out set in ``corpora/eval`` (``lit evaluate facts``).
 
+``corpora/eval`` also holds a ``dev`` split for tuning; it is scored only when asked for by
+name (``--split dev``) and is never part of ``all``, the held-out measurement.
+
 NER and RE have their own span-level metrics; this module asks the question a user of the
 graph cares about: of the compound-property-value facts lit writes for a text, how many
 are right, and how many of the facts the text states does it find? The gold set and the
@@ -31,6 +34,8 @@ from lit.extract.normalize.units import convert
 __all__ = [
     "PROPERTIES",
     "SPLITS",
+    "DEV_SPLIT",
+    "ALL_SPLITS",
     "TOLERANCE",
     "GoldFact",
     "EvalText",
@@ -54,7 +59,13 @@ PROPERTIES: tuple[str, ...] = (
 )
 #: The unit every gold fact of a property is written in (temperatures in kelvin, °C converted).
 GOLD_UNITS: dict[str, str] = {p: ("eV" if p == "band_gap" else "K") for p in PROPERTIES}
+#: The held-out splits; ``"all"`` means exactly these, so the headline number stays a measurement.
 SPLITS: tuple[str, ...] = ("abstracts", "results")
+#: Texts written later for tuning and error analysis (``dev.jsonl``). Never part of ``"all"``:
+#: looking at its errors is allowed, which is why it must not be mixed into the held-out score.
+DEV_SPLIT = "dev"
+#: Every split the loader accepts by name.
+ALL_SPLITS: tuple[str, ...] = (*SPLITS, DEV_SPLIT)
 #: Relative tolerance on values: 0.5 % absorbs rounding ("1.12" vs "1.124", 1388 K vs 1115 °C)
 #: but never two different reported numbers.
 TOLERANCE = 0.005
@@ -144,9 +155,12 @@ def _gold_fact(raw: dict[str, Any], where: str) -> GoldFact:
 
 
 def load_eval_set(split: str = "all", root: str | Path | None = None) -> list[EvalText]:
-    """Read ``abstracts.jsonl`` and/or ``results.jsonl``; raises CorpusError naming the file and line."""
-    if split not in (*SPLITS, "all"):
-        raise CorpusError(f"unknown split {split!r}: use {', '.join(SPLITS)} or all")
+    """Read one split's ``<split>.jsonl``, or both held-out files for ``"all"`` (never ``dev``).
+
+    Raises CorpusError naming the file and line.
+    """
+    if split not in (*ALL_SPLITS, "all"):
+        raise CorpusError(f"unknown split {split!r}: use {', '.join(ALL_SPLITS)} or all")
     folder = Path(root) if root is not None else default_eval_dir()
     texts: list[EvalText] = []
     for name in SPLITS if split == "all" else (split,):
@@ -346,7 +360,7 @@ def summarise(results: Sequence[TextResult]) -> dict[str, Any]:
         "ignored_other_properties": sum(r.ignored for r in results),
         "micro": _prf(*counts.get("micro", zero)),
         "per_property": {p: _prf(*counts.get(f"p:{p}", zero)) for p in PROPERTIES},
-        "per_split": {s: _prf(*counts[f"s:{s}"]) for s in SPLITS if any(r.text.split == s for r in results)},
+        "per_split": {s: _prf(*counts[f"s:{s}"]) for s in ALL_SPLITS if any(r.text.split == s for r in results)},
         "errors": errors,
     }
 

@@ -1,4 +1,4 @@
-"""``lit evaluate ner [--model DIR] --corpus NAME --split test [--json]``; ``lit evaluate facts [--split S] [--json]``."""
+"""``lit evaluate ner [--model DIR] --corpus NAME --split test [--json]``; ``lit evaluate facts [--split abstracts|results|all|dev] [--json]``."""
 
 from __future__ import annotations
 
@@ -14,16 +14,18 @@ evaluate_app = typer.Typer(help="Score a trained model on a corpus split.", no_a
 
 @evaluate_app.command("facts")
 def evaluate_facts_cmd(
-    split: str = typer.Option("all", "--split", help="abstracts, results or all."),
+    split: str = typer.Option(
+        "all", "--split", help="abstracts, results, all (= both held-out splits) or dev (the tuning split)."
+    ),
     model: Path = typer.Option(None, "--model", help="NER model folder (default: what lit extract loads)."),
     errors: bool = typer.Option(True, "--errors/--no-errors", help="List every false positive and negative."),
     as_json: bool = typer.Option(False, "--json", help="Print the scores and errors as one JSON object."),
 ) -> None:
     """End-to-end fact P/R/F1 on the held-out set in corpora/eval (strict: compound, property, unit, value)."""
-    from lit.models.evaluate_facts import SPLITS, evaluate_facts
+    from lit.models.evaluate_facts import ALL_SPLITS, evaluate_facts
 
-    if split not in (*SPLITS, "all"):
-        raise typer.BadParameter(f"{split!r} is not abstracts, results or all", param_hint="--split")
+    if split not in (*ALL_SPLITS, "all"):
+        raise typer.BadParameter(f"{split!r} is not {', '.join(ALL_SPLITS)} or all", param_hint="--split")
     with cli_errors():
         scores = evaluate_facts(split, model=model)
     if as_json:
