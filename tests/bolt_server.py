@@ -42,6 +42,8 @@ LOG_FILE = "server.log"
 DEFAULT_DATABASE = "chem"
 #: ArcadeDB's administrator account; the Bolt plugin authenticates against it.
 ROOT_USER = "root"
+#: A security group that may only read records (ArcadeDB's groups file, see add_reader).
+READER_GROUP = "reader"
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +133,7 @@ class BoltServer:
             return self.endpoint
         if not self.bolt_port:
             self.bolt_port, self.http_port = free_port(), free_port()
+        _write_security_groups(self.workdir / "databases" / "config" / "server-groups.json")
         ready = self.workdir / READY_FILE
         ready.unlink(missing_ok=True)
         env = dict(os.environ, **{PASSWORD_ENV: self.password})
@@ -220,26 +223,43 @@ class BoltServer:
         except (ProcessLookupError, PermissionError):
             pass
 
-    def reset_database(self) -> None:
-        """Drop and re-create the database through ArcadeDB's HTTP admin API.
-
-        Sub-second at any size, where ``MATCH (n) DETACH DELETE n`` over Bolt takes seconds
-        per few thousand facts; constraints go with it (a new store re-creates them)."""
+    def _admin(self, command: str) -> None:
+        """Send one server command (``drop database x``, ``create user {...}``) to ArcadeDB's
+        HTTP admin API as root."""
         import base64
         import json
         import urllib.request
 
         token = base64.b64encode(f"{ROOT_USER}:{self.password}".encode()).decode()
-        for command in (f"drop database {self.database}", f"create database {self.database}"):
-            request = urllib.request.Request(
-                f"http://127.0.0.1:{self.http_port}/api/v1/server",
-                data=json.dumps({"command": command}).encode(),
-                headers={"Content-Type": "application/json", "Authorization": f"Basic {token}"},
-                method="POST",
-            )
-            with urllib.request.urlopen(request, timeout=60) as response:
-                if response.status != 200:
-                    raise RuntimeError(f"Bolt test server: {command!r} answered {response.status}")
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{self.http_port}/api/v1/server",
+            data=json.dumps({"command": command}).encode(),
+            headers={"Content-Type": "application/json", "Authorization": f"Basic {token}"},
+            method="POST",
+        )
+        with urllib.request.urlopen(request, timeout=60) as response:
+            if response.status != 200:
+                verb = " ".join(command.split()[:2])
+                raise RuntimeError(f"Bolt test server: {verb!r} answered {response.status}")
+
+    def reset_database(self) -> None:
+        """Drop and re-create the database through the HTTP admin API.
+
+        Sub-second at any size, where ``MATCH (n) DETACH DELETE n`` over Bolt takes seconds
+        per few thousand facts; constraints go with it (a new store re-creates them)."""
+        self._admin(f"drop database {self.database}")
+        self._admin(f"create database {self.database}")
+
+    def add_reader(self, name: str = "reader") -> BoltEndpoint:
+        """Create a user of the ``reader`` group (read records only, see
+        :func:`_write_security_groups`) and return its endpoint: the server itself refuses
+        its writes, as a Neo4j reader role does."""
+        import json
+
+        password = secrets.token_urlsafe(18)
+        spec = {"name": name, "password": password, "databases": {self.database: [READER_GROUP]}}
+        self._admin("create user " + json.dumps(spec))
+        return BoltEndpoint(self.endpoint.uri, name, password, self.database)
 
     def restart(self, *, kill: bool = False) -> BoltEndpoint:
         """Stop (or kill) and start again on the same ports, keeping the data."""
@@ -262,6 +282,28 @@ class BoltServer:
 
     def __repr__(self) -> str:
         return f"BoltServer(port={self.bolt_port}, pid={self.pid}, running={self.running})"
+
+
+def _write_security_groups(path: Path) -> None:
+    """ArcadeDB's default groups (``admin``: everything; ``*``: nothing) plus ``reader``,
+    which may read records and nothing else. Written before the first start, when the server
+    would otherwise create the file with the defaults only; an existing file is kept."""
+    import json
+
+    if path.exists():
+        return
+    records = ["createRecord", "readRecord", "updateRecord", "deleteRecord"]
+
+    def group(access: list[str], types: list[str]) -> dict:
+        return {"resultSetLimit": -1, "readTimeout": -1, "access": access, "types": {"*": {"access": types}}}
+
+    groups = {
+        "admin": group(["updateSecurity", "updateSchema", "updateDatabaseSettings"], records),
+        READER_GROUP: group([], ["readRecord"]),
+        "*": group([], []),
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"databases": {"*": {"groups": groups}}, "version": 2}, indent=2))
 
 
 # -- the child ------------------------------------------------------------------------------
@@ -341,6 +383,11 @@ else:
             yield server
         finally:
             server.stop()
+
+    @pytest.fixture(scope="session")
+    def bolt_reader(bolt_server: BoltServer) -> BoltEndpoint:
+        """Credentials of a read-only user of the session server (its writes are Forbidden)."""
+        return bolt_server.add_reader()
 
     @pytest.fixture
     def neo4j_store(bolt_server: BoltServer) -> Iterator["object"]:

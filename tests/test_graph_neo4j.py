@@ -368,3 +368,26 @@ def test_neo4j_lit_query_cli_over_bolt(bolt_server, neo4j_store: Neo4jStore, mon
     assert refused.exit_code == 1 and "DETACH" in refused.output
     assert ep.password not in ok.output + refused.output
     assert neo4j_store.counts()["Measurement"] == 4
+
+
+def test_neo4j_store_reader_account_refused_by_server(bolt_reader, neo4j_store: Neo4jStore) -> None:
+    # What a production read-only deployment relies on besides the guard: a reader role.
+    doc, facts = make_document(0, 2)
+    neo4j_store.upsert([doc.info], facts)
+    before = neo4j_store.counts()
+    reader = Neo4jStore.connect(bolt_reader.uri, read_only=True, user=bolt_reader.user,
+                                password=bolt_reader.password, database=bolt_reader.database)  # fmt: skip
+    writer_as_reader = Neo4jStore.connect(bolt_reader.uri, user=bolt_reader.user,
+                                          password=bolt_reader.password, database=bolt_reader.database)  # fmt: skip
+    try:
+        assert reader.query("MATCH (m:Measurement) RETURN count(m) AS n") == [{"n": 2}]
+        with pytest.raises(GraphError, match="not allowed|Forbidden") as refused:
+            reader._read("MATCH (m:Measurement) DETACH DELETE m")  # past the guard, on purpose
+        assert bolt_reader.password not in str(refused.value)
+        with pytest.raises(GraphError, match="not allowed|Forbidden"):
+            writer_as_reader._schema_ready = True  # the constraints exist; go straight to MERGE
+            writer_as_reader.upsert([doc.info], make_document(1, 2)[1])
+    finally:
+        reader.close()
+        writer_as_reader.close()
+    assert neo4j_store.counts() == before
