@@ -14,12 +14,14 @@ from typing import Any
 from lit.models.re.config import LINK_TYPES, ReConfig
 
 #: Published PolyIE relation-extraction numbers, with their source. Filled from the paper.
-PAPER_BASELINES_MD = """Published results on PolyIE (Cheung et al., "POLYIE: A Dataset of Information Extraction
-from Polymer Material Scientific Literature", NAACL 2024, arXiv:2311.07715) could not be
-quoted here: the numbers are in the paper's tables (images in the upstream README), which
-the sources available to this run did not contain. Compare with care in any case: the
-paper's RE numbers use its own setting (end-to-end and/or relation definitions), while the
-numbers above use gold mentions."""
+PAPER_BASELINES_MD = """The PolyIE paper (Cheung et al., "POLYIE: A Dataset of Information Extraction from Polymer
+Material Scientific Literature", NAACL 2024, arXiv:2311.07715) benchmarks DyGIE++, PURE, an
+n-ary relation classifier from drug-combination extraction, and GPT-3.5 few-shot prompting
+(the baselines its repository, github.com/jerry3027/PolyIE, ships). Their scores are in the
+paper's tables, which the upstream README shows only as images; no source reachable from
+this run (the paper pages and repository indexed by the project's search tool) contained the
+numbers as text, so none are quoted here rather than quoted from memory. When comparing, note
+the setting: the numbers in this card use gold mentions and exact tuple matching."""
 
 
 def _row(name: str, s: dict[str, Any]) -> str:
