@@ -19,13 +19,19 @@ Why it looks the way it does:
 * The password lives only in the driver's auth token: not in an attribute, the repr, a log
   line or an error message (messages are scrubbed of it in case a server echoes it).
 
-ArcadeDB differences met while testing against it (see the tests for each):
+ArcadeDB differences met while testing against it (ArcadeDB 26.10.2 via ``arcadedb-embedded``
+26.10.2.post1):
 
-* ``MERGE`` on a null key creates a node there (Neo4j refuses it); rows are checked for null
-  keys before they are sent, so both servers refuse the same input the same way.
-* A write sent in a READ-mode session is executed by ArcadeDB (Neo4j refuses it); the
-  read-only path therefore relies on the shared query guard first and on the access mode
-  only where the server enforces it.
+* ``MERGE`` on a null key creates a node with a null key there (Neo4j refuses it with a
+  ClientError; DESIGN.md expected a DatabaseError, this build stores the node). Rows are checked
+  for null keys before they are sent, so both servers refuse the same input the same way.
+* A write sent in a READ-mode session is executed by ArcadeDB (Neo4j refuses it with
+  ``Neo.ClientError.Statement.AccessMode``). The read-only path therefore relies on the shared
+  query guard first; for server-side enforcement give ``lit query`` a reader account (a Neo4j
+  reader role; an ArcadeDB group with ``readRecord`` only), whose writes come back Forbidden.
+* Relationship ``MERGE`` scans from the node written first (see above).
+* ``MATCH (n) DETACH DELETE n`` takes seconds per few thousand facts; tests drop and re-create
+  the database instead. Every error carries GQL status ``50N42`` whatever its Neo4j code.
 * Element ids look like ``#1:0``; nothing here depends on them.
 """
 
