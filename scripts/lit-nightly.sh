@@ -18,7 +18,8 @@ LIT_VENV="${LIT_VENV:-/opt/lit/.venv}"
 LIT_LOG_DIR="${LIT_LOG_DIR:-/var/log/lit}"
 
 mkdir -p "$LIT_LOG_DIR"
-log="$LIT_LOG_DIR/ingest-$(date -u +%Y%m%dT%H%M%SZ).log"
+# the pid keeps two overlapping runs (the second exits 75) from sharing one log file
+log="$LIT_LOG_DIR/ingest-$(date -u +%Y%m%dT%H%M%SZ)-$$.log"
 
 "$LIT_VENV/bin/lit" ingest "$LIT_SOURCE" --graph "$LIT_GRAPH" "$@" >"$log.summary" 2>"$log"
 code=$?
