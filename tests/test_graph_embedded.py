@@ -120,7 +120,11 @@ def test_embedded_second_writer_in_same_process_is_refused(tmp_path: Path) -> No
 # -- upsert ------------------------------------------------------------------------------------
 
 
-def test_embedded_upsert_twice_gives_identical_counts(store: EmbeddedStore) -> None:
+@pytest.mark.parametrize("copy_min_rows", [1, 10**6], ids=["copy", "create"])
+def test_embedded_upsert_twice_gives_identical_counts(
+    store: EmbeddedStore, monkeypatch: pytest.MonkeyPatch, copy_min_rows: int
+) -> None:
+    monkeypatch.setattr(embedded, "COPY_MIN_ROWS", copy_min_rows)
     store.upsert(gs.DOCS, gs.facts(), gs.run())
     first = store.counts()
     store.upsert(gs.DOCS, gs.facts(), gs.run())
@@ -132,7 +136,11 @@ def test_embedded_upsert_twice_gives_identical_counts(store: EmbeddedStore) -> N
         assert first[rel] == len(gs.facts())
 
 
-def test_embedded_provenance_round_trips(store: EmbeddedStore) -> None:
+@pytest.mark.parametrize("copy_min_rows", [1, 10**6], ids=["copy", "create"])
+def test_embedded_provenance_round_trips(
+    store: EmbeddedStore, monkeypatch: pytest.MonkeyPatch, copy_min_rows: int
+) -> None:
+    monkeypatch.setattr(embedded, "COPY_MIN_ROWS", copy_min_rows)
     store.upsert(gs.DOCS, gs.facts(), gs.run())
     rows = store.query(
         "MATCH (c:Compound)-[:HAS_MEASUREMENT]->(m:Measurement)-[:OF_PROPERTY]->(p:Property), "
@@ -212,9 +220,15 @@ def test_embedded_re_extraction_supersedes_older_model(store: EmbeddedStore) -> 
     assert store.counts() == before and _measurements(store) == got
 
 
-def test_embedded_upsert_is_all_or_nothing(store: EmbeddedStore, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("copy_min_rows", [1, 10**6], ids=["copy", "create"])
+def test_embedded_upsert_is_all_or_nothing(
+    store: EmbeddedStore, monkeypatch: pytest.MonkeyPatch, copy_min_rows: int
+) -> None:
+    monkeypatch.setattr(embedded, "COPY_MIN_ROWS", copy_min_rows)
     store.upsert(gs.DOCS[:1], gs.facts()[:2])
     before = store.counts()
+
+    original = EmbeddedStore._supersede
 
     def fail(*_: object) -> None:  # simulate a fault after every node and relationship copy
         raise RuntimeError("disk full (simulated)")
@@ -224,13 +238,13 @@ def test_embedded_upsert_is_all_or_nothing(store: EmbeddedStore, monkeypatch: py
         store.upsert(gs.DOCS, gs.facts(), gs.run())
     assert str(store.path) in str(err.value)
     assert store.counts() == before
-    monkeypatch.undo()
+    monkeypatch.setattr(EmbeddedStore, "_supersede", original)
     store.upsert(gs.DOCS, gs.facts(), gs.run())  # the store is usable after a rollback
     assert store.counts()["Measurement"] == len(gs.facts())
 
 
 def test_embedded_batches_larger_than_one_statement(store: EmbeddedStore) -> None:
-    n = embedded.BATCH + 1500
+    n = max(embedded.BATCH, embedded.COPY_MIN_ROWS) + 1500  # the COPY path, several statements
     base = gs.facts()[0]
     many = [replace(base, start=i * 100, end=i * 100 + 60, value=1.5 + (i % 7) / 100) for i in range(n)]
     store.upsert(gs.DOCS[:1], many)
