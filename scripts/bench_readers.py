@@ -90,16 +90,60 @@ def time_methods(
     time measures the neighbours as much as the code, while all methods here are single-threaded.
     """
     totals: dict[str, list[float]] = {name: [] for name in methods}
-    for _ in range(repeats):
+    names = list(methods)
+    for path, data in files:  # warm-up: pdfminer caches fonts and CMaps on first use
+        for name in names:
+            methods[name](path, data)
+    for repeat in range(repeats):
         spent = {name: 0.0 for name in methods}
+        # Rotate the order each repeat so no method always runs first on a cold cache.
+        order = names[repeat % len(names) :] + names[: repeat % len(names)]
         for path, data in files:
-            for name, method in methods.items():
+            for name in order:
+                method = methods[name]
                 started = clock()
                 method(path, data)
                 spent[name] += clock() - started
         for name in methods:
             totals[name].append(spent[name])
     return totals
+
+
+def after_layout(files: list[tuple[Path, bytes]], repeats: int) -> tuple[int, float, float]:
+    """CPU seconds spent after layout analysis, on the same analysed pages.
+
+    pdfminer's text output (``TextConverter.receive_layout``) against lit's whole structure
+    stage (copy lines, headers, order, paragraphs, headings): the part the reader adds,
+    measured without the parse and analysis that dominate the end-to-end numbers.
+    """
+    from pdfminer.converter import TextConverter
+    from pdfminer.high_level import extract_pages
+    from pdfminer.pdfinterp import PDFResourceManager
+
+    from lit.extract.readers.pdf import layout_params
+    from lit.extract.readers.pdf_layout import mark_full_lines, page_layout, reading_order, remove_running_text
+    from lit.extract.readers.pdf_structure import chunk_boxes, typography, vocabulary
+
+    docs = [list(extract_pages(io.BytesIO(d), laparams=layout_params())) for _, d in files]
+    text_times, lit_times = [], []
+    for _ in range(repeats):
+        started = time.process_time()
+        for pages in docs:
+            converter = TextConverter(PDFResourceManager(), io.StringIO(), laparams=layout_params())
+            for page in pages:
+                converter.receive_layout(page)
+        text_times.append(time.process_time() - started)
+        started = time.process_time()
+        for pages in docs:
+            layouts = [page_layout(page, i + 1) for i, page in enumerate(pages)]
+            remove_running_text(layouts)
+            for layout in layouts:
+                mark_full_lines(layout)
+            lines = [ln for layout in layouts for box in layout.boxes for ln in box.lines]
+            ordered = [box for layout in layouts for box in reading_order(layout.boxes)]
+            chunk_boxes(ordered, typography(lines), vocabulary(lines))
+        lit_times.append(time.process_time() - started)
+    return sum(len(p) for p in docs), statistics.median(text_times), statistics.median(lit_times)
 
 
 def batch(paths: list[Path], workers: int, repeats: int) -> list[float]:
@@ -146,6 +190,11 @@ def main() -> int:
     for name, t in totals.items():
         ratio = rate["lit read_pdf"] / rate[name]
         print(f"{name:44s} {statistics.median(t):9.2f} {rate[name]:8.2f} {ratio:9.2f}x")
+
+    n_pages, text_s, lit_s = after_layout(loaded, repeats)
+    print(f"\n{'after layout analysis, same pages (CPU time)':44s} {'median s':>9s} {'ms/page':>8s}")
+    print(f"{'pdfminer TextConverter.receive_layout':44s} {text_s:9.3f} {1000 * text_s / n_pages:8.2f}")
+    print(f"{'lit structure (lines..paragraphs, headings)':44s} {lit_s:9.3f} {1000 * lit_s / n_pages:8.2f}")
 
     markup = markup_files()
     available = []
