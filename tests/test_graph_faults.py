@@ -21,7 +21,7 @@ from tests.test_graph_neo4j import a_run, expected_counts, make_corpus
 
 pytestmark = pytest.mark.bolt
 
-BATCH = 200
+BATCH = 100
 
 
 def _store(server: BoltServer, retry: RetryPolicy, batch_size: int = BATCH) -> Neo4jStore:
@@ -58,7 +58,7 @@ def _orphans(store: Neo4jStore) -> int:
 
 @pytest.fixture
 def corpus():
-    docs, facts = make_corpus(30, 40, seed=3)  # 1,200 facts: 6 batches of 200
+    docs, facts = make_corpus(20, 30, seed=3)  # 600 facts: 6 batches of 100
     infos = [d.info for d in docs]
     return infos, facts, expected_counts(infos, facts, runs=1)
 
