@@ -17,7 +17,7 @@ from lit.extract.document import Document, Sentence
 from lit.extract.facts import Fact, Mention, Relation
 from lit.extract.normalize.compounds import CompoundInfo, normalize_compound
 from lit.extract.normalize.properties import PropertyVocabulary, Rejection
-from lit.extract.normalize.values import parse_quantity
+from lit.extract.normalize.values import Quantity, parse_quantity
 
 # "full name (ABBR)" or "full name (formula, ABBR)": the parenthesis right after a compound;
 # "name (FORMULA, ABBR)": the abbreviation after a compound inside the parenthesis.
@@ -42,8 +42,12 @@ class Aliases:
             if not match:
                 continue
             info = normalize_compound(mention.text)
-            if info is not None and match.group(1) != mention.text:
-                aliases.full.setdefault(match.group(1), info)
+            short = match.group(1)
+            if info is None or short == mention.text:
+                continue
+            known = aliases.full.get(short)
+            if known is None or (info.formula and not known.formula):
+                aliases.full[short] = info  # a formula is the better key than a name
         return aliases
 
     def resolve(self, text: str) -> CompoundInfo | None:
@@ -59,6 +63,33 @@ class Aliases:
                 if all(end <= m.start or start >= m.end for m in taken):
                     found.append(Mention(start, end, "COMPOUND", short, ALIAS_SCORE))
         return found
+
+
+class VocabularyJudge:
+    """Answers the linker's questions from the property vocabulary and the value parser.
+
+    Parses are cached per mention text: a sentence asks about the same value several times.
+    """
+
+    def __init__(self, vocab: PropertyVocabulary):
+        self.vocab = vocab
+        self._quantities: dict[str, Quantity | None] = {}
+
+    def quantity(self, text: str) -> Quantity | None:
+        if text not in self._quantities:
+            self._quantities[text] = parse_quantity(text)
+        return self._quantities[text]
+
+    def fits(self, prop: Mention, value: Mention, context: str) -> bool:
+        definition = self.vocab.match(prop.text, context)
+        quantity = self.quantity(value.text)
+        if definition is None or quantity is None:
+            return False
+        return not isinstance(self.vocab.canonicalize(definition, quantity), Rejection)
+
+    def count(self, value: Mention) -> int:
+        quantity = self.quantity(value.text)
+        return len(quantity.values) if quantity is not None else 0
 
 
 def _conditions(relation: Relation, vocab: PropertyVocabulary) -> dict[str, str]:

@@ -7,13 +7,20 @@ for a compound named there and referred to here ("Silicon dominates... Its band 
 
 1. "X and Y show ... of 1.48 and 1.73 eV, respectively": values are zipped onto the
    compounds in order of appearance.
-2. Otherwise each value takes the nearest compound before it; failing that, the compound
-   carried over from the previous sentence when this one opens with an anaphor ("Its",
-   "This material"), else the nearest compound after it.
-3. The property is the nearest one before the value, unless the words right before the
-   value name a property of their own that is not a mention ("binding energy of 60
-   meV": the 60 meV is not the band gap named earlier); else the nearest one after.
-4. Conditions ("at 300 K") go to the value they follow, or else to the value they precede.
+2. A value directly followed by "for/of/in <compound>" belongs to that compound
+   ("melting points of 845 °C for LiF and 1418 °C for CaF2"); otherwise to the nearest
+   compound before it; failing that, the compound carried over from the previous sentence
+   when this one opens with an anaphor ("Its", "This material"), else the nearest after it.
+3. The property is the nearest one before the value whose dimension fits the value
+   (a judge, built from the property vocabulary, says so), unless the words right before
+   the value name a property of their own that is not a mention ("binding energy of 60
+   meV"). A property after the value is taken only close by and only when no later value
+   could be its own ("at 7.2 K, the superconducting transition temperature").
+4. A singular property already used by an earlier value of the sentence is reused only by
+   a value that states its own condition ("from 1.55 eV at 300 K to 1.58 eV at 350 K"),
+   so "a band gap of 3.6 eV ... absorption starts near 3.6 eV" gives one fact, not two.
+5. Differences and tolerances ("shifts by 40 K", "within 2 °C") are not values.
+6. Conditions ("at 300 K") go to the value they follow, or else to the value they precede.
 
 Scores are lower for the weaker choices, so that confidence reflects how a link was made.
 """
@@ -21,7 +28,7 @@ Scores are lower for the weaker choices, so that confidence reflects how a link 
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from typing import Protocol, Sequence
 
 from lit.extract.document import Sentence
 from lit.extract.facts import Mention, Relation
@@ -33,89 +40,158 @@ _ANAPHOR = re.compile(
 )
 #: "<word> of|=|: [about] <value>": the value's own (unrecognised) property is named right before it.
 _OWN_PROPERTY = re.compile(r"([A-Za-z][\w\-]*)\s*(?:\bof|=|:)\s*(?:about|approximately|ca\.|~|≈)?\s*$")
+#: "<value> for|of|in [the] <compound>"
+_FOR_COMPOUND = re.compile(r"^\s*(?:for|of|in)\s+(?:the\s+|pure\s+|bulk\s+)?$", re.IGNORECASE)
+#: "by 40 K", "within 2 °C": a difference or a tolerance, not a measurement.
+_DIFFERENCE = re.compile(r"\b(?:by|within)\s*(?:about|approximately|~)?\s*$", re.IGNORECASE)
+#: Words before "of" that stand for the property already named ("6H-SiC one of 3.02 eV").
+_ELLIPTIC = frozenset({"one", "that", "those", "value", "values"})
 _LOOKBACK = 40
+_AFTER_GAP = 40
+_REUSE_GAP = 25
 
 #: Score multipliers for how a link was made.
 NEAREST_BEFORE = 1.0
+FOR_COMPOUND = 0.95
 NEAREST_AFTER = 0.85
 CARRIED_OVER = 0.8
 RESPECTIVELY = 0.95
 
 
-def _nearest(value: Mention, candidates: Sequence[Mention]) -> tuple[Mention | None, float]:
-    before = [c for c in candidates if c.end <= value.start]
-    if before:
-        return before[-1], NEAREST_BEFORE
-    after = [c for c in candidates if c.start >= value.end]
-    if after:
-        return after[0], NEAREST_AFTER
-    return None, 0.0
+class Judge(Protocol):
+    """What the linker may ask about mentions' meaning (built from the property vocabulary)."""
+
+    def fits(self, prop: Mention, value: Mention, context: str) -> bool:
+        """Could ``value`` (its unit) be a value of the property ``prop`` names?"""
+
+    def count(self, value: Mention) -> int:
+        """How many numbers a value mention lists ("1.48 and 1.73 eV" -> 2)."""
 
 
-def _property_for(value: Mention, properties: Sequence[Mention], mentions: Sequence[Mention], sentence: Sentence) -> Mention | None:
-    before = [p for p in properties if p.end <= value.start]
-    window_start = max(sentence.start, value.start - _LOOKBACK)
-    own = _OWN_PROPERTY.search(sentence.text[window_start - sentence.start : value.start - sentence.start])
-    if own is not None:
-        word_start = window_start + own.start(1)
-        named_by_mention = any(m.start <= word_start < m.end for m in mentions)
-        if not named_by_mention:
-            return None  # "binding energy of 60 meV": a property we do not know
-    if before:
-        return before[-1]
-    after = [p for p in properties if p.start >= value.end]
-    return after[0] if after else None
+class _AnyFits:
+    def fits(self, prop: Mention, value: Mention, context: str) -> bool:
+        return True
+
+    def count(self, value: Mention) -> int:
+        return 1
 
 
-def _conditions_for(value: Mention, values: Sequence[Mention], conditions: Sequence[Mention]) -> tuple[Mention, ...]:
-    """Conditions between this value and the next one; else between the previous value and this one."""
-    i = values.index(value)
-    next_start = values[i + 1].start if i + 1 < len(values) else float("inf")
-    prev_end = values[i - 1].end if i > 0 else -1
-    following = tuple(c for c in conditions if value.end <= c.start < next_start)
-    if following:
-        return following
-    return tuple(c for c in conditions if prev_end <= c.start and c.end <= value.start)
+def _text(sentence: Sentence, start: int, end: int) -> str:
+    return sentence.text[max(0, start - sentence.start) : max(0, end - sentence.start)]
+
+
+class _Linker:
+    def __init__(self, sentence: Sentence, mentions: Sequence[Mention], judge: Judge):
+        self.sentence, self.judge = sentence, judge
+        self.mentions = list(mentions)
+        self.values = [m for m in mentions if m.label == "VALUE"]
+        self.compounds = [m for m in mentions if m.label == "COMPOUND"]
+        self.properties = [m for m in mentions if m.label == "PROPERTY"]
+        self.conditions = [m for m in mentions if m.label == "CONDITION"]
+
+    def is_difference(self, value: Mention) -> bool:
+        return bool(_DIFFERENCE.search(_text(self.sentence, value.start - _LOOKBACK, value.start)))
+
+    def compound_for(self, value: Mention, carried: Mention | None) -> tuple[Mention | None, float]:
+        for compound in self.compounds:
+            if compound.start >= value.end and _FOR_COMPOUND.match(_text(self.sentence, value.end, compound.start)):
+                return compound, FOR_COMPOUND
+        before = [c for c in self.compounds if c.end <= value.start]
+        if before:
+            return before[-1], NEAREST_BEFORE
+        anaphoric = bool(_ANAPHOR.match(self.sentence.text))
+        if carried is not None and (anaphoric or not self.compounds):
+            return carried, CARRIED_OVER
+        after = [c for c in self.compounds if c.start >= value.end]
+        return (after[0], NEAREST_AFTER) if after else (None, 0.0)
+
+    def property_for(self, value: Mention) -> Mention | None:
+        text = self.sentence.text
+        own = _OWN_PROPERTY.search(_text(self.sentence, value.start - _LOOKBACK, value.start))
+        if own is not None and own.group(1).lower() not in _ELLIPTIC:
+            word_start = max(self.sentence.start, value.start - _LOOKBACK) + own.start(1)
+            if not any(m.start <= word_start < m.end for m in self.mentions):
+                return None  # "binding energy of 60 meV": a property we do not know
+        before = [p for p in self.properties if p.end <= value.start and self.judge.fits(p, value, text)]
+        if before:
+            return before[-1]
+        for prop in self.properties:
+            if prop.start < value.end or prop.start - value.end > _AFTER_GAP:
+                continue
+            if any(value.end <= v.start < prop.start for v in self.values):
+                break
+            later = [v for v in self.values if v.start >= prop.end and self.judge.fits(prop, v, text)]
+            if not later and self.judge.fits(prop, value, text):
+                return prop
+            break
+        return None
+
+    def conditions_for(self, value: Mention) -> tuple[Mention, ...]:
+        """Conditions between this value and the next one; else between the previous value and this one."""
+        i = self.values.index(value)
+        next_start = self.values[i + 1].start if i + 1 < len(self.values) else float("inf")
+        prev_end = self.values[i - 1].end if i > 0 else -1
+        following = tuple(c for c in self.conditions if value.end <= c.start < next_start)
+        if following:
+            return following
+        return tuple(c for c in self.conditions if prev_end <= c.start and c.end <= value.start)
+
+    @staticmethod
+    def may_reuse(prop: Mention, previous: Mention, value: Mention, conditions: tuple[Mention, ...]) -> bool:
+        """A property named once takes a second value only when the text says so: a plural
+        ("band gaps"), the value's own condition, or a close coordination ("61 K in the bulk
+        and 45 K in the monolayer")."""
+        return bool(conditions) or prop.text.endswith("s") or value.start - previous.end <= _REUSE_GAP
+
+    def respectively(self) -> list[Relation] | None:
+        if not _RESPECTIVELY.search(self.sentence.text) or len(self.compounds) < 2:
+            return None
+        n = len(self.compounds)
+        listed = [v for v in self.values if self.judge.count(v) == n]
+        if not listed and len(self.values) == 1:
+            listed = self.values  # assembly drops the relation if the value lists fewer numbers
+        if listed:  # "17.1 K and 18.3 K, respectively" as one mention, beside other values
+            value = listed[0]
+            prop, conds = self.property_for(value), self.conditions_for(value)
+            return [Relation(c, value, prop, conds, RESPECTIVELY, value_index=i) for i, c in enumerate(self.compounds)]
+        if len(self.values) == n:
+            return [
+                Relation(c, v, self.property_for(v), self.conditions_for(v), RESPECTIVELY)
+                for c, v in zip(self.compounds, self.values)
+            ]
+        return None
+
+    def link(self, carried: Mention | None) -> list[Relation]:
+        if not self.values:
+            return []
+        zipped = self.respectively()
+        if zipped is not None:
+            return zipped
+        relations: list[Relation] = []
+        used: dict[Mention, Mention] = {}  # property -> the last value that took it
+        for value in self.values:
+            if self.is_difference(value):
+                continue
+            compound, score = self.compound_for(value, carried)
+            if compound is None:
+                continue
+            prop = self.property_for(value)
+            conditions = self.conditions_for(value)
+            if prop is not None:
+                if prop in used and not self.may_reuse(prop, used[prop], value, conditions):
+                    continue  # a singular property names one value ("band gap of 3.6 eV ... near 3.6 eV")
+                used[prop] = value
+                if prop.start > value.end:
+                    score *= 0.95
+            relations.append(Relation(compound, value, prop, conditions, score))
+        return relations
 
 
 def link_sentence(
     sentence: Sentence,
     mentions: Sequence[Mention],
     carried_compound: Mention | None = None,
+    judge: Judge | None = None,
 ) -> list[Relation]:
     """Relations for one sentence. ``mentions`` are in document offsets and sorted by start."""
-    values = [m for m in mentions if m.label == "VALUE"]
-    if not values:
-        return []
-    compounds = [m for m in mentions if m.label == "COMPOUND"]
-    properties = [m for m in mentions if m.label == "PROPERTY"]
-    conditions = [m for m in mentions if m.label == "CONDITION"]
-
-    if _RESPECTIVELY.search(sentence.text) and len(compounds) >= 2:
-        if len(values) == len(compounds):
-            return [
-                Relation(c, v, _property_for(v, properties, mentions, sentence),
-                         _conditions_for(v, values, conditions), RESPECTIVELY)
-                for c, v in zip(compounds, values)
-            ]
-        if len(values) == 1:  # one listed value mention: "1.48 and 1.73 eV, respectively"
-            prop = _property_for(values[0], properties, mentions, sentence)
-            conds = _conditions_for(values[0], values, conditions)
-            return [
-                Relation(c, values[0], prop, conds, RESPECTIVELY, value_index=i)
-                for i, c in enumerate(compounds)
-            ]
-
-    anaphoric = bool(_ANAPHOR.match(sentence.text))
-    relations = []
-    for value in values:
-        compound, score = _nearest(value, compounds)
-        if carried_compound is not None and (compound is None or (score == NEAREST_AFTER and anaphoric)):
-            compound, score = carried_compound, CARRIED_OVER
-        if compound is None:
-            continue
-        prop = _property_for(value, properties, mentions, sentence)
-        if prop is not None and prop.start > value.end:
-            score *= 0.95
-        relations.append(Relation(compound, value, prop, _conditions_for(value, values, conditions), score))
-    return relations
+    return _Linker(sentence, mentions, judge or _AnyFits()).link(carried_compound)

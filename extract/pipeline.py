@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
 from lit.errors import LitError
-from lit.extract.assemble import Aliases, build_facts
+from lit.extract.assemble import Aliases, VocabularyJudge, build_facts
 from lit.extract.document import Document, DocumentInfo, Sentence
 from lit.extract.facts import Fact, Mention
 from lit.extract.link import link_sentence
@@ -125,6 +125,7 @@ class Extractor:
         per_sentence = self.mentions(sentences)
         aliases = Aliases.from_mentions(doc, (m for ms in per_sentence for m in ms if m.label == "COMPOUND"))
         model = self.sentence_model
+        judge = VocabularyJudge(self.vocab)
         facts: list[Fact] = []
         carried: Mention | None = None
         previous: Sentence | None = None
@@ -132,7 +133,7 @@ class Extractor:
             mentions = sorted(mentions + aliases.mentions_in(sentence, mentions), key=lambda m: m.start)
             if previous is None or "\n" in doc.text[previous.end : sentence.start]:
                 carried = None  # a new block: nothing to carry over
-            relations = link_sentence(sentence, mentions, carried)
+            relations = link_sentence(sentence, mentions, carried, judge)
             facts.extend(build_facts(doc, sentence, relations, aliases, self.vocab, model))
             compounds = [m for m in mentions if m.label == "COMPOUND"]
             if compounds:

@@ -19,9 +19,10 @@ also lets the pipeline extract facts before any model is trained.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from lit.extract.facts import Mention
-from lit.extract.normalize.compounds import ELEMENT_NAMES, ELEMENTS, normalize_compound
+from lit.extract.normalize.compounds import ELEMENT_NAMES, ELEMENTS, TRIVIAL_NAMES, normalize_compound
 from lit.extract.normalize.properties import PropertyVocabulary
 from lit.extract.normalize.units import dimension_kind, normalize_unit
 from lit.extract.normalize.values import parse_quantity
@@ -31,11 +32,13 @@ from lit.extract.tokens import Token, tokenize
 _AMBIGUOUS_SYMBOLS = frozenset("In As At Be He No Am Bi Pa Po Pu Es Ga Ho Re Ti La Me Mo Mn".split())
 _NUMBER_START = re.compile(r"[-\u2212+~≈∼]?\d")
 _RANGE_WORDS = frozenset({"from", "between"})
-_CONDITION_WORDS = frozenset({"at", "under"})
+_CONDITION_WORDS = frozenset({"at", "under", "near"})
+_CUE_GAP = re.compile(r"^\s*(?:at|below|above|near|under)(?:\s+(?:about|approximately|around|ca\.|~|≈))?\s*$", re.I)
+_QUALIFIERS = frozenset({"about", "approximately", "around", "ca.", "~", "≈", "∼", "only", "roughly", "nearly"})
 _CONDITION_KINDS = frozenset({"temperature", "pressure"})
 #: Element names that are more often ordinary words ("which lead to", "gold standard").
 _VERB_LIKE_NAMES = frozenset({"lead", "gold", "mercury", "tin"})
-_ANION_SUFFIXES = ("ide", "ate", "ite", "ium")
+_ANION_SUFFIXES = ("ide", "ate", "ite")
 _DETERMINERS = frozenset({"the", "a", "an", "this", "its", "their"})
 SCORE = 0.75
 MAX_VALUE_CHARS = 60
@@ -45,8 +48,10 @@ def rule_mentions(text: str, vocab: PropertyVocabulary) -> list[Mention]:
     """Mentions in ``text`` (offsets into ``text``), sorted by start."""
     tokens = tokenize(text)
     taken: list[tuple[int, int]] = []
-    found = _values(text, tokens, taken) + _properties(text, tokens, vocab, taken)
-    found += _compounds(tokens, taken)
+    values = _values(text, tokens, taken)
+    properties = _properties(text, tokens, vocab, taken)
+    compounds = _compounds(tokens, taken)
+    found = _settle_conditions(text, values, properties) + properties + compounds
     return sorted(found, key=lambda m: m.start)
 
 
@@ -63,9 +68,15 @@ def _free(taken: list[tuple[int, int]], start: int, end: int) -> bool:
     return all(end <= s or start >= e for s, e in taken)
 
 
-def _values(text: str, tokens: list[Token], taken: list[tuple[int, int]]) -> list[Mention]:
-    out: list[Mention] = []
-    kinds: list[str | None] = []
+@dataclass(frozen=True, slots=True)
+class _Value:
+    mention: Mention
+    kind: str | None  # "temperature", "pressure", "energy"...
+    after: str  # the word before the number, lower-cased ("at", "of", "")
+
+
+def _values(text: str, tokens: list[Token], taken: list[tuple[int, int]]) -> list[_Value]:
+    out: list[_Value] = []
     for i, token in enumerate(tokens):
         if not _NUMBER_START.match(token.text) or not _free(taken, token.start, token.end):
             continue
@@ -84,18 +95,29 @@ def _values(text: str, tokens: list[Token], taken: list[tuple[int, int]]) -> lis
         if s > token.end or not _free(taken, s, e):
             continue
         taken.append((s, e))
-        label = "CONDITION" if i and tokens[i - 1].text.lower() in _CONDITION_WORDS else "VALUE"
-        out.append(Mention(s, e, label, text[s:e], SCORE))
-        kinds.append(dimension_kind(quantity.unit_text))
-    # "at 300 K" is a condition only beside a value of another kind; alone, it is the value
-    # ("becomes superconducting at 18.3 K").
-    values_kinds = {k for m, k in zip(out, kinds) if m.label == "VALUE"}
-    fixed = []
-    for mention, kind in zip(out, kinds):
-        if mention.label == "CONDITION" and not (kind in _CONDITION_KINDS and values_kinds - {kind}):
-            mention = Mention(mention.start, mention.end, "VALUE", mention.text, mention.score)
-        fixed.append(mention)
-    return fixed
+        j = i - 1
+        while j >= 0 and tokens[j].text.lower() in _QUALIFIERS:
+            j -= 1
+        word = tokens[j].text.lower() if j >= 0 else ""
+        out.append(_Value(Mention(s, e, "VALUE", text[s:e], SCORE), dimension_kind(quantity.unit_text), word))
+    return out
+
+
+def _settle_conditions(text: str, values: list[_Value], properties: list[Mention]) -> list[Mention]:
+    """"at 300 K" is a condition when a value of another kind came before it in the sentence
+    ("1.55 eV at 300 K"); alone, or right after a property word ("melts at 801 °C",
+    "superconducts at 203 K"), it is the value itself."""
+    out: list[Mention] = []
+    seen: set[str | None] = set()
+    for value in values:
+        mention = value.mention
+        cue = any(p.end <= mention.start and _CUE_GAP.match(text[p.end : mention.start]) for p in properties)
+        if value.after in _CONDITION_WORDS and value.kind in _CONDITION_KINDS and seen - {value.kind} and not cue:
+            out.append(Mention(mention.start, mention.end, "CONDITION", mention.text, mention.score))
+            continue
+        seen.add(value.kind)
+        out.append(mention)
+    return out
 
 
 def _properties(text: str, tokens: list[Token], vocab: PropertyVocabulary, taken: list[tuple[int, int]]) -> list[Mention]:
@@ -105,12 +127,17 @@ def _properties(text: str, tokens: list[Token], vocab: PropertyVocabulary, taken
         for width in range(min(longest, n - i), 0, -1):
             start, end = tokens[i].start, tokens[i + width - 1].end
             phrase = text[start:end]
-            if width == 1 and not _symbol_like(phrase) and len(phrase) < 4:
-                continue
             first, last = tokens[i].text, tokens[i + width - 1].text
             if first.lower() in _DETERMINERS or not first[:1].isalnum() or not last[-1:].isalnum():
                 continue
-            if _free(taken, start, end) and vocab.lookup(phrase) is not None:
+            if not _free(taken, start, end):
+                continue
+            if width == 1 and _is_compound_formula(phrase):
+                continue  # "GaP" is gallium phosphide, not the symbol of a gap
+            found = vocab.lookup(phrase) if (width > 1 or _symbol_like(phrase)) else vocab.lookup_phrase(phrase)
+            if found is not None and i > 0 and vocab.match(text[tokens[i - 1].start : end]) is None:
+                found = None  # the word before changes its meaning: "sum gap" is no band gap
+            if found is not None:
                 taken.append((start, end))
                 out.append(Mention(start, end, "PROPERTY", phrase, SCORE))
                 i += width
@@ -128,22 +155,32 @@ def _symbol_like(word: str) -> bool:
 
 def _compounds(tokens: list[Token], taken: list[tuple[int, int]]) -> list[Mention]:
     out: list[Mention] = []
+    skip_to = -1
     for i, token in enumerate(tokens):
-        word = token.text
-        if not word[:1].isalpha() and not word[:1] in "([":
-            if not (word[:1].isdigit() and "-" in word):  # "4H-SiC"
-                continue
-        if not _free(taken, token.start, token.end):
+        if i <= skip_to or not _free(taken, token.start, token.end):
+            continue
+        word, low = token.text, token.text.lower()
+        following = tokens[i + 1] if i + 1 < len(tokens) else None
+        if low in ELEMENT_NAMES and following is not None and following.text.lower().endswith(_ANION_SUFFIXES):
+            # "zinc selenide", "magnesium diboride", "lead iodide": one compound of two words
+            end = following.end
+            if _free(taken, token.start, end):
+                taken.append((token.start, end))
+                out.append(Mention(token.start, end, "COMPOUND", f"{word} {following.text}", SCORE))
+                skip_to = i + 1
             continue
         if word in ELEMENTS:
             ok = len(word) == 2 and word not in _AMBIGUOUS_SYMBOLS
-        elif word.lower() in ELEMENT_NAMES and word.lower() not in _VERB_LIKE_NAMES:
-            following = tokens[i + 1].text.lower() if i + 1 < len(tokens) else ""
-            ok = not following.endswith(_ANION_SUFFIXES)  # "sodium chloride" is not sodium
-        else:
-            formula = _POLYTYPE.sub("", word)  # "4H-SiC" is SiC in its 4H polytype
+        elif low in ELEMENT_NAMES:
+            ok = low not in _VERB_LIKE_NAMES
+        elif low in TRIVIAL_NAMES:
+            ok = True
+        elif word[:1].isalpha() or word[:1] in "([" or _PREFIX.match(word):
+            formula = _PREFIX.sub("", word)  # "4H-SiC" is SiC in its 4H polytype; "α-Fe2O3"
             info = normalize_compound(formula)
             ok = info is not None and info.is_formula and not info.is_label and _is_compound_formula(formula)
+        else:
+            ok = False
         if ok:
             taken.append((token.start, token.end))
             out.append(Mention(token.start, token.end, "COMPOUND", word, SCORE))
@@ -151,7 +188,7 @@ def _compounds(tokens: list[Token], taken: list[tuple[int, int]]) -> list[Mentio
 
 
 _SYMBOLS = re.compile(r"[A-Z][a-z]?")
-_POLYTYPE = re.compile(r"^\d[HCR]-(?=[A-Z])")
+_PREFIX = re.compile(r"^(?:\d[HCR]|[αβγδεκθ])-(?=[A-Z])")
 
 
 def _is_compound_formula(word: str) -> bool:

@@ -128,7 +128,8 @@ _TOKEN = re.compile(
             # 5. degree units: °C, °F, ° (alone)
             r"°[CFK]?",
             # 6. a number glued to its unit (300K, 10nm, 5%): the number alone
-            rf"{_SIGN_OK}[+{_HY}±]?\d+(?:\.\d+)?(?=(?:{_UNITS})(?![^\W_]))",
+            # (not a polytype prefix: "3C-SiC", "6H-SiC")
+            rf"{_SIGN_OK}[+{_HY}±]?\d+(?:\.\d+)?(?=(?:{_UNITS})(?![^\W_]|[{_HY}][A-Z]))",
             # 7. signed number: −0.5, +1.2, ±0.3 (only where a sign can start a value)
             rf"{_SIGN_OK}[+{_HY}±]\d+(?:,\d{{3}}(?!\d))*(?:\.\d+)?(?![^\W_])",
             # 8. words starting with a letter or formula group (formulae, ions, units)

@@ -43,3 +43,44 @@ def test_link_carries_the_previous_compound_with_a_lower_score() -> None:
     assert rel.compound.text == "Silicon" and rel.score < 1.0
     assert [c.text for c in rel.conditions] == ["300 K"]
     assert link_sentence(_sentence(text), ms) == []
+
+
+def _pipeline_relations(text: str):
+    """Rule mentions + the vocabulary judge, as the pipeline links one sentence."""
+    from lit.extract.assemble import VocabularyJudge
+    from lit.extract.normalize.properties import PropertyVocabulary
+    from lit.extract.rule_mentions import rule_mentions
+
+    vocab = PropertyVocabulary.load()
+    return link_sentence(_sentence(text), rule_mentions(text, vocab), judge=VocabularyJudge(vocab))
+
+
+def test_link_value_followed_by_for_compound() -> None:
+    rels = _pipeline_relations("The endotherms give melting points of 845 °C for LiF and 1418 °C for CaF2.")
+    assert [(r.compound.text, r.value.text) for r in rels] == [("LiF", "845 °C"), ("CaF2", "1418 °C")]
+
+
+def test_link_property_must_fit_the_value_dimension() -> None:
+    rels = _pipeline_relations("The band gap of ZnO is 3.37 eV in films 200 nm thick.")
+    assert [(r.value.text, r.property.text if r.property else None) for r in rels] == [("3.37 eV", "band gap"), ("200 nm", None)]
+
+
+def test_link_singular_property_is_not_reused_by_a_distant_value() -> None:
+    text = "In2O3 has a fundamental gap of 2.9 eV whose transition is forbidden, so absorption starts near 3.6 eV."
+    rels = [r for r in _pipeline_relations(text) if r.property is not None]
+    assert [r.value.text for r in rels] == ["2.9 eV"]
+    close = _pipeline_relations("CrI3 has a Curie temperature of 61 K in the bulk and 45 K in the monolayer.")
+    assert [r.value.text for r in close if r.property is not None] == ["61 K", "45 K"]
+
+
+def test_link_differences_and_tolerances_are_not_values() -> None:
+    rels = _pipeline_relations("The transition of Nb shifts by 40 K, within 2 K of the expected Tc.")
+    assert rels == []
+
+
+def test_link_elliptic_one_of_keeps_the_property() -> None:
+    rels = _pipeline_relations("4H-SiC has a band gap of 3.26 eV and 6H-SiC one of 3.02 eV.")
+    assert [(r.compound.text, r.value.text, r.property.text) for r in rels] == [
+        ("4H-SiC", "3.26 eV", "band gap"),
+        ("6H-SiC", "3.02 eV", "band gap"),
+    ]

@@ -161,3 +161,14 @@ def test_values_pick_list_item() -> None:
         single.pick(1)
     with pytest.raises(IndexError):
         q.pick(3)
+
+
+def test_values_two_quantities_are_not_a_range_or_list() -> None:
+    from lit.extract.normalize.values import parse_quantity
+
+    q = parse_quantity("0.812 eV at 4 K to 0.726 eV at 300 K")
+    assert (q.value, q.value_max, q.unit_text) == (0.812, None, "eV")
+    q = parse_quantity("4 K to 0.726 eV")
+    assert (q.value, q.value_max, q.unit_text) == (4.0, None, "K")
+    q = parse_quantity("3.26 eV and 6H-SiC one of 3.02 eV")
+    assert (q.values, q.raw) == ((3.26,), "3.26 eV")

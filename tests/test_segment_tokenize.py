@@ -80,3 +80,9 @@ def test_segment_token_is_frozen() -> None:
 def test_segment_tokenize_empty() -> None:
     assert tokenize("") == []
     assert tokenize(" \n\t ") == []
+
+
+def test_tokenize_polytype_prefix_is_part_of_the_formula() -> None:
+    from lit.extract.tokens import tokenize
+
+    assert [t.text for t in tokenize("cubic 3C-SiC and 6H-SiC at 300K")] == ["cubic", "3C-SiC", "and", "6H-SiC", "at", "300", "K"]

@@ -39,7 +39,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-__all__ = ["CompoundInfo", "normalize_compound", "parse_formula", "hill_formula", "ELEMENTS", "ELEMENT_NAMES"]
+__all__ = ["CompoundInfo", "normalize_compound", "parse_formula", "hill_formula", "ELEMENTS", "ELEMENT_NAMES", "TRIVIAL_NAMES"]
 
 ELEMENTS = frozenset(
     """H He Li Be B C N O F Ne Na Mg Al Si P S Cl Ar K Ca Sc Ti V Cr Mn Fe Co Ni Cu Zn Ga Ge
@@ -66,6 +66,16 @@ ELEMENT_NAMES: dict[str, str] = dict(
     astatine:At radon:Rn francium:Fr radium:Ra actinium:Ac thorium:Th protactinium:Pa uranium:U
     neptunium:Np plutonium:Pu americium:Am curium:Cm""".split()
 )
+
+
+#: Trivial names of oxides that name one composition ("zirconia" is ZrO2). Polymorph names
+#: (rutile, anatase, quartz) and allotropes (diamond, graphite) are left as names: merging
+#: them into one formula would mix different materials' properties.
+TRIVIAL_NAMES: dict[str, str] = {
+    "alumina": "Al2O3", "silica": "SiO2", "titania": "TiO2", "zirconia": "ZrO2", "magnesia": "MgO",
+    "ceria": "CeO2", "chromia": "Cr2O3", "hematite": "Fe2O3", "magnetite": "Fe3O4",
+    "wustite": "FeO", "wüstite": "FeO", "yttria": "Y2O3", "hafnia": "HfO2", "baria": "BaO",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -329,6 +339,10 @@ def normalize_compound(text: str) -> CompoundInfo | None:
     if low in ELEMENT_NAMES:
         symbol = ELEMENT_NAMES[low]
         return CompoundInfo(text.strip(), symbol, symbol, False)
+    if low in TRIVIAL_NAMES:
+        formula = _formula(TRIVIAL_NAMES[low], {})
+        if formula is not None:
+            return CompoundInfo(text.strip(), formula[0], formula[0], False)
 
     variables: dict[str, float] = {}
     body = name

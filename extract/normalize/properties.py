@@ -143,6 +143,13 @@ def _compact(text: str) -> str:
     return _COMPACT_DROP_RE.sub("", text)
 
 
+_OTHER_GAP = re.compile(
+    r"\b(?:sum|superconducting|spin|pseudo|charge|exchange|haldane|magnon|phonon|zeeman|tunnell?ing|mobility)"
+    r"[\s-]*gaps?\b",
+    re.IGNORECASE,
+)
+
+
 class PropertyVocabulary:
     """The loaded vocabulary with its lookup tables (build once: :meth:`load`)."""
 
@@ -218,6 +225,8 @@ class PropertyVocabulary:
                     break
         if found is not None and found.name in _TC_FAMILY:
             found = self._tc_rule(found, text, context)
+        if found is not None and found.name == "band_gap" and _OTHER_GAP.search(text):
+            return None  # a superconducting, spin or sum gap is not a band gap
         return found
 
     def lookup(self, text: str) -> PropertyDef | None:
@@ -227,6 +236,10 @@ class PropertyVocabulary:
         if not text or not text.strip():
             return None
         return self._match_symbol(text) or self._phrases.get(_fold(text))
+
+    def lookup_phrase(self, text: str) -> PropertyDef | None:
+        """Exact lookup among phrases only ("gap", "melting point"), never symbols."""
+        return self._phrases.get(_fold(text)) if text and text.strip() else None
 
     @property
     def max_phrase_words(self) -> int:

@@ -407,6 +407,8 @@ def parse_quantity(text: str) -> Quantity | None:
         unit2 = _scan_unit(norm, got[3])
         if unit is not None and pos == after and unit2 is None:
             continue  # "cm^2 V -1": after a unit, a range needs its own unit ("2.4 eV – 2.7 eV")
+        if unit is not None and unit2 is not None and not _same_unit(unit[0], unit2[0]):
+            continue  # "0.812 eV at 4 K to 0.726 eV": two quantities, not a range
         value_max, end = got[0], got[3]
         unit = unit2 or unit
         last = max(end, unit[2]) if unit else end
@@ -426,15 +428,23 @@ def parse_quantity(text: str) -> Quantity | None:
         got = _number_at(norm, lm.end())
         if got is None:
             break
+        item_unit = _scan_unit(norm, got[3])
+        if item_unit and (not normalize_unit(item_unit[0]).known or (unit and not _same_unit(unit[0], item_unit[0]))):
+            break  # "3.26 eV and 6H-SiC": the next number belongs to something else
         values.append(got[0])
         pos = got[3]
-        item_unit = _scan_unit(norm, pos)
         if item_unit:
             unit = item_unit
             pos = item_unit[2]
         last = pos
     return _build(text, index, values[0], None, unit, uncertainty, approx, values,
                   span_start, last, comparison)
+
+
+def _same_unit(a: str, b: str) -> bool:
+    """Two unit spellings that mean the same unit ("eV" and "eV", "K" and "K")."""
+    ua, ub = normalize_unit(a), normalize_unit(b)
+    return ua.known and ub.known and ua.canonical == ub.canonical
 
 
 def _build(
