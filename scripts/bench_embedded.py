@@ -4,6 +4,8 @@ Prints medians over ``--repeat`` fresh stores for
   first     a first ingest of N facts (and their run) into an empty graph (the bulk COPY path),
   again     the same N facts again (idempotent: compared, nothing written),
   reextract 10% of the documents re-extracted by a newer model (updates + supersession),
+  per-doc   then 40 new documents, one ``upsert`` call each (the nightly ingest's pattern),
+            with the small-batch CREATE path and, for comparison, forced through COPY,
 and, as the baseline measured in the same run, the plain row-at-a-time Cypher upsert
 (``UNWIND $rows MERGE`` nodes with bound keys, ``MATCH ... MERGE`` relationships) on a small
 batch, with the ratio of each path to it. Wall and CPU (process) seconds are both shown:
@@ -25,7 +27,7 @@ from pathlib import Path
 
 from lit.extract.document import DocumentInfo
 from lit.extract.facts import Fact
-from lit.graph import schema
+from lit.graph import embedded, schema
 from lit.graph.embedded import EmbeddedStore
 from lit.graph.store import ExtractionRun
 
@@ -110,12 +112,22 @@ def main() -> None:
     ap.add_argument("--baseline-facts", type=int, default=1000)
     args = ap.parse_args()
 
-    docs, facts = make_data(args.facts)
+    per_doc, n_new = 25, 40
+    docs, facts = make_data(args.facts + 2 * n_new * per_doc, per_doc)
+    new_docs, new_facts = docs[-2 * n_new:], facts[args.facts:]
+    docs, facts = docs[: -2 * n_new], facts[: args.facts]
     touched = {d.doc_id for d in docs[: max(1, len(docs) // 10)]}
     newer = [replace(f, model="lit-ner-0.2+re-0.2", confidence=min(1.0, f.confidence + 0.01))
              if f.doc_id in touched else f for f in facts if f.doc_id in touched]
     bdocs, bfacts = make_data(args.baseline_facts, seed=11)
-    results: dict[str, list[tuple[float, float]]] = {"first": [], "again": [], "reextract": [], "baseline": []}
+    results: dict[str, list[tuple[float, float]]] = {
+        "first": [], "again": [], "reextract": [], "per-doc": [], "per-doc-copy": [], "baseline": []}
+
+    def one_by_one(store: EmbeddedStore, part: int) -> None:
+        for j in range(n_new):
+            d = new_docs[part * n_new + j]
+            store.upsert([d], [f for f in new_facts if f.doc_id == d.doc_id])
+
     with tempfile.TemporaryDirectory() as tmp:
         for r in range(args.repeat):
             with EmbeddedStore(Path(tmp) / f"g{r}") as store:
@@ -125,9 +137,16 @@ def main() -> None:
                 results["again"].append(timed(lambda: store.upsert(docs, facts, run1)))
                 results["reextract"].append(
                     timed(lambda: store.upsert([d for d in docs if d.doc_id in touched], newer, run2)))
+                results["per-doc"].append(timed(lambda: one_by_one(store, 0)))
+                saved, embedded.COPY_MIN_ROWS = embedded.COPY_MIN_ROWS, 1
+                try:
+                    results["per-doc-copy"].append(timed(lambda: one_by_one(store, 1)))
+                finally:
+                    embedded.COPY_MIN_ROWS = saved
                 counts = store.counts()
             results["baseline"].append(timed(lambda: baseline_upsert(Path(tmp) / f"b{r}.lbdb", bdocs, bfacts)))
-    sizes = {"first": len(facts), "again": len(facts), "reextract": len(newer), "baseline": len(bfacts)}
+    sizes = {"first": len(facts), "again": len(facts), "reextract": len(newer),
+             "per-doc": n_new * per_doc, "per-doc-copy": n_new * per_doc, "baseline": len(bfacts)}
     rate = {k: sizes[k] / statistics.median(w for w, _ in v) for k, v in results.items()}
     print(f"embedded upsert, {args.facts} facts over {len(docs)} documents, median of {args.repeat}; "
           f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
@@ -135,7 +154,7 @@ def main() -> None:
     for k, v in results.items():
         wall = statistics.median(w for w, _ in v)
         cpu = statistics.median(c for _, c in v)
-        print(f"  {k:<10} {sizes[k]:>7} facts  wall {wall:7.2f} s  cpu {cpu:7.2f} s  "
+        print(f"  {k:<12} {sizes[k]:>7} facts  wall {wall:7.2f} s  cpu {cpu:7.2f} s  "
               f"{rate[k]:>9.0f} facts/s  ({rate[k] / rate['baseline']:.1f}x baseline)")
 
 
