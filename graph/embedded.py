@@ -389,5 +389,12 @@ class EmbeddedStore(GraphStore):
         finally:
             self._release_writer()
 
+    def __del__(self) -> None:
+        # A store dropped without close() must not keep its folder locked for this process.
+        try:
+            self.close()
+        except Exception:
+            pass
+
     def __repr__(self) -> str:
         return f"EmbeddedStore({str(self.path)!r}, read_only={self.read_only})"

@@ -117,6 +117,17 @@ def test_embedded_second_writer_in_same_process_is_refused(tmp_path: Path) -> No
     EmbeddedStore(tmp_path / "g").close()  # released on close
 
 
+def test_embedded_store_dropped_without_close_releases_the_folder(tmp_path: Path) -> None:
+    import gc
+
+    store = EmbeddedStore(tmp_path / "g")
+    store.upsert(gs.DOCS, gs.facts()[:2])
+    del store
+    gc.collect()
+    with EmbeddedStore(tmp_path / "g") as again:
+        assert again.counts()["Measurement"] == 2
+
+
 # -- upsert ------------------------------------------------------------------------------------
 
 
