@@ -5,13 +5,16 @@ its write-ahead log. Tables are created from :mod:`lit.graph.schema` on the firs
 open (``CREATE ... IF NOT EXISTS``, so every open is safe).
 
 Writes. ``upsert`` is one explicit transaction: everything in the call lands or nothing
-does. LadybugDB's row-at-a-time ``MERGE`` is fine for nodes but creating relationships with
-``MATCH ... CREATE`` runs at a few hundred per second, so rows are split: keys already in the
-store are updated with ``UNWIND $rows ... MATCH ... SET`` (a re-ingest), and rows whose keys
-are new are bulk-loaded with ``COPY <table> FROM '<tmp>.parquet'`` (a first ingest, the
-common case). Parquet files rather than in-memory Arrow tables: rolling back a transaction
-that copied from an Arrow table and then copying into the same table again crashes the
-engine (ladybug 0.22), while the file path survives it.
+does. Rows are split by whether their key is stored. Stored rows are compared with the new
+ones and only differing properties are ``SET`` (a re-run writes nothing; a many-column SET
+runs at a few thousand rows/s in LadybugDB). New rows are inserted with ``UNWIND ... CREATE``
+when there are few (one document per call) and with ``COPY <table> FROM '<tmp>.parquet'``
+when there are many (a COPY's commit costs most of a second, whatever its size). Parquet
+files rather than in-memory Arrow tables: rolling back a transaction that copied from an
+Arrow table and then copying into the same table again crashes the engine (ladybug 0.22),
+while the file path survives it. Lookups put the row's field in the pattern
+(``MATCH (n:T {id: r.id})``); binding it first with ``WITH`` makes LadybugDB 0.22 join
+against the whole table.
 
 Concurrency. LadybugDB allows one writer process per database file and takes an OS lock;
 a second writer gets :class:`~lit.errors.GraphLockedError` naming the folder. Read-only opens
