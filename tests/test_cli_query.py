@@ -137,3 +137,22 @@ def test_cli_query_imports_no_model_libraries() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_cli_query_runs_a_named_recipe(graph: str) -> None:
+    from lit.graph.recipes import CONFLICTING_VALUES
+
+    args = ["-g", graph, "-p", "compound=CH3NH3PbI3", "-p", "tolerance=0.01", "-f", "json"]
+    by_name = _run("--recipe", "conflicting_values", *args)
+    by_text = _run(CONFLICTING_VALUES, *args)
+    assert by_name.exit_code == 0 and by_name.stdout == by_text.stdout
+    assert json.loads(by_name.stdout)[0]["property"] == "band_gap"
+
+
+def test_cli_query_recipe_usage_errors(graph: str) -> None:
+    unknown = _run("--recipe", "nope", "-g", graph)
+    assert unknown.exit_code == 2 and "unknown recipe 'nope'" in unknown.stderr
+    both = _run("RETURN 1 AS x", "--recipe", "facts_from_paper", "-g", graph)
+    assert both.exit_code == 2 and "either a Cypher query or --recipe" in both.stderr
+    neither = _run("-g", graph)
+    assert neither.exit_code == 2

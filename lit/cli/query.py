@@ -1,4 +1,5 @@
-"""``lit query "CYPHER" [--graph T] [--param k=v ...] [--format table|json|csv]``.
+"""``lit query "CYPHER" [--graph T] [--param k=v ...] [--format table|json|csv]``,
+or ``lit query --recipe NAME [--param k=v ...]`` for one of ``lit.graph.recipes``.
 
 Read-only Cypher against either store (the graph is opened read-only and the query passes the
 shared guard). Rows go to stdout, the row count to stderr, so output pipes cleanly into
@@ -88,7 +89,10 @@ def render(rows: Sequence[dict[str, Any]], fmt: OutputFormat) -> str:
 
 
 def query(
-    cypher: str = typer.Argument(..., help="A read-only Cypher query; use $name for parameters."),
+    cypher: Optional[str] = typer.Argument(None, help="A read-only Cypher query; use $name for parameters."),
+    recipe: Optional[str] = typer.Option(
+        None, "--recipe", "-r", help="Run a named recipe from graph/README.md instead (e.g. conflicting_values)."
+    ),
     graph: Optional[str] = typer.Option(
         None, "--graph", "-g", help="Store: a folder (embedded, default ./lit-graph) or a bolt:// URI."
     ),
@@ -97,13 +101,20 @@ def query(
     ),
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="table, json or csv."),
 ) -> None:
-    """Run a read-only Cypher query against the graph and print the rows."""
+    """Run a read-only Cypher query (or a named recipe) against the graph and print the rows."""
+    from lit.graph.recipes import RECIPES
     from lit.graph.store import open_store
+
+    if (cypher is None) == (recipe is None):
+        raise typer.BadParameter("give either a Cypher query or --recipe NAME", param_hint="CYPHER")
+    if recipe is not None and recipe not in RECIPES:
+        raise typer.BadParameter(f"unknown recipe {recipe!r}; one of: {', '.join(RECIPES)}", param_hint="--recipe")
+    text = RECIPES[recipe][0] if recipe is not None else str(cypher)
 
     params = dict(parse_param(p) for p in param)
     with cli_errors():
         with open_store(graph, read_only=True) as store:
-            rows = store.query(cypher, params)
+            rows = store.query(text, params)
     out = render(rows, fmt)
     if out:
         typer.echo(out)
