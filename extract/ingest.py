@@ -123,12 +123,56 @@ class Ledger:
             fh.write(json.dumps({"doc_id": doc_id, "models": models}) + "\n")
 
 
+class HashCache:
+    """Content ids of files already hashed, keyed by path and checked against size and mtime.
+
+    A nightly ingest over an inbox of 100k papers would otherwise read every byte of every
+    paper every night just to learn that nothing changed; with the cache only new or
+    modified files are read. A stale entry is impossible to use by accident: any change of
+    size or modification time makes the file hashed again.
+    """
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._known: dict[str, tuple[int, int, str]] = {}
+        if path.exists():
+            with open(path, encoding="utf-8") as fh:
+                for line in fh:
+                    try:
+                        row = json.loads(line)
+                        self._known[row["path"]] = (row["size"], row["mtime_ns"], row["doc_id"])
+                    except (ValueError, KeyError, TypeError):
+                        continue  # a torn line: that file is hashed again
+        self._new: list[str] = []
+
+    def doc_id(self, path: Path) -> str:
+        """The file's content id (OSError if it cannot be read)."""
+        stat = path.stat()
+        key = str(path.resolve())
+        cached = self._known.get(key)
+        if cached is not None and cached[:2] == (stat.st_size, stat.st_mtime_ns):
+            return cached[2]
+        doc_id, _ = content_id(path.read_bytes())
+        self._known[key] = (stat.st_size, stat.st_mtime_ns, doc_id)
+        self._new.append(json.dumps({"path": key, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns,
+                                     "doc_id": doc_id}))
+        return doc_id
+
+    def save(self) -> None:
+        """Append what was hashed this time (last line wins on load)."""
+        if self._new:
+            with open(self.path, "a", encoding="utf-8") as fh:
+                fh.write("".join(line + "\n" for line in self._new))
+            self._new.clear()
+
+
 def select_documents(
     paths: list[Path],
     stored: dict[str, list[str]],
     current_models: list[str],
     reextract: bool,
     extracted_by: dict[str, list[str]] | None = None,
+    hashes: HashCache | None = None,
 ) -> tuple[list[Path], int, int]:
     """Which files to process: ``(selected, new, reextracted)``; the rest are skipped.
 
@@ -141,7 +185,7 @@ def select_documents(
     selected, new, again = [], 0, 0
     for path in paths:
         try:
-            doc_id, _ = content_id(path.read_bytes())
+            doc_id = hashes.doc_id(path) if hashes is not None else content_id(path.read_bytes())[0]
         except OSError:
             selected.append(path)  # let the reader report it as a failure
             new += 1
@@ -177,7 +221,9 @@ def ingest(
                 stored = store.document_versions()
         ledger = Ledger(state / "extracted.jsonl")
         current = model_versions(model)
-        selected, new, again = select_documents(paths, stored, current, reextract, ledger.load())
+        hashes = HashCache(state / "hashes.jsonl")
+        selected, new, again = select_documents(paths, stored, current, reextract, ledger.load(), hashes)
+        hashes.save()
         summary = None
 
         def record(result: DocumentResult, batch: BatchSummary) -> None:

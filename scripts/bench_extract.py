@@ -132,7 +132,10 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--model", default=None, help="NER model folder (default: newest in models/trained)")
+    parser.add_argument("--pdfs", type=int, default=None, help="use only the first N fixture PDFs")
     args = parser.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)  # progress visible when piped to a log
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # as open_workers does, before torch loads
     logging.getLogger("pdfminer").setLevel(logging.ERROR)  # colour-space chatter from fixture PDFs
 
     started = time.perf_counter()
@@ -179,7 +182,7 @@ def main() -> None:
             print(f"pipeline overhead beyond the forward pass: {overhead:.0%} of model time "
                   f"({loop_s / args.n * 1000:.1f} ms per abstract vs {fwd_s / args.n * 1000:.1f} ms forward)")
 
-    pdfs = fulltext_pdfs()
+    pdfs = fulltext_pdfs()[: args.pdfs]
     if pdfs:
         pages = sum(page_count(p) for p in pdfs)
         times = []

@@ -147,3 +147,25 @@ def test_ingest_model_versions_without_loading_match_the_workers() -> None:
     loaded = load_extractor(None)
     assert loaded.tagger is not None
     assert model_versions() == loaded.model_versions
+
+
+def test_ingest_hash_cache_rehashes_only_changed_files(tmp_path: Path) -> None:
+    from lit.extract.ingest import HashCache
+
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("alpha")
+    b.write_text("beta")
+    store = tmp_path / "hashes.jsonl"
+    cache = HashCache(store)
+    first = {p: cache.doc_id(p) for p in (a, b)}
+    cache.save()
+    assert len(store.read_text().splitlines()) == 2
+    again = HashCache(store)
+    assert {p: again.doc_id(p) for p in (a, b)} == first
+    again.save()
+    assert len(store.read_text().splitlines()) == 2  # served from the cache: nothing hashed
+    b.write_text("beta, revised")
+    assert again.doc_id(b) == content_id(b.read_bytes())[0] != first[b]
+    again.save()
+    assert len(store.read_text().splitlines()) == 3  # only the changed file was hashed again
+    assert HashCache(store).doc_id(b) == again.doc_id(b)  # the last line wins on load
