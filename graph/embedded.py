@@ -129,8 +129,12 @@ class EmbeddedStore(GraphStore):
             self._release_writer()
             raise self._open_error(exc) from None
         if not read_only:
-            for stmt in schema.ladybug_ddl():
-                self._run(stmt)
+            try:
+                for stmt in schema.ladybug_ddl():
+                    self._run(stmt)
+            except RuntimeError as exc:
+                self.close()
+                raise GraphError(f"{self.path}: cannot create the graph schema: {exc}") from None
 
     # -- plumbing ------------------------------------------------------------------------------
     def _open_error(self, exc: Exception) -> GraphError:
@@ -163,8 +167,8 @@ class EmbeddedStore(GraphStore):
         """All-or-nothing: on any failure the engine's transaction is rolled back and the cause
         is raised as a GraphError naming the store and the operation. A read-only store is not
         checked here: the engine itself refuses the first write."""
-        self._run("BEGIN TRANSACTION")
         try:
+            self._run("BEGIN TRANSACTION")
             yield
             self._run("COMMIT")
         except BaseException as exc:

@@ -320,3 +320,15 @@ def test_embedded_fact_ids_survive_float_round_trip(store: EmbeddedStore) -> Non
     store.upsert([], [fact])
     stored = store.query("MATCH (m:Measurement) RETURN m.value AS v, m.id AS id")[0]
     assert stored["id"] == replace(fact, value=stored["v"]).fact_id
+
+
+def test_embedded_file_that_is_not_a_graph_is_refused_by_name(tmp_path: Path) -> None:
+    (tmp_path / "g").mkdir()
+    (tmp_path / "g" / embedded.DB_FILE).write_bytes(b"not a database\n" * 100)
+    for read_only in (False, True):
+        with pytest.raises(GraphError, match="cannot open the embedded graph") as err:
+            EmbeddedStore(tmp_path / "g", read_only=read_only)
+        assert str(tmp_path / "g") in str(err.value)
+    with pytest.raises(GraphError):  # the failed writable open left nothing locked behind
+        EmbeddedStore(tmp_path / "g")
+    assert embedded._writers == set()
