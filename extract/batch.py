@@ -30,7 +30,7 @@ from lit.extract.facts import Fact
 from lit.extract.journal import Journal, JournalState, read_facts, trim_facts, write_durably
 from lit.extract.pipeline import DocumentResult
 from lit.extract.readers import SUFFIXES
-from lit.extract.workers import open_workers
+from lit.extract.workers import model_versions, open_workers
 from lit.graph.store import ExtractionRun, GraphStore, display_target, open_store
 
 
@@ -176,6 +176,8 @@ def run_batch(
                     for result in pool.map([str(p) for p in todo]):
                         committer.add(result)
                 committer.commit()
+            else:  # everything was done before the interrupt: no workers to ask
+                models.update(model_versions(model))
         writer.flush()
         summary.finished = _now()
         summary.models = run.models = sorted(models)

@@ -50,12 +50,13 @@ def tree_rss(proc: psutil.Process) -> tuple[int, int]:
         return 0, 0
 
 
-def measure(n: int, workers: int, graph: bool, tmp: Path) -> dict:
+def measure(n: int, workers: int, graph: bool, tmp: Path, model: str | None = None) -> dict:
     docs = tmp / f"abstracts-{n}"
     make_abstracts(docs, n)
     lit = str(Path(sys.executable).with_name("lit"))
     cmd = [lit, "extract", str(docs), "--out", str(tmp / f"facts-{n}.jsonl"), "--workers", str(workers), "--silent"]
     cmd += ["--graph", str(tmp / f"graph-{n}")] if graph else ["--no-graph"]
+    cmd += ["--model", model] if model else []
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     started = time.perf_counter()
     child = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -90,11 +91,13 @@ def main() -> None:
     parser.add_argument("--scale", type=int, default=10)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--no-graph", action="store_true", help="facts file only (no embedded graph)")
+    parser.add_argument("--model", default=None, help="NER model folder (default: lit's newest in models/trained)")
     args = parser.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)
     rows = []
     with tempfile.TemporaryDirectory(prefix="lit-bench-memory-") as tmp:
         for n in (args.n, args.n * args.scale):
-            row = measure(n, args.workers, not args.no_graph, Path(tmp))
+            row = measure(n, args.workers, not args.no_graph, Path(tmp), args.model)
             rows.append(row)
             print(
                 f"{n:>7} abstracts: tree peak {row['peak_tree'] / GIB:.2f} GiB, driver peak "

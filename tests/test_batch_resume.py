@@ -168,3 +168,20 @@ def test_batch_restart_ignores_unfinished_journal(tmp_path: Path) -> None:
     fresh = run_batch([tmp_path / "docs"], out, None, restart=True)
     assert fresh.resumed == 0 and fresh.documents == 4
     assert len(read_facts(out)) == expected_table_facts(4)
+
+
+def test_batch_resume_with_nothing_left_to_do(tmp_path: Path) -> None:
+    """Killed after the last document but before the end line: the re-run starts no workers
+    and still records the models and every fact."""
+    from lit.extract.workers import model_versions
+
+    require_html_reader()
+    make_corpus(tmp_path / "docs", 3)
+    out = tmp_path / "facts.jsonl"
+    run_batch([tmp_path / "docs"], out, str(tmp_path / "graph"))
+    journal = tmp_path / "facts.jsonl.journal"
+    journal.write_text("".join(journal.read_text().splitlines(keepends=True)[:-1]))
+    summary = run_batch([tmp_path / "docs"], out, str(tmp_path / "graph"))
+    assert (summary.resumed, summary.documents, summary.facts) == (3, 3, expected_table_facts(3))
+    assert summary.models == sorted(model_versions())
+    assert json.loads(journal.read_text().splitlines()[-1])["finished"]
