@@ -7,6 +7,13 @@ so after a crash (Ctrl-C, ``kill -9``, power loss) the journal lists only docume
 facts are safely on disk. On resume the facts file is cut back to exactly those documents
 (dropping a half-written tail or facts of an unjournaled document) and the run goes on
 with the rest, ending with the same facts an uninterrupted run gives.
+
+Documents are committed in groups (facts of the group, fsync; their journal lines, fsync),
+which keeps that order at two fsyncs per group. ``{"graph": n}`` lines say the first ``n``
+successful documents are committed to the graph store, so a resume upserts only the rest.
+The header holds a hash of the input list (not the list: a million paths would make every
+resume re-read megabytes), the model, the confidence threshold and the graph target; a
+different header means a different run, which starts afresh.
 """
 
 from __future__ import annotations
