@@ -22,7 +22,9 @@ def extract(
     no_graph: bool = typer.Option(False, "--no-graph", help="Write the facts file only."),
     workers: int = typer.Option(1, "--workers", "-w", min=1, help="Worker processes (Ray actors with --ray)."),
     model: str = typer.Option(None, "--model", help="NER model folder (default: newest in models/trained)."),
-    min_confidence: float = typer.Option(0.0, "--min-confidence", min=0.0, max=1.0),
+    min_confidence: float = typer.Option(
+        0.0, "--min-confidence", min=0.0, max=1.0, help="Leave out facts below this confidence."
+    ),
     ray: str = typer.Option(
         None, "--ray", help="Run on Ray: a cluster address (ray://host:10001, auto) or 'local'.",
     ),
