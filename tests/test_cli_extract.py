@@ -14,7 +14,9 @@ from lit.cli.progress import BatchProgress
 from lit.extract.batch import BatchSummary
 from lit.extract.pipeline import DocumentResult
 from lit.extract.workers import model_versions
-from tests.batch_corpus import expected_table_facts, make_corpus, read_facts, require_html_reader
+from tests.batch_corpus import (
+    expected_table_facts, jats_doc, make_corpus, read_facts, require_html_reader, rows_of,
+)
 
 runner = CliRunner()
 
@@ -25,12 +27,15 @@ def _extract(*args: str):
 
 def test_cli_extract_all_ok_exit_zero_and_graph(tmp_path: Path) -> None:
     require_html_reader()
-    make_corpus(tmp_path / "docs", 6)
+    make_corpus(tmp_path / "docs", 5)
+    (tmp_path / "docs" / "article.xml").write_text(jats_doc(5), encoding="utf-8")  # JATS table-wrap
     out, graph = tmp_path / "facts.jsonl", tmp_path / "graph"
     result = _extract(str(tmp_path / "docs"), "--out", str(out), "--graph", str(graph), "--silent")
     assert result.exit_code == 0, result.output
     facts = read_facts(out)
-    assert len(facts) == expected_table_facts(6)
+    assert len(facts) == expected_table_facts(5) + 3  # + one band gap per JATS row
+    assert {(f["compound"], f["value"]) for f in facts if f["source"].endswith(".xml")} == {
+        (c, g) for c, g, _ in rows_of(5)}
     assert len({f["id"] for f in facts}) == len(facts)
     assert (tmp_path / "facts.jsonl.failures.jsonl").read_text() == ""
     assert "6/6 documents" in result.stdout
