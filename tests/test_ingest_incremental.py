@@ -169,3 +169,24 @@ def test_ingest_hash_cache_rehashes_only_changed_files(tmp_path: Path) -> None:
     again.save()
     assert len(store.read_text().splitlines()) == 3  # only the changed file was hashed again
     assert HashCache(store).doc_id(b) == again.doc_id(b)  # the last line wins on load
+
+
+def test_ingest_graph_held_by_another_writer_exits_75(tmp_path: Path) -> None:
+    """A `lit extract` (or anything else) writing the embedded graph also means "try later"."""
+    source, graph = tmp_path / "inbox", tmp_path / "graph"
+    source.mkdir()
+    (source / "a.txt").write_text("Note\n\nZinc oxide films were grown.\n")
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time; from lit.graph.store import open_store; "
+         f"s = open_store({str(graph)!r}); print('open', flush=True); time.sleep(60)"],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "open"
+        proc = subprocess.run([LIT, "ingest", str(source), "--graph", str(graph), "--quiet"],
+                              capture_output=True, text=True, timeout=120)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert proc.returncode == 75, (proc.stdout, proc.stderr)
+    line = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert line["status"] == "locked" and str(graph) in line["message"]

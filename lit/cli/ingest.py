@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from lit.cli.errors import EXIT_ERROR, EXIT_PARTIAL
-from lit.errors import LitError, LockedError
+from lit.errors import GraphLockedError, LitError, LockedError
 
 #: Another ingest holds the lock: not a failure, try again later (sysexits' EX_TEMPFAIL).
 EXIT_LOCKED = 75
@@ -39,11 +39,12 @@ def ingest(
     except KeyboardInterrupt:
         typer.echo(json.dumps({"event": "lit-ingest", "status": "interrupted"}))
         raise typer.Exit(130) from None
-    except LockedError as exc:
+    except (LockedError, GraphLockedError) as exc:  # another ingest, or any other writer of the graph
         typer.echo(json.dumps({"event": "lit-ingest", "status": "locked", "message": str(exc)}))
         raise typer.Exit(EXIT_LOCKED) from None
     except LitError as exc:
         typer.echo(f"Error: {exc}", err=True)
+        typer.echo(json.dumps({"event": "lit-ingest", "status": "error", "message": str(exc)}))
         raise typer.Exit(EXIT_ERROR) from None
     typer.echo(summary.to_json())
     if summary.failed:
