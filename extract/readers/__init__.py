@@ -21,7 +21,12 @@ from lit.errors import (
 from lit.extract.document import Document, DocumentInfo, content_id
 
 #: Files above this size are refused before any parsing (a paper is rarely over 50 MB).
-MAX_BYTES = int(os.environ.get("LIT_MAX_FILE_BYTES", 100 * 1024 * 1024))
+#: ``LIT_MAX_FILE_BYTES`` overrides it, read at each call so a running process can change it.
+MAX_BYTES = 100 * 1024 * 1024
+
+
+def max_bytes() -> int:
+    return int(os.environ.get("LIT_MAX_FILE_BYTES", MAX_BYTES))
 
 SUFFIXES = {".pdf", ".html", ".htm", ".xhtml", ".xml", ".nxml", ".txt", ".text", ".md"}
 
@@ -51,8 +56,11 @@ def read_document(path: str | Path) -> Document:
         size = path.stat().st_size
     except OSError as exc:
         raise ReaderError(path, f"cannot open file ({exc.strerror or exc})") from None
-    if size > MAX_BYTES:
-        raise FileTooLargeError(path, f"file is {size / 1e6:.0f} MB, over the {MAX_BYTES / 1e6:.0f} MB limit (set LIT_MAX_FILE_BYTES to raise it)")
+    limit = max_bytes()
+    if size > limit:
+        raise FileTooLargeError(
+            path, f"file is {size / 1e6:.0f} MB, over the {limit / 1e6:.0f} MB limit (set LIT_MAX_FILE_BYTES to raise it)"
+        )
     if size == 0:
         raise EmptyDocumentError(path, "file is empty")
     data = path.read_bytes()
