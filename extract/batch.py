@@ -17,6 +17,7 @@ from __future__ import annotations
 import glob
 import hashlib
 import json
+import os
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -34,30 +35,41 @@ from lit.extract.workers import model_versions, open_workers
 from lit.graph.store import ExtractionRun, GraphStore, display_target, open_store
 
 
-def collect_paths(inputs: Sequence[str | Path]) -> tuple[list[Path], list[str]]:
-    """Expand files, folders and globs into a sorted, de-duplicated file list.
+def collect_sources(inputs: Sequence[str | Path]) -> tuple[list[str], list[str]]:
+    """Expand files, folders and globs into a sorted, de-duplicated list of path strings.
 
     Returns ``(files, missing)``: inputs that matched nothing are reported, not fatal.
-    Folders contribute only files with a known suffix; a file named explicitly is always taken.
+    Folders (walked recursively, symlinked folders not followed) contribute only files with
+    a known suffix that are not hidden; a file named explicitly is always taken. Strings,
+    not Path objects: a Path costs ~430 bytes against ~150 for its string, which matters
+    for a run over millions of files.
     """
-    found: dict[str, Path] = {}
+    found: dict[str, str] = {}  # real path -> the path as the user's input spells it
     missing: list[str] = []
     for raw in inputs:
-        item = Path(raw)
-        if item.is_dir():
-            for path in sorted(item.rglob("*")):
-                if path.is_file() and path.suffix.lower() in SUFFIXES and not path.name.startswith("."):
-                    found.setdefault(str(path.resolve()), path)
-        elif item.is_file():
-            found.setdefault(str(item.resolve()), item)
+        item = str(raw)
+        if os.path.isdir(item):
+            for root, _dirs, names in os.walk(item):
+                for name in names:
+                    if not name.startswith(".") and os.path.splitext(name)[1].lower() in SUFFIXES:
+                        path = os.path.join(root, name)
+                        if os.path.isfile(path):
+                            found.setdefault(os.path.realpath(path), path)
+        elif os.path.isfile(item):
+            found.setdefault(os.path.realpath(item), item)
         else:
-            matches = [Path(m) for m in sorted(glob.glob(str(raw), recursive=True))]
-            files = [m for m in matches if m.is_file()]
+            files = [m for m in glob.glob(item, recursive=True) if os.path.isfile(m)]
             if not files:
-                missing.append(str(raw))
+                missing.append(item)
             for path in files:
-                found.setdefault(str(path.resolve()), path)
-    return sorted(found.values(), key=str), missing
+                found.setdefault(os.path.realpath(path), path)
+    return sorted(found.values()), missing
+
+
+def collect_paths(inputs: Sequence[str | Path]) -> tuple[list[Path], list[str]]:
+    """:func:`collect_sources` as Paths, for callers that stat or read each file (the ingest)."""
+    files, missing = collect_sources(inputs)
+    return [Path(f) for f in files], missing
 
 
 @dataclass
@@ -141,9 +153,9 @@ def run_batch(
     the journal stays valid, so the same call resumes.
     """
     out = Path(out)
-    paths, missing = collect_paths(inputs)
+    paths, missing = collect_sources(inputs)
     out.parent.mkdir(parents=True, exist_ok=True)
-    names = "\n".join(str(p) for p in paths)
+    names = "\n".join(paths)
     header = {
         "inputs": hashlib.sha256(names.encode("utf-8", "surrogateescape")).hexdigest(),
         "files": len(paths),
@@ -166,14 +178,14 @@ def run_batch(
         journal.start(header, state)
         if state is not None:
             _resume(state, out, summary, writer, seen, models)
-            todo = [p for p in paths if str(p) not in state.done]
+            todo = [p for p in paths if p not in state.done]
         with open(out, "a" if state is not None else "w", encoding="utf-8") as fh:
             if todo:
                 committer = _Committer(fh, journal, writer, summary, seen, models, min_confidence, on_result)
                 with open_workers(model, min(workers, len(todo)), ray) as pool:
                     models.update(pool.model_versions)
                     summary.models = sorted(models)
-                    for result in pool.map([str(p) for p in todo]):
+                    for result in pool.map(todo):
                         committer.add(result)
                 committer.commit()
             else:  # everything was done before the interrupt: no workers to ask

@@ -14,7 +14,7 @@ address (``auto``, ``ray://head:10001``) joins an existing cluster and leaves it
 from __future__ import annotations
 
 import os
-from typing import Any, Iterator, Sequence
+from typing import Any, Iterable, Iterator
 
 from lit.errors import LitError
 from lit.extract.pipeline import DocumentResult
@@ -64,7 +64,7 @@ class RayWorkers(Workers):
                 raise LitError(str(cause)) from None
             raise
 
-    def map(self, paths: Sequence[str]) -> Iterator[DocumentResult]:
+    def map(self, paths: Iterable[str]) -> Iterator[DocumentResult]:
         from ray.util import ActorPool
 
         pool = ActorPool(self._actors)

@@ -23,11 +23,12 @@ import sys
 import threading
 import time
 from collections import deque
+from contextlib import contextmanager
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from abc import ABC, abstractmethod
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Iterable, Iterator
 
 from lit.errors import LitError, ModelError
 from lit.extract.pipeline import DocumentResult, Extractor
@@ -122,6 +123,26 @@ def _versions() -> list[str]:
     return _extractor().model_versions
 
 
+@contextmanager
+def _children_ignore_sigint() -> Iterator[None]:
+    """Spawn worker processes with SIGINT ignored from their first instruction.
+
+    Ctrl-C signals the whole foreground process group; a worker still importing lit when it
+    arrives would print a KeyboardInterrupt traceback (the initializer that ignores SIGINT has
+    not run yet). CPython leaves an inherited SIG_IGN in place at start-up, so the driver
+    ignores SIGINT for the instant it spawns (``submit`` spawns on demand). Only the main
+    thread may change signal handlers; elsewhere this is a no-op.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 class Workers(ABC):
     """A set of extractors that turn paths into DocumentResults."""
 
@@ -131,7 +152,7 @@ class Workers(ABC):
         """What the workers extract with (NER model + linker, table rules)."""
 
     @abstractmethod
-    def map(self, paths: Sequence[str]) -> Iterator[DocumentResult]:
+    def map(self, paths: Iterable[str]) -> Iterator[DocumentResult]:
         """One result per path, in completion order (not input order when parallel)."""
 
     def close(self) -> None:
@@ -154,7 +175,7 @@ class InProcess(Workers):
     def model_versions(self) -> list[str]:
         return self.extractor.model_versions
 
-    def map(self, paths: Sequence[str]) -> Iterator[DocumentResult]:
+    def map(self, paths: Iterable[str]) -> Iterator[DocumentResult]:
         for path in paths:
             yield self.extractor.extract_path(path)
 
@@ -185,20 +206,37 @@ class ProcessPool(Workers):
     @property
     def model_versions(self) -> list[str]:
         if self._versions is None:
-            self._versions = self._executor().submit(_versions).result()
+            with _children_ignore_sigint():
+                future = self._executor().submit(_versions)
+            self._versions = future.result()
         return self._versions
 
-    def map(self, paths: Sequence[str]) -> Iterator[DocumentResult]:
-        queue: deque[tuple[str, int]] = deque((p, 0) for p in paths)
+    def map(self, paths: Iterable[str]) -> Iterator[DocumentResult]:
+        fresh = iter(paths)
+        queue: deque[tuple[str, int]] = deque()  # documents to try again after a worker died
         running: dict[Future, tuple[str, int]] = {}
-        while queue or running:
+        exhausted = False
+        while queue or running or not exhausted:
             pool = self._executor()
             try:
-                while queue and len(running) < 2 * self.workers:
-                    path, tries = queue.popleft()
-                    running[pool.submit(_work, path)] = (path, tries)
-            except BrokenProcessPool:
+                while len(running) < 2 * self.workers:
+                    if queue:
+                        path, tries = queue.popleft()
+                    else:
+                        try:
+                            path, tries = next(fresh), 0
+                        except StopIteration:
+                            exhausted = True
+                            break
+                    with _children_ignore_sigint():
+                        running[pool.submit(_work, path)] = (path, tries)
+            except BrokenProcessPool:  # a worker died since the last wait: restart the pool
                 queue.appendleft((path, tries))
+                if not running:
+                    self.close()
+                    continue
+            if not running:
+                continue
             done, _ = wait(running, return_when=FIRST_COMPLETED)
             broken = False
             for future in done:

@@ -185,3 +185,18 @@ def test_batch_resume_with_nothing_left_to_do(tmp_path: Path) -> None:
     assert (summary.resumed, summary.documents, summary.facts) == (3, 3, expected_table_facts(3))
     assert summary.models == sorted(model_versions())
     assert json.loads(journal.read_text().splitlines()[-1])["finished"]
+
+
+def test_batch_worker_killed_mid_run_is_replaced(corpus: dict, tmp_path: Path) -> None:
+    """A worker killed by the OOM killer (here: SIGKILL) breaks the pool; the run restarts it,
+    retries the documents that were in flight and ends with every fact, exit code 0."""
+    out, graph = tmp_path / "facts.jsonl", tmp_path / "graph"
+    proc = _start(corpus["docs"], out, graph)
+    _wait_for_progress(proc, tmp_path / "facts.jsonl.journal", done=40)
+    workers = [p for p in psutil.Process(proc.pid).children() if "spawn_main" in " ".join(p.cmdline())]
+    assert workers, "no worker processes found"
+    workers[0].kill()
+    stdout, stderr = proc.communicate(timeout=600)
+    assert proc.returncode == 0, stderr
+    _same_facts(read_facts(out), corpus["facts"])
+    assert f"{N_DOCS}/{N_DOCS} documents" in stdout
