@@ -2,11 +2,17 @@
 
 ``lit ingest SOURCE_DIR --graph TARGET`` is what cron runs. It differs from ``lit extract``
 in what it chooses to process: only files whose content hash is not yet a Document in the
-graph, plus (with ``reextract``) documents whose facts came from an older model. A lock
-file keeps two overlapping runs from writing at once; the second exits saying who holds it.
-The run is recorded as an ExtractionRun node, and a one-line JSON summary is returned for
-monitoring. Killing an ingest is safe: upserts are idempotent and the next run picks up
+graph, plus (with ``reextract``) documents last extracted by other models than today's. A
+lock file keeps two overlapping runs from writing at once; the second exits saying who holds
+it. The run is recorded as an ExtractionRun node, and a one-line JSON summary is returned
+for monitoring. Killing an ingest is safe: upserts are idempotent and the next run picks up
 every document the graph does not have yet.
+
+Beside the lock (``.lit-ingest-<target>/`` next to an embedded graph, else under
+``$LIT_STATE_DIR``) live: ``hashes.jsonl`` (content ids by path, size and mtime, so only new
+or changed files are read), ``extracted.jsonl`` (the ledger: which models last extracted
+each document, including documents without facts) and the last run's facts, journal and
+failures files.
 """
 
 from __future__ import annotations
