@@ -121,3 +121,12 @@ def test_re_calibration_orders_scores_and_reliability_counts():
     table = reliability(insts, preds)
     assert sum(r["count"] for r in table) == 40
     assert table[5]["count"] == 40 and table[5]["precision"] == pytest.approx(0.5)
+
+
+def test_re_decode_require_property_drops_values_without_one():
+    inst = _instance(GOLD)
+    probs = _probs(inst, {(0, 3), (1, 3), (2, 3), (5, 6)})  # no property clears the threshold for 3.4 eV
+    kept = decode(inst, probs, Decoding())
+    dropped = decode(inst, probs, Decoding(require_property=True))
+    assert [t.value for t in kept].count(6) == 1 and all(t.value != 6 for t in dropped)
+    assert {t.compound for t in dropped} == {0, 1}

@@ -1,8 +1,8 @@
 """Pair probabilities to tuples: thresholds, list values, and a calibrated tuple score.
 
 For each VALUE the decoder takes the most probable compound and the most probable
-property, each only above its threshold, and every condition above the condition
-threshold. A value mention that lists several numbers ("1.48 and 1.73 eV") may take as
+property, each only above its threshold (optionally dropping the value when no property
+clears it), and every condition above the condition threshold. A value mention that lists several numbers ("1.48 and 1.73 eV") may take as
 many compounds as it lists (the "respectively" construction); each gets a
 ``value_index``. Thresholds are tuned on validation for tuple F1 (never on test).
 
@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import asdict, dataclass
-from typing import Sequence
+from typing import Any, Sequence
 
 from lit.models.re.data import Instance
 
@@ -33,17 +33,19 @@ class Decoding:
     t_compound: float = 0.5
     t_property: float = 0.5
     t_condition: float = 0.5
+    #: drop a value's tuple when no property clears its threshold (chosen on validation)
+    require_property: bool = False
     #: calibration: sigmoid(a * logit(p_compound) + b * logit(p_property) + c * no_property + d)
     a: float = 1.0
     b: float = 0.0
     c: float = 0.0
     d: float = 0.0
 
-    def to_dict(self) -> dict[str, float]:
+    def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict[str, float] | None) -> "Decoding":
+    def from_dict(cls, data: dict[str, Any] | None) -> "Decoding":
         return cls(**(data or {}))
 
 
@@ -93,6 +95,8 @@ def decode(inst: Instance, probs: Sequence[float], dec: Decoding) -> list[PredTu
         n = listed_numbers(inst.text[s:e])
         chosen = [comps[0]] + [c for c in comps[1:n] if c[0] >= dec.t_compound]
         prop = props[0] if props and props[0][0] >= dec.t_property else None
+        if prop is None and dec.require_property:
+            continue
         cond = tuple(sorted((h for p, h in conds if p >= dec.t_condition), key=lambda i: inst.mentions[i][0]))
         chosen.sort(key=lambda c: inst.mentions[c[1]][0])
         for k, (pc, c) in enumerate(chosen):
@@ -117,15 +121,16 @@ def tune(instances: Sequence[Instance], probs: Sequence[Sequence[float]], base: 
     from lit.models.re.metrics import score
 
     dec = Decoding(**(base or Decoding()).to_dict())
-    best = (-1.0, dec.t_compound, dec.t_property)
-    for tc in GRID:
-        for tp in GRID:
-            dec.t_compound, dec.t_property = tc, tp
-            f1 = score(instances, [decode(i, p, dec) for i, p in zip(instances, probs)], with_conditions=False)[
-                "tuples"]["f1"]
-            if f1 > best[0]:
-                best = (f1, tc, tp)
-    dec.t_compound, dec.t_property = best[1], best[2]
+    best = (-1.0, dec.t_compound, dec.t_property, dec.require_property)
+    for rp in (False, True):
+        for tc in GRID:
+            for tp in GRID:
+                dec.t_compound, dec.t_property, dec.require_property = tc, tp, rp
+                f1 = score(instances, [decode(i, p, dec) for i, p in zip(instances, probs)], with_conditions=False)[
+                    "tuples"]["f1"]
+                if f1 > best[0]:
+                    best = (f1, tc, tp, rp)
+    dec.t_compound, dec.t_property, dec.require_property = best[1], best[2], best[3]
     best_c = (-1.0, dec.t_condition)
     for tq in GRID:
         dec.t_condition = tq

@@ -1,0 +1,105 @@
+"""The committed relation model, loaded offline through RelationModel (models/re/infer.py)."""
+
+import json
+
+import pytest
+
+from lit.errors import ModelError
+from lit.extract.facts import Mention
+from lit.models.re.infer import RelationModel, newest_re_model
+
+RESPECTIVELY = "FAPbI3 and CsPbI3 show band gaps of 1.48 and 1.73 eV, respectively."
+SIMPLE = "The band gap of GaN is 3.4 eV."
+
+
+def _mentions(text: str, spans: list[tuple[str, str]]) -> list[Mention]:
+    out, pos = [], 0
+    for s, label in spans:
+        start = text.index(s, pos)
+        out.append(Mention(start, start + len(s), label, s))
+        pos = start + len(s)
+    return out
+
+
+@pytest.fixture(scope="module")
+def model() -> RelationModel:
+    import os
+
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    return RelationModel.load(None, device="cpu")  # None: the newest committed re-* model
+
+
+def _triples(relations) -> set[tuple[str, str | None, str]]:
+    return {(r.compound.text, r.property.text if r.property else None, r.value.text) for r in relations}
+
+
+def test_re_infer_newest_model_is_committed_small_and_carded():
+    path = newest_re_model()
+    assert path.name.startswith("re-")
+    weights = path / "model.safetensors"
+    assert weights.is_file() and weights.stat().st_size <= 16 * 1024 * 1024
+    card = (path / "README.md").read_text(encoding="utf-8")
+    assert card.startswith("---\nlicense: apache-2.0") and "datasets:" in card and "metrics:" in card
+    assert "Reliability on" in card and "rule-based linker" in card
+    cfg = json.loads((path / "config.json").read_text())
+    assert cfg["model_type"] == "lit-re" and 0 < cfg["decoding"]["t_compound"] < 1
+
+
+def test_re_infer_links_a_simple_sentence(model):
+    text = SIMPLE
+    ms = _mentions(text, [("band gap", "PROPERTY"), ("GaN", "COMPOUND"), ("3.4 eV", "VALUE")])
+    rels = model.predict(text, ms, [(0, len(text))])
+    assert _triples(rels) == {("GaN", "band gap", "3.4 eV")}
+    assert all(0.0 < r.score <= 1.0 and r.value_index is None for r in rels)
+
+
+def test_re_infer_links_a_respectively_list(model):
+    text = RESPECTIVELY
+    ms = _mentions(text, [("FAPbI3", "COMPOUND"), ("CsPbI3", "COMPOUND"), ("band gaps", "PROPERTY"),
+                          ("1.48", "VALUE"), ("1.73 eV", "VALUE")])
+    rels = model.predict(text, ms, [(0, len(text))])
+    assert _triples(rels) == EXPECTED_RESPECTIVELY
+
+
+def test_re_infer_two_paragraphs_at_once_match_one_by_one(model):
+    a = _mentions(SIMPLE, [("band gap", "PROPERTY"), ("GaN", "COMPOUND"), ("3.4 eV", "VALUE")])
+    b = _mentions(RESPECTIVELY, [("FAPbI3", "COMPOUND"), ("CsPbI3", "COMPOUND"), ("band gaps", "PROPERTY"),
+                                 ("1.48", "VALUE"), ("1.73 eV", "VALUE")])
+    together = model.predict_many([(SIMPLE, a, [(0, len(SIMPLE))]), (RESPECTIVELY, b, [(0, len(RESPECTIVELY))])])
+    alone = [model.predict(SIMPLE, a, [(0, len(SIMPLE))]), model.predict(RESPECTIVELY, b, [(0, len(RESPECTIVELY))])]
+    assert [_triples(x) for x in together] == [_triples(x) for x in alone]
+    for x, y in zip(together, alone):
+        assert sorted(r.score for r in x) == pytest.approx(sorted(r.score for r in y), abs=1e-3)
+
+
+def test_re_infer_nothing_to_link(model):
+    text = "GaN is a semiconductor."
+    assert model.predict(text, _mentions(text, [("GaN", "COMPOUND")]), [(0, len(text))]) == []
+    assert model.predict("", [], []) == []
+
+
+def test_re_infer_missing_or_foreign_folder_is_a_model_error(tmp_path):
+    with pytest.raises(ModelError, match="config.json"):
+        RelationModel.load(tmp_path)
+    (tmp_path / "config.json").write_text(json.dumps({"model_type": "lit-ner"}))
+    with pytest.raises(ModelError, match="lit-re"):
+        RelationModel.load(tmp_path)
+
+
+def test_re_infer_cli_evaluate_json(model):
+    from typer.testing import CliRunner
+
+    from lit.cli.main import app
+
+    res = CliRunner().invoke(app, ["evaluate", "re", "--corpus", "polyie", "--split", "validation", "--limit", "2",
+                                   "--json", "--device", "cpu"])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.output)
+    assert out["examples"] == 2 and out["model"] == str(model.path)
+    for key in ("model_scores", "rule_scores"):
+        s = out[key]
+        assert set(s["pairs"]) == {"compound_of", "property_of", "condition_of", "micro"}
+        assert 0.0 <= s["tuples"]["f1"] <= 1.0 and s["tuples"]["support"] >= 0
+
+
+EXPECTED_RESPECTIVELY = {("FAPbI3", "band gaps", "1.48"), ("CsPbI3", "band gaps", "1.73 eV")}
