@@ -50,6 +50,12 @@ def reliability_table(rows: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
+def _validation_line(v: dict[str, Any]) -> list[str]:
+    if not v.get("tuples"):
+        return []
+    return [f"- with this decoder on validation: tuple F1 {v['tuples']['f1']}, pair micro F1 {v['pairs']['micro']['f1']}"]
+
+
 def write_card(directory: Path, config: ReConfig, info: dict[str, Any], metrics: dict[str, Any]) -> Path:
     """Write ``README.md`` and ``metrics.json`` into ``directory``."""
     from lit.models.ner.card import data_manifest
@@ -113,7 +119,9 @@ def write_card(directory: Path, config: ReConfig, info: dict[str, Any], metrics:
         "## Decoding and calibration",
         "",
         f"- thresholds (tuned on validation for tuple F1): compound {dec['t_compound']}, property "
-        f"{dec['t_property']}, condition {dec['t_condition']}",
+        f"{dec['t_property']}, condition {dec['t_condition']}; values without a property above its threshold "
+        f"{'are dropped' if dec.get('require_property') else 'keep a property-less tuple'}",
+        *_validation_line(metrics.get("validation") or {}),
         f"- score = sigmoid({dec['a']:.3f} logit(p_compound) + {dec['b']:.3f} logit(p_property) "
         f"+ {dec['c']:.3f} [no property] + {dec['d']:.3f}), fitted on validation tuples (Platt scaling)",
         "",

@@ -283,7 +283,7 @@ def loss_check(config: ReConfig, instances: Sequence[Instance], steps: int = 5) 
     from lit.models.re.model import build_net
 
     net = build_net(config, seed=config.seed)
-    enc = encode_instances(net.tokenizer, instances, config.max_len, config.max_len - 2)
+    enc = encode_instances(net.tokenizer, instances, config.max_len, config.max_len - 2, prune=True)
     b = collate(instances, enc)
     params = [p for p in net.parameters() if p.requires_grad]
     opt = torch.optim.AdamW(params, lr=config.head_lr)
@@ -291,7 +291,7 @@ def loss_check(config: ReConfig, instances: Sequence[Instance], steps: int = 5) 
     losses = []
     for _ in range(steps + 1):
         loss = torch.nn.functional.binary_cross_entropy_with_logits(net(b), b.labels)
-        losses.append(float(loss))
+        losses.append(loss.item())
         opt.zero_grad()
         loss.backward()
         opt.step()
