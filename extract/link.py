@@ -6,7 +6,7 @@ for a compound named there and referred to here ("Silicon dominates... Its band 
 1.12 eV"). The rules, in order:
 
 1. "X and Y show ... of 1.48 and 1.73 eV, respectively": values are zipped onto the
-   compounds in order of appearance.
+   compounds named last before them, in order.
 2. A value directly followed by "for/of/in <compound>" belongs to that compound
    ("melting points of 845 °C for LiF and 1418 °C for CaF2"); otherwise to the nearest
    compound before it; failing that, the compound carried over from the previous sentence
@@ -144,21 +144,29 @@ class _Linker:
         return bool(conditions) or prop.text.endswith("s") or value.start - previous.end <= _REUSE_GAP
 
     def respectively(self) -> list[Relation] | None:
+        """Zip "A and B ... 1.48 and 1.73 eV, respectively": the k values (one listed mention
+        or k separate ones) go to the k compounds named last before them, in order."""
         if not _RESPECTIVELY.search(self.sentence.text) or len(self.compounds) < 2:
             return None
-        n = len(self.compounds)
-        listed = [v for v in self.values if self.judge.count(v) == n]
-        if not listed and len(self.values) == 1:
-            listed = self.values  # assembly drops the relation if the value lists fewer numbers
-        if listed:  # "17.1 K and 18.3 K, respectively" as one mention, beside other values
-            value = listed[0]
-            prop, conds = self.property_for(value), self.conditions_for(value)
-            return [Relation(c, value, prop, conds, RESPECTIVELY, value_index=i) for i, c in enumerate(self.compounds)]
-        if len(self.values) == n:
+        for value in self.values:
+            k = self.judge.count(value)
+            before = [c for c in self.compounds if c.end <= value.start]
+            if k >= 2 and len(before) >= k:
+                prop, conds = self.property_for(value), self.conditions_for(value)
+                return [
+                    Relation(c, value, prop, conds, RESPECTIVELY, value_index=i) for i, c in enumerate(before[-k:])
+                ]
+        k = len(self.values)
+        before = [c for c in self.compounds if c.end <= self.values[0].start]
+        if k >= 2 and len(before) >= k:
             return [
                 Relation(c, v, self.property_for(v), self.conditions_for(v), RESPECTIVELY)
-                for c, v in zip(self.compounds, self.values)
+                for c, v in zip(before[-k:], self.values)
             ]
+        if k == 1 and len(before) >= 2:  # the judge could not count the list: assembly checks it
+            value = self.values[0]
+            prop, conds = self.property_for(value), self.conditions_for(value)
+            return [Relation(c, value, prop, conds, RESPECTIVELY, value_index=i) for i, c in enumerate(before)]
         return None
 
     def link(self, carried: Mention | None) -> list[Relation]:

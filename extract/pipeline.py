@@ -110,27 +110,31 @@ class Extractor:
         unique = {f.fact_id: f for f in facts}
         return list(unique.values()), len(sentences)
 
-    def mentions(self, sentences: Sequence[Sentence]) -> list[list[Mention]]:
-        """Mentions of each sentence, in document offsets: the model's, plus rule mentions
-        where the model found nothing."""
+    def mentions(self, doc: Document, sentences: Sequence[Sentence]) -> tuple[list[list[Mention]], Aliases]:
+        """Mentions of each sentence in document offsets, and the document's abbreviations.
+
+        Rule mentions and the abbreviations the paper defines ("CH3NH3PbI3 (MAPI)", then
+        "MAPI") come first; the model's mentions are added where none of those fired.
+        """
         texts = [s.text for s in sentences]
         predicted = self.tagger.predict(texts) if self.tagger is not None else [[] for _ in texts]
-        out = []
-        for sentence, model_mentions in zip(sentences, predicted):
-            merged = merge_mentions(model_mentions, rule_mentions(sentence.text, self.vocab))
-            out.append([Mention(m.start + sentence.start, m.end + sentence.start, m.label, m.text, m.score) for m in merged])
-        return out
+        rules = [_shift(rule_mentions(s.text, self.vocab), s.start) for s in sentences]
+        model = [_shift(ms, s.start) for s, ms in zip(sentences, predicted)]
+        aliases = Aliases.from_mentions(doc, (m for ms in rules + model for m in ms if m.label == "COMPOUND"))
+        merged = [
+            merge_mentions(found, ruled + aliases.mentions_in(sentence, ruled), self.vocab)
+            for sentence, ruled, found in zip(sentences, rules, model)
+        ]
+        return merged, aliases
 
     def _sentence_facts(self, doc: Document, sentences: Sequence[Sentence]) -> list[Fact]:
-        per_sentence = self.mentions(sentences)
-        aliases = Aliases.from_mentions(doc, (m for ms in per_sentence for m in ms if m.label == "COMPOUND"))
+        per_sentence, aliases = self.mentions(doc, sentences)
         model = self.sentence_model
         judge = VocabularyJudge(self.vocab)
         facts: list[Fact] = []
         carried: Mention | None = None
         previous: Sentence | None = None
         for sentence, mentions in zip(sentences, per_sentence):
-            mentions = sorted(mentions + aliases.mentions_in(sentence, mentions), key=lambda m: m.start)
             if previous is None or "\n" in doc.text[previous.end : sentence.start]:
                 carried = None  # a new block: nothing to carry over
             relations = link_sentence(sentence, mentions, carried, judge)
@@ -140,3 +144,8 @@ class Extractor:
                 carried = compounds[0]
             previous = sentence
         return facts
+
+
+def _shift(mentions: Sequence[Mention], offset: int) -> list[Mention]:
+    """Sentence offsets -> document offsets."""
+    return [Mention(m.start + offset, m.end + offset, m.label, m.text, m.score) for m in mentions]
