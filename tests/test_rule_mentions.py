@@ -40,7 +40,12 @@ def test_rule_mentions_ranges_and_lists_are_one_value(vocab) -> None:
     assert ("VALUE", "1.48 and 1.73 eV") in _labelled("They show band gaps of 1.48 and 1.73 eV.", vocab)
 
 
-def test_rule_mentions_merge_keeps_model_mentions_on_overlap() -> None:
-    model = [Mention(0, 10, "COMPOUND", "CH3NH3PbI3", 0.99)]
-    rules = [Mention(0, 6, "COMPOUND", "CH3NH3", 0.75), Mention(20, 27, "VALUE", "1.55 eV", 0.75)]
-    assert [m.text for m in merge_mentions(model, rules)] == ["CH3NH3PbI3", "1.55 eV"]
+def test_rule_mentions_merge_rules_win_on_overlap_and_model_fills_gaps(vocab) -> None:
+    model = [
+        Mention(0, 6, "COMPOUND", "CH3NH3", 0.99),
+        Mention(30, 37, "COMPOUND", "Niobium", 0.9),
+        Mention(40, 42, "COMPOUND", "TN", 0.8),
+    ]
+    rules = [Mention(0, 10, "COMPOUND", "CH3NH3PbI3", 0.75), Mention(20, 27, "VALUE", "1.55 eV", 0.75)]
+    merged = merge_mentions(model, rules, vocab)
+    assert [m.text for m in merged] == ["CH3NH3PbI3", "1.55 eV", "Niobium"]  # "TN" is a property symbol
