@@ -17,6 +17,7 @@ Variants:
   activations quantised per batch).
 - ``ort-fp32``: ONNX export run by ONNX Runtime (graph optimisations, fused attention).
 - ``ort-int8``: the ONNX graph with dynamically quantised int8 MatMul weights.
+- ``nocase-knockout`` (opt-in): fp32 with the casing features zeroed, for the F1 column only.
 """
 
 from __future__ import annotations
@@ -112,6 +113,12 @@ def main(argv: list[str] | None = None) -> int:
         size = None
         if name == "torch-fp32":
             run = base
+        elif name == "nocase-knockout":
+            # Not a speed path: fp32 with the casing features zeroed at inference, to show
+            # how much the trained model leans on them (an inference-time knockout, not a
+            # retrained ablation).
+            def run(ids, mask, feats):
+                return base(ids, mask, torch.zeros_like(feats))
         elif name == "torch-int8":
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")

@@ -23,6 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cap", action="append", default=[], help="CORPUS=N: score only the first N test examples")
     ap.add_argument("--ablation", type=Path, default=None, help="JSON with the casing ablation (has a 'text' key)")
     ap.add_argument("--device", default="auto")
+    ap.add_argument("--notes", type=Path, default=None, help="Markdown file whose text goes under Notes")
     args = ap.parse_args(argv)
 
     from lit.models.ner.release import score_and_card
@@ -31,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     ablation = json.loads(args.ablation.read_text()) if args.ablation else None
     report = score_and_card(
         args.model, test_corpora=[t for t in args.test.split(",") if t], limits=limits, ablation=ablation,
-        device=args.device, log=lambda m: print(m, file=sys.stderr, flush=True),
+        device=args.device, notes=args.notes.read_text() if args.notes else "", log=lambda m: print(m, file=sys.stderr, flush=True),
     )
     print(json.dumps(report["test"], indent=2))
     return 0

@@ -43,8 +43,13 @@ def test_ner_infer_finds_compounds_and_values(tagger):
             assert text[m.start : m.end] == m.text and 0.0 < m.score <= 1.0
     assert "CH3NH3PbI3" in _by_label(out[0], "COMPOUND")
     assert "1.55 eV" in _by_label(out[0], "VALUE")
+    assert "band gap" in _by_label(out[0], "PROPERTY")
+    assert "P3HT:PCBM" in _by_label(out[1], "COMPOUND")
     assert "4.2%" in _by_label(out[1], "VALUE")
+    assert "power conversion efficiency" in _by_label(out[1], "PROPERTY")
+    assert "PTB7-Th" in _by_label(out[2], "COMPOUND")
     assert "0.80 V" in _by_label(out[2], "VALUE")
+    assert "TiO2" in _by_label(out[3], "COMPOUND")
 
 
 def test_ner_infer_empty_inputs_and_order(tagger):

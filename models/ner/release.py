@@ -22,8 +22,12 @@ def evaluate_corpus(
     model: str | Path | None, corpus: str, split: str = "test", batch_size: int = 32,
     device: str = "auto", limit: int | None = None, tagger=None,
 ) -> dict[str, Any]:
-    """Entity-level scores of a model folder (default: newest trained) on a corpus split."""
-    from lit.models.corpora import load_examples
+    """Entity-level scores of a model folder (default: newest trained) on a corpus split.
+
+    Only the labels the corpus annotates are scored (its label map's targets), so a model
+    is not charged for finding e.g. values in a chemicals-only corpus.
+    """
+    from lit.models.corpora import CORPORA, load_examples
     from lit.models.ner.evaluate import evaluate_examples
     from lit.models.ner.infer import NerTagger
 
@@ -32,8 +36,11 @@ def evaluate_corpus(
     if limit:
         examples = examples[:limit]
     t0 = time.monotonic()
-    scores = evaluate_examples(tg, examples, batch_size).to_dict()
+    spec = CORPORA.get(corpus)
+    labels = sorted(set(spec.label_map.values())) if spec is not None else None
+    scores = evaluate_examples(tg, examples, batch_size, labels=labels).to_dict()
     scores.update(
+        labels=labels,
         corpus=corpus, split=split, examples=len(examples), model=str(tg.path), seconds=round(time.monotonic() - t0, 1)
     )
     return scores
@@ -95,6 +102,7 @@ def score_and_card(
     limit: int | None = None,
     limits: dict[str, int] | None = None,
     device: str = "auto",
+    notes: str = "",
 ) -> dict[str, Any]:
     """Score a saved artifact on test splits and (re)write its model card.
 
@@ -130,7 +138,8 @@ def score_and_card(
         test[corpus] = {k: s[k] for k in ("micro", "macro_f1", "per_label", "examples", "seconds")}
         say(f"test {corpus}: micro-F1 {s['micro']['f1']:.4f} " + " ".join(
             f"{k}={v['f1']:.3f}" for k, v in s["per_label"].items()))
-    notes = [f"- test split of {k} skipped: {v}" for k, v in skipped.items()]
-    notes += [f"- {k}: scored on the first {n} test examples only (CPU time)" for k, n in capped.items()]
-    write_card(out, cfg, {k: v for k, v in info.items() if k != "history"}, test, ablation, "\n".join(notes))
+    lines = [notes] if notes else []
+    lines += [f"- test split of {k} skipped: {v}" for k, v in skipped.items()]
+    lines += [f"- {k}: scored on the first {n} test examples only (CPU time)" for k, n in capped.items()]
+    write_card(out, cfg, {k: v for k, v in info.items() if k != "history"}, test, ablation, "\n".join(lines))
     return {"out": str(out), "train": info, "test": test, "skipped": skipped}

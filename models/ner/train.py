@@ -337,7 +337,7 @@ def initial_loss_check(config: NerConfig, examples: list, steps: int = 5, device
     for _ in range(steps + 1):
         ids, mask, feats, labels, groups = batch
         loss = partial_loss(model(ids, mask, feats), labels, groups, extra)
-        losses.append(float(loss))
+        losses.append(loss.item())
         opt.zero_grad()
         loss.backward()
         opt.step()
