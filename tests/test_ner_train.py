@@ -63,7 +63,7 @@ def test_ner_train_cli_smoke(tmp_path, corpora_dir):
     from lit.cli.main import app
 
     cfg = tmp_path / "c.json"
-    cfg.write_text(json.dumps({"version": "smoke", "epochs": 1, "adapt_from_layer": 5, "lora_r": 2, "max_len": 64}))
+    cfg.write_text(json.dumps({"version": "smoke", "epochs": 1, "adapt_from_layer": 5, "lora_r": 2, "max_len": 64, "stride": 32}))
     res = CliRunner().invoke(app, ["train", "ner", "--config", str(cfg), "--limit", "2", "--device", "cpu",
                                    "--out", str(tmp_path / "m"), "--silent"])
     assert res.exit_code == 0, res.output
