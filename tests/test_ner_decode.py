@@ -1,7 +1,8 @@
 """BIO repair and span decoding (models/ner/decode.py)."""
 
 from lit.models.ner.config import NerConfig
-from lit.models.ner.decode import decode_words, tags_to_spans
+from lit.models.corpora.bio import bio_spans as tags_to_spans
+from lit.models.ner.decode import decode_words
 
 
 def test_ner_decode_repairs_orphan_inside_tags():

@@ -13,24 +13,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from lit.extract.facts import Mention
-
-
-def tags_to_spans(tags: Sequence[str]) -> list[tuple[int, int, str]]:
-    """Word spans ``(first, last_exclusive, label)`` from a possibly ill-formed BIO sequence."""
-    spans: list[tuple[int, int, str]] = []
-    start, label = -1, ""
-    for i, tag in enumerate(tags):
-        kind, _, name = tag.partition("-")
-        if kind == "I" and start >= 0 and name == label:
-            continue
-        if start >= 0:
-            spans.append((start, i, label))
-            start, label = -1, ""
-        if kind in ("B", "I") and name:
-            start, label = i, name
-    if start >= 0:
-        spans.append((start, len(tags), label))
-    return spans
+from lit.models.corpora.bio import bio_spans
 
 
 def decode_words(
@@ -55,7 +38,7 @@ def decode_words(
         tags.append(id2label[k])
         best.append(float(row[k]))
     mentions = []
-    for first, last, label in tags_to_spans(tags):
+    for first, last, label in bio_spans(tags):
         start, end = words[first][0], words[last - 1][1]
         score = sum(best[first:last]) / (last - first)
         mentions.append(Mention(start=start, end=end, label=label, text=text[start:end], score=round(score, 6)))
