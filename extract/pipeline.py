@@ -80,7 +80,7 @@ class Extractor:
     @property
     def sentence_model(self) -> str:
         """How sentence facts are made: the NER model (if any) + rule mentions + linker."""
-        ner = f"{self.tagger.version}+" if self.tagger is not None else ""
+        ner = f"ner-{self.tagger.version}+" if self.tagger is not None else ""
         return f"{ner}{RULES}+{LINKER}"
 
     @property
