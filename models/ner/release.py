@@ -60,7 +60,7 @@ def train_and_release(
     Test corpora that cannot be loaded (converter missing, files absent) are reported in
     the card as skipped rather than failing a finished training run.
     """
-    from lit.models.ner.card import git_revision, hardware, write_card
+    from lit.models.ner.card import git_revision
     from lit.models.ner.infer import NerTagger
     from lit.models.ner.train import train
 
@@ -68,16 +68,7 @@ def train_and_release(
     revision = git_revision()
     model, result = train(config, device=device, limit=limit, log=say)
     info = {
-        "git_revision": revision,
-        "hardware": hardware(result.device),
-        "seconds": result.seconds,
-        "steps": result.steps,
-        "epochs_done": result.epochs_done,
-        "train_tokens": result.train_tokens,
-        "stopped_by": result.stopped_by,
-        "best_val_f1": result.best_val_f1,
-        "best_step": result.best_step,
-        "data": result.data,
+        **result.run_info("best_val_f1", revision),
         "history": result.history,
         "validation": {k: v["micro"] for k, v in result.val_scores.get("per_corpus", {}).items()},
         "limit": limit,

@@ -22,30 +22,13 @@ from __future__ import annotations
 import os
 import random
 import time
-from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
 from lit.errors import CorpusError, ModelError
 from lit.models.ner.config import NerConfig
+from lit.models.training import TrainResult
 
 Log = Callable[[str], None]
-
-
-@dataclass(slots=True)
-class TrainResult:
-    """What a run did: enough to write the model card and to judge the run."""
-
-    best_val_f1: float
-    best_step: int
-    steps: int
-    epochs_done: float
-    train_tokens: int
-    seconds: float
-    device: str
-    stopped_by: str
-    history: list[dict[str, Any]] = field(default_factory=list)
-    data: dict[str, Any] = field(default_factory=dict)
-    val_scores: dict[str, Any] = field(default_factory=dict)
 
 
 def load_training_data(config: NerConfig, limit: int | None = None, root=None) -> tuple[dict, dict]:
@@ -298,7 +281,7 @@ def train(
     model.load_trainable(best["state"])
     model.eval()
     result = TrainResult(
-        best_val_f1=best["f1"],
+        best_val=best["f1"],
         best_step=best["step"],
         steps=step,
         epochs_done=round(step / len(batches), 3),

@@ -19,7 +19,7 @@ Log = Callable[[str], None]
 def train_and_release(config: ReConfig, out: Path, device: str = "auto", limit: int | None = None,
                       log: Log | None = None) -> dict[str, Any]:
     """Train per ``config``, save to ``out`` with a model card; returns what the card reports."""
-    from lit.models.ner.card import git_revision, hardware
+    from lit.models.ner.card import git_revision
     from lit.models.re.card import write_card
     from lit.models.re.decode import Decoding, decode, fit_calibration, reliability
     from lit.models.re.evaluate import evaluate_instances
@@ -40,16 +40,7 @@ def train_and_release(config: ReConfig, out: Path, device: str = "auto", limit: 
     trel = reliability(test, ev.pop("_preds"))
     created = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     info = {
-        "git_revision": revision,
-        "hardware": hardware(result.device),
-        "seconds": result.seconds,
-        "steps": result.steps,
-        "epochs_done": result.epochs_done,
-        "train_tokens": result.train_tokens,
-        "stopped_by": result.stopped_by,
-        "best_val_tuple_f1": result.best_val_tuple_f1,
-        "best_step": result.best_step,
-        "data": result.data,
+        **result.run_info("best_val_tuple_f1", revision),
         "limit": limit,
         "created": created,
     }

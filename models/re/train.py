@@ -22,30 +22,14 @@ from __future__ import annotations
 import os
 import random
 import time
-from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
 from lit.errors import ModelError
 from lit.models.re.config import ReConfig
+from lit.models.training import TrainResult
 from lit.models.re.data import EncodedInstance, Instance, collate, encode_instances, from_example
 
 Log = Callable[[str], None]
-
-
-@dataclass(slots=True)
-class TrainResult:
-    """What a run did: enough to write the model card and to judge the run."""
-
-    best_val_tuple_f1: float
-    best_step: int
-    steps: int
-    epochs_done: float
-    train_tokens: int
-    seconds: float
-    device: str
-    stopped_by: str
-    history: list[dict[str, Any]] = field(default_factory=list)
-    data: dict[str, Any] = field(default_factory=dict)
 
 
 def load_instances(
@@ -266,7 +250,7 @@ def train(config: ReConfig, device: str = "auto", limit: int | None = None, log:
     net.load_trainable(best["state"])
     net.eval()
     result = TrainResult(
-        best_val_tuple_f1=best["f1"], best_step=best["step"], steps=step, epochs_done=round(step / n_batches, 3),
+        best_val=best["f1"], best_step=best["step"], steps=step, epochs_done=round(step / n_batches, 3),
         train_tokens=seen, seconds=round(time.monotonic() - start, 1), device=dev, stopped_by=stopped,
         history=history,
         data={"train_paragraphs": per_corpus, "validation_paragraphs": {config.select_corpus: len(val)},
