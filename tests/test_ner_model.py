@@ -86,3 +86,35 @@ def test_ner_model_weights_from_other_config_refused(tiny, tmp_path):
     (tmp_path / "config.json").write_text(json.dumps(cfg))
     with pytest.raises(ModelError, match="do not match"):
         NerModel.from_pretrained(tmp_path)
+
+
+def test_ner_model_head_per_corpus_selects_rows_and_round_trips(tmp_path):
+    from lit.models.ner.config import CorpusSpec
+    from lit.models.ner.infer import NerTagger
+
+    cfg = NerConfig(version="heads", lora_r=2, adapt_from_layer=3, head_per_corpus=True,
+                    corpora=[CorpusSpec("polyie"), CorpusSpec("bc5cdr")])
+    m = build_model(cfg, seed=3).eval()
+    with torch.no_grad():
+        m.classifier.weight.add_(torch.randn_like(m.classifier.weight))
+    assert m.classifier.out_features == 2 * len(cfg.tags)
+    ids, mask, feats = _inputs(m)
+    ids, mask, feats = ids.repeat(2, 1), mask.repeat(2, 1), feats.repeat(2, 1, 1)
+    with torch.no_grad():
+        per_row = m(ids, mask, feats, torch.tensor([0, 1]))
+        first = m(ids, mask, feats)
+        m.head = 1
+        second = m(ids, mask, feats)
+        m.head = 0
+    assert per_row.shape == (2, ids.shape[1], len(cfg.tags))
+    assert torch.allclose(per_row[0], first[0]) and torch.allclose(per_row[1], second[1])
+    assert not torch.allclose(first, second)
+
+    m.save_pretrained(tmp_path / "heads")
+    tagger = NerTagger.load(tmp_path / "heads", device="cpu")
+    assert tagger.config.head_names == ["polyie", "bc5cdr"] and tagger.model.head == 0
+    with tagger.head_for("bc5cdr"):
+        assert tagger.model.head == 1
+    with tagger.head_for("matscholar"):  # no head of its own: keeps the current one
+        assert tagger.model.head == 0
+    assert tagger.model.head == 0

@@ -20,7 +20,13 @@ from lit.models.ner.config import NerConfig
 
 
 def git_revision(repo: Path | None = None) -> str:
-    """``HEAD`` commit of the repo (with ``-dirty`` when the tree has changes), or ``unknown``."""
+    """``HEAD`` commit of the repo (with ``-dirty`` when the tree has changes), or ``unknown``.
+
+    ``$LIT_GIT_REVISION`` wins: a copy of the tree without ``.git`` (a GPU machine's) is told
+    the revision it was made from.
+    """
+    if os.environ.get("LIT_GIT_REVISION"):
+        return os.environ["LIT_GIT_REVISION"]
     cwd = repo or Path(__file__).resolve().parents[2]
     try:
         rev = subprocess.run(["git", "rev-parse", "HEAD"], cwd=cwd, capture_output=True, text=True, timeout=10)
@@ -86,6 +92,22 @@ def _metrics_table(test: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _head_lines(config: NerConfig) -> list[str]:
+    partial = [
+        "  Corpora annotate different subsets of the labels; the loss at a word a corpus left `O`",
+        "  accepts `O` or any tag of a label that corpus never annotates (partial-annotation",
+        "  likelihood), so no corpus teaches that e.g. values are `O` because it does not mark them.",
+    ]
+    if config.head_per_corpus:
+        return [
+            f"- **One head per training corpus** ({', '.join(config.head_names)}) on the shared encoder:",
+            "  each corpus keeps its own span conventions; the pipeline uses the first",
+            f"  (`{config.head_names[0]}`), and each corpus is scored with its own head.",
+            *partial,
+        ]
+    return ["- **One unified head** shared by every corpus.", *partial]
+
+
 def write_card(
     directory: Path,
     config: NerConfig,
@@ -134,11 +156,7 @@ def write_card(
         "",
         "## Design decisions",
         "",
-        "- **One unified head, not per-corpus heads.** Corpora annotate different subsets of the",
-        "  labels; the loss at a word a corpus left `O` accepts `O` or any tag of a label that",
-        "  corpus never annotates (partial-annotation likelihood), so one head learns from all",
-        "  corpora without being taught that e.g. values are `O` by corpora that do not mark them.",
-        "  Per-corpus heads would each see less data and leave the pipeline to pick a head.",
+        *_head_lines(config),
         f"- **Adapted layers:** LoRA (r={config.lora_r}) on layers {config.adapt_from_layer}..5; casing features",
         f"  {'added at the input of layer ' + str(config.adapt_from_layer) if config.case_features else 'disabled'}. Layers below stay frozen",
         "  and need no backward pass (about 2x faster training on CPU).",

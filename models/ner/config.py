@@ -64,6 +64,11 @@ class NerConfig:
     # (about 2x faster training on CPU with 3 of 6 layers). The casing embedding is added to
     # the input of that layer, so its gradient does not have to cross the frozen ones.
     adapt_from_layer: int = 0
+    # One head over the unified labels shared by all corpora (False), or one head per
+    # training corpus (True): corpora disagree on span conventions (BC5CDR "chemical" vs
+    # MatScholar "material" vs PolyIE "compound"), which a shared head has to average over.
+    # Inference uses the first corpus's head unless told otherwise (NerTagger.use_head).
+    head_per_corpus: bool = False
     dropout: float = 0.1
     # Optimisation.
     lr: float = 1e-3
@@ -85,6 +90,11 @@ class NerConfig:
         for label in self.labels:
             out += [f"B-{label}", f"I-{label}"]
         return out
+
+    @property
+    def head_names(self) -> list[str]:
+        """Names of the output heads: the training corpora, or ``["unified"]``."""
+        return [c.name for c in self.corpora] if self.head_per_corpus else ["unified"]
 
     @property
     def id2label(self) -> dict[int, str]:

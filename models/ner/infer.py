@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Sequence
 
@@ -60,6 +61,22 @@ class NerTagger:
         dev = resolve_device(device)
         model.to(dev)
         return cls(model, dev, target)
+
+    @contextmanager
+    def head_for(self, corpus: str):
+        """Within the block, predict with ``corpus``'s head when the model has one per corpus.
+
+        A model with one shared head, or no head for ``corpus``, keeps its current head, so
+        scoring a corpus never fails for want of a head of its own.
+        """
+        names = self.config.head_names
+        before = self.model.head
+        if corpus in names:
+            self.model.head = names.index(corpus)
+        try:
+            yield self
+        finally:
+            self.model.head = before
 
     def predict(self, texts: Sequence[str], batch_size: int = 32) -> list[list[Mention]]:
         """Entities in each text; offsets index into that text. Empty text gives ``[]``."""

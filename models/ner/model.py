@@ -8,9 +8,11 @@ Why this shape:
 - Only LoRA adapters, the casing embeddings and the head train; the base stays frozen and
   is loaded from its installed package, so an artifact is a few MiB of safetensors and
   never a copy of the base.
-- One head over the unified labels (COMPOUND/PROPERTY/VALUE/CONDITION) for every corpus.
-  Corpora annotate different subsets of the labels; the trainer handles that with a
-  partial-annotation loss instead of per-corpus heads (see :mod:`.train`).
+- A linear head over the unified labels (COMPOUND/PROPERTY/VALUE/CONDITION), either one
+  shared by every corpus or one per training corpus (``head_per_corpus``); both are one
+  ``Linear`` whose output is split into heads, so the two shapes share all code. Corpora
+  annotate different subsets of the labels; the trainer handles that with a
+  partial-annotation loss (see :mod:`.train`).
 
 Layout on disk follows transformers: ``config.json`` (with ``id2label``) and
 ``model.safetensors`` (or shards ``model-0000k-of-0000n.safetensors`` when one file would
@@ -57,13 +59,21 @@ class NerModel(nn.Module):
             for emb in self.case:
                 nn.init.zeros_(emb.weight)
         self.dropout = nn.Dropout(config.dropout)
-        self.classifier = nn.Linear(hidden, len(config.tags))
+        self.n_heads = len(config.head_names)
+        #: The head used when ``forward`` is not told per row (inference): 0 = first corpus.
+        self.head = 0
+        self.classifier = nn.Linear(hidden, len(config.tags) * self.n_heads)
         nn.init.normal_(self.classifier.weight, std=0.02)
         nn.init.zeros_(self.classifier.bias)
 
     def forward(
-        self, input_ids: torch.Tensor, attention_mask: torch.Tensor, features: torch.Tensor | None = None
+        self,
+        input_ids: torch.Tensor,
+        attention_mask: torch.Tensor,
+        features: torch.Tensor | None = None,
+        heads: torch.Tensor | None = None,
     ) -> torch.Tensor:
+        """Logits ``(batch, seq, n_tags)``; ``heads`` picks each row's head (training)."""
         case = None
         if self.case is not None and features is not None:
             case = self.case[0](features[..., 0]) + self.case[1](features[..., 1]) + self.case[2](features[..., 2])
@@ -86,7 +96,14 @@ class NerModel(nn.Module):
                 hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
             finally:
                 handle.remove()
-        return self.classifier(self.dropout(hidden))
+        logits = self.classifier(self.dropout(hidden))
+        if self.n_heads == 1:
+            return logits
+        b, n = logits.shape[:2]
+        logits = logits.view(b, n, self.n_heads, -1)
+        if heads is None:
+            return logits[:, :, self.head]
+        return logits[torch.arange(b, device=logits.device), :, heads]
 
     # -- what is trained and saved -------------------------------------------------------
 

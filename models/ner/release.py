@@ -24,7 +24,7 @@ def evaluate_corpus(
 ) -> dict[str, Any]:
     """Entity-level scores of a model folder (default: newest trained) on a corpus split.
 
-    Only the labels the corpus annotates are scored (its label map's targets), so a model
+    A model with a head per corpus is scored with ``corpus``'s own head. Only the labels the corpus annotates are scored (its label map's targets), so a model
     is not charged for finding e.g. values in a chemicals-only corpus.
     """
     from lit.models.corpora import CORPORA, load_examples
@@ -38,7 +38,8 @@ def evaluate_corpus(
     t0 = time.monotonic()
     spec = CORPORA.get(corpus)
     labels = sorted(set(spec.label_map.values())) if spec is not None else None
-    scores = evaluate_examples(tg, examples, batch_size, labels=labels).to_dict()
+    with tg.head_for(corpus):
+        scores = evaluate_examples(tg, examples, batch_size, labels=labels).to_dict()
     scores.update(
         labels=labels,
         corpus=corpus, split=split, examples=len(examples), model=str(tg.path), seconds=round(time.monotonic() - t0, 1)

@@ -156,7 +156,10 @@ def validate(model, val: dict[str, list], device: str, batch_size: int = 32) -> 
     from lit.models.ner.infer import NerTagger
 
     tagger = NerTagger(model, device)
-    per = {name: evaluate_examples(tagger, exs, batch_size).to_dict() for name, exs in val.items()}
+    per = {}
+    for name, exs in val.items():
+        with tagger.head_for(name):
+            per[name] = evaluate_examples(tagger, exs, batch_size).to_dict()
     mean = sum(v["micro"]["f1"] for v in per.values()) / len(per) if per else 0.0
     return {"mean_f1": round(mean, 4), "per_corpus": per}
 
@@ -177,7 +180,8 @@ def train(
 
     say = log or (lambda _msg: None)
     dev = resolve_device(device)
-    torch.set_num_threads(max(1, os.cpu_count() or 1))
+    if dev == "cpu":  # on a GPU, leave OMP_NUM_THREADS to whoever runs several trainings at once
+        torch.set_num_threads(max(1, os.cpu_count() or 1))
     random.seed(config.seed)
     torch.manual_seed(config.seed)
     train_ex, val_ex = data if data is not None else load_training_data(config, limit, root)
@@ -249,7 +253,7 @@ def train(
                 g["lr"] = lr * factor
             ids, mask, feats, labels, groups = (t.to(dev) for t in collate(windows, batches[bi]))
             with torch.autocast("cuda", dtype=torch.bfloat16, enabled=use_amp):
-                logits = model(ids, mask, feats)
+                logits = model(ids, mask, feats, groups)
             loss = partial_loss(logits, labels, groups, extra_allowed)
             opt.zero_grad(set_to_none=True)
             loss.backward()
@@ -319,7 +323,7 @@ def initial_loss_check(config: NerConfig, examples: list, steps: int = 5, device
     losses = []
     for _ in range(steps + 1):
         ids, mask, feats, labels, groups = batch
-        loss = partial_loss(model(ids, mask, feats), labels, groups, extra)
+        loss = partial_loss(model(ids, mask, feats, groups), labels, groups, extra)
         losses.append(loss.item())
         opt.zero_grad()
         loss.backward()
