@@ -15,8 +15,8 @@ repo=$(pwd)
 bundle=${LIT_GPU_BUNDLE:-$repo/.gpu}
 OUT=${OUT:-$repo/out/gpu}
 work=${LIT_GPU_WORK:-/tmp/lit-gpu}
-ner_configs=${LIT_GPU_NER:-"ner-v2 ner-v2-unified ner-v2-nocase ner-v2-r64"}
-re_configs=${LIT_GPU_RE:-"re-v2"}
+ner_configs=${LIT_GPU_NER-"ner-v2 ner-v2-unified ner-v2-nocase ner-v2-r64"}
+re_configs=${LIT_GPU_RE-"re-v2"}
 limit=${LIT_GPU_LIMIT:+--limit $LIT_GPU_LIMIT}
 python=${PYTHON:-python3}
 configs=${LIT_GPU_CONFIGS:-$repo/models/configs}
@@ -44,6 +44,7 @@ state = load_file(str(src / "model.safetensors"))
 save_file({k: v.float() if v.is_floating_point() else v for k, v in state.items()}, str(dst / "model.safetensors"))
 PY
 export LIT_BASE_ENCODER="$work/base"
+cd "$work"  # not the repo root, whose own lit/ (without the subpackages) would shadow the shim
 (nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader 2>/dev/null || echo "no GPU") \
   | tee "$OUT/summary.txt"
 "$python" -c "import torch, transformers, peft; print('torch', torch.__version__, 'transformers', transformers.__version__, 'peft', peft.__version__)" \

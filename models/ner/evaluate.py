@@ -65,6 +65,18 @@ def score_spans(gold: Sequence[Sequence[Span]], pred: Sequence[Sequence[Span]]) 
     return s
 
 
+def corpus_labels(corpus: str) -> list[str] | None:
+    """The unified labels ``corpus`` annotates (its label map's targets); ``None`` if unknown.
+
+    Scoring is restricted to these: a model must not be charged for the values it finds in
+    a corpus that never marks values.
+    """
+    from lit.models.corpora import CORPORA
+
+    spec = CORPORA.get(corpus)
+    return sorted(set(spec.label_map.values())) if spec is not None else None
+
+
 def evaluate_examples(
     tagger, examples: Sequence, batch_size: int = 32, labels: Iterable[str] | None = None
 ) -> Scores:

@@ -27,8 +27,8 @@ def evaluate_corpus(
     A model with a head per corpus is scored with ``corpus``'s own head. Only the labels the corpus annotates are scored (its label map's targets), so a model
     is not charged for finding e.g. values in a chemicals-only corpus.
     """
-    from lit.models.corpora import CORPORA, load_examples
-    from lit.models.ner.evaluate import evaluate_examples
+    from lit.models.corpora import load_examples
+    from lit.models.ner.evaluate import corpus_labels, evaluate_examples
     from lit.models.ner.infer import NerTagger
 
     tg = tagger or NerTagger.load(model, device=device)
@@ -36,8 +36,7 @@ def evaluate_corpus(
     if limit:
         examples = examples[:limit]
     t0 = time.monotonic()
-    spec = CORPORA.get(corpus)
-    labels = sorted(set(spec.label_map.values())) if spec is not None else None
+    labels = corpus_labels(corpus)
     with tg.head_for(corpus):
         scores = evaluate_examples(tg, examples, batch_size, labels=labels).to_dict()
     scores.update(

@@ -151,15 +151,19 @@ def partial_loss(logits, labels, groups, extra_allowed, o_id: int = 0):
 
 
 def validate(model, val: dict[str, list], device: str, batch_size: int = 32) -> dict[str, Any]:
-    """Micro-F1 per validation corpus and their mean (the selection criterion)."""
-    from lit.models.ner.evaluate import evaluate_examples
+    """Micro-F1 per validation corpus and their mean (the selection criterion).
+
+    Each corpus is scored on the labels it annotates, with its own head when the model has
+    one per corpus, exactly as the test scoring does.
+    """
+    from lit.models.ner.evaluate import corpus_labels, evaluate_examples
     from lit.models.ner.infer import NerTagger
 
     tagger = NerTagger(model, device)
     per = {}
     for name, exs in val.items():
         with tagger.head_for(name):
-            per[name] = evaluate_examples(tagger, exs, batch_size).to_dict()
+            per[name] = evaluate_examples(tagger, exs, batch_size, labels=corpus_labels(name)).to_dict()
     mean = sum(v["micro"]["f1"] for v in per.values()) / len(per) if per else 0.0
     return {"mean_f1": round(mean, 4), "per_corpus": per}
 
