@@ -251,3 +251,12 @@ class DocumentBuilder:
             captions=self._captions,
             title_block=self._title,
         )
+
+
+def paragraph_document(text: str, source: str) -> Document:
+    """A one-paragraph text Document, as the text reader builds one: evaluation sets use it
+    to run the real pipeline over a corpus paragraph without writing files."""
+    doc_id, sha = content_id(text.encode("utf-8"))
+    builder = DocumentBuilder(DocumentInfo(doc_id=doc_id, source=source, format="text", sha256=sha))
+    builder.add_paragraph(text)
+    return builder.build()

@@ -1,7 +1,8 @@
 r"""One file -> Facts: the stages of lit wired together for a single document.
 
-    read_document -> split_sentences -> NER + rule mentions (Mentions) -> link (Relations)
-                                     |                                    -> assemble (Facts)
+    read_document -> split_sentences -> NER + rule mentions (Mentions)
+                                     |     -> rule linker + relation model (Relations)
+                                     |     -> assemble (Facts)
                                      \-> tables (Facts)
 
 :class:`Extractor` holds what is expensive to build (the NER model, the property
@@ -20,10 +21,11 @@ from typing import TYPE_CHECKING, Sequence
 from lit.errors import LitError
 from lit.extract.assemble import Aliases, VocabularyJudge, build_facts
 from lit.extract.document import Document, DocumentInfo, Sentence
-from lit.extract.facts import Fact, Mention
+from lit.extract.facts import Fact, Mention, Relation
 from lit.extract.link import link_sentence
 from lit.extract.normalize.properties import PropertyVocabulary
 from lit.extract.readers import read_document
+from lit.extract.relate import ModelLinker
 from lit.extract.segment import split_sentences
 from lit.extract.rule_mentions import merge_mentions, rule_mentions
 from lit.extract.tables import MODEL as TABLE_MODEL
@@ -56,18 +58,32 @@ class DocumentResult:
 class Extractor:
     """The per-document pipeline with its models loaded once."""
 
-    def __init__(self, tagger: "NerTagger | None", vocab: PropertyVocabulary | None = None):
+    def __init__(
+        self,
+        tagger: "NerTagger | None",
+        vocab: PropertyVocabulary | None = None,
+        linker: ModelLinker | None = None,
+    ):
         self.tagger = tagger
         self.vocab = vocab or PropertyVocabulary.load()
+        self.linker = linker
 
     @classmethod
-    def load(cls, model: str | Path | None = None, *, require_model: bool = False) -> "Extractor":
-        """Load the NER model (``model`` path, else the newest one in ``models/trained``).
+    def load(
+        cls,
+        model: str | Path | None = None,
+        *,
+        relation_model: str | Path | None = None,
+        require_model: bool = False,
+    ) -> "Extractor":
+        """Load the NER and relation models (given paths, else the newest in ``models/trained``).
 
-        Without a trained model the pipeline still runs on rule mentions and tables;
-        ``model_versions`` then says so, and ``require_model=True`` turns that into an error.
+        Without trained models the pipeline still runs on rule mentions, the rule linker and
+        tables; ``model_versions`` then says so, and ``require_model=True`` turns a missing
+        model into an error.
         """
         from lit.models.ner.infer import NerTagger
+        from lit.models.re.infer import RelationModel
 
         try:
             tagger = NerTagger.load(model)
@@ -75,13 +91,21 @@ class Extractor:
             if require_model or model is not None:
                 raise
             tagger = None
-        return cls(tagger)
+        vocab = PropertyVocabulary.load()
+        try:
+            linker = ModelLinker(RelationModel.load(relation_model), VocabularyJudge(vocab))
+        except LitError:
+            if require_model or relation_model is not None:
+                raise
+            linker = None
+        return cls(tagger, vocab, linker)
 
     @property
     def sentence_model(self) -> str:
-        """How sentence facts are made: the NER model (if any) + rule mentions + linker."""
+        """How sentence facts are made: NER model (if any) + rule mentions + relation model (if any) + rules."""
         ner = f"ner-{self.tagger.version}+" if self.tagger is not None else ""
-        return f"{ner}{RULES}+{LINKER}"
+        relations = f"{self.linker.version}+" if self.linker is not None else ""
+        return f"{ner}{RULES}+{relations}{LINKER}"
 
     @property
     def model_versions(self) -> list[str]:
@@ -127,22 +151,35 @@ class Extractor:
         ]
         return merged, aliases
 
-    def _sentence_facts(self, doc: Document, sentences: Sequence[Sentence]) -> list[Fact]:
+    def relations(self, doc: Document, sentences: Sequence[Sentence]) -> tuple[list[list[Relation]], Aliases]:
+        """Relations of each sentence (document offsets) and the document's abbreviations.
+
+        The rule linker runs per sentence, carrying a compound over within a paragraph; the
+        relation model, when loaded, reads whole paragraphs and overrides it (see relate.py).
+        """
         per_sentence, aliases = self.mentions(doc, sentences)
-        model = self.sentence_model
         judge = VocabularyJudge(self.vocab)
-        facts: list[Fact] = []
+        rules: list[list[Relation]] = []
         carried: Mention | None = None
         previous: Sentence | None = None
         for sentence, mentions in zip(sentences, per_sentence):
             if previous is None or "\n" in doc.text[previous.end : sentence.start]:
                 carried = None  # a new block: nothing to carry over
-            relations = link_sentence(sentence, mentions, carried, judge)
-            facts.extend(build_facts(doc, sentence, relations, aliases, self.vocab, model))
+            rules.append(link_sentence(sentence, mentions, carried, judge))
             compounds = [m for m in mentions if m.label == "COMPOUND"]
             if compounds:
                 carried = compounds[0]
             previous = sentence
+        if self.linker is None:
+            return rules, aliases
+        return self.linker.link(doc, sentences, per_sentence, rules), aliases
+
+    def _sentence_facts(self, doc: Document, sentences: Sequence[Sentence]) -> list[Fact]:
+        relations, aliases = self.relations(doc, sentences)
+        model = self.sentence_model
+        facts: list[Fact] = []
+        for sentence, found in zip(sentences, relations):
+            facts.extend(build_facts(doc, sentence, found, aliases, self.vocab, model))
         return facts
 
 

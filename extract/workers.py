@@ -63,7 +63,8 @@ def load_extractor(model: str | None) -> Extractor:
 
 
 class _VersionOnly:
-    """Stands in for a NerTagger where only its ``version`` is needed (see :func:`model_versions`)."""
+    """Stands in for a NerTagger or a ModelLinker where only its ``version`` is needed
+    (see :func:`model_versions`)."""
 
     def __init__(self, version: str):
         self.version = version
@@ -83,7 +84,18 @@ def model_versions(model: str | Path | None = None) -> list[str]:
         return Extractor(None).model_versions
     except (OSError, ValueError, KeyError):
         return Extractor.load(model).model_versions  # let the loader explain what is wrong
-    return Extractor(_VersionOnly(str(version))).model_versions  # type: ignore[arg-type]
+    return Extractor(_VersionOnly(str(version)), linker=_relation_version()).model_versions  # type: ignore[arg-type]
+
+
+def _relation_version() -> "_VersionOnly | None":
+    """The relation model :meth:`Extractor.load` would pick, as its linker's version only."""
+    from lit.models.re.infer import newest_re_model
+
+    try:
+        config = json.loads((newest_re_model() / "config.json").read_text(encoding="utf-8"))
+    except (ModelError, OSError, ValueError):
+        return None
+    return _VersionOnly(f"re-{config.get('version', 'unknown')}")
 
 
 def _exit_with_parent(parent: int, every: float = 1.0) -> None:

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from lit.errors import CorpusError, UnitError
-from lit.extract.document import DocumentBuilder, DocumentInfo, content_id
+from lit.extract.document import paragraph_document
 from lit.extract.facts import Fact
 from lit.extract.normalize.compounds import normalize_compound
 from lit.extract.normalize.units import convert
@@ -368,15 +368,6 @@ def summarise(results: Sequence[TextResult]) -> dict[str, Any]:
 # --- running lit --------------------------------------------------------------------------------
 
 
-def _document(text: EvalText):
-    """A one-paragraph Document of an eval text, as a text reader would build it."""
-    data = text.text.encode("utf-8")
-    doc_id, sha = content_id(data)
-    builder = DocumentBuilder(DocumentInfo(doc_id=doc_id, source=f"eval/{text.split}/{text.id}", format="text", sha256=sha))
-    builder.add_paragraph(text.text)
-    return builder.build()
-
-
 def evaluate_facts(
     split: str = "all",
     *,
@@ -398,7 +389,7 @@ def evaluate_facts(
 
         extractor = Extractor.load(model)
     start = time.perf_counter()
-    results = [score_text(t, extractor.extract(_document(t))[0], tolerance) for t in texts]
+    results = [score_text(t, extractor.extract(paragraph_document(t.text, f"eval/{t.split}/{t.id}"))[0], tolerance) for t in texts]
     seconds = time.perf_counter() - start
     versions = getattr(extractor, "model_versions", None)
     return {

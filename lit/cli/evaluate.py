@@ -79,10 +79,25 @@ def evaluate_re(
     limit: int = typer.Option(None, "--limit", min=1, help="Score only the first N paragraphs."),
     device: str = typer.Option("auto", "--device", help="auto, cpu or cuda."),
     as_json: bool = typer.Option(False, "--json", help="Print the scores as one JSON object."),
+    end_to_end: bool = typer.Option(
+        False, "--end-to-end", help="Score the whole pipeline's tuples (its own mentions), not the model on gold mentions."
+    ),
 ) -> None:
     """Pair P/R/F1 (per link type, micro) and tuple P/R/F1 on gold mentions, beside the rule-based linker."""
     from lit.models.re.evaluate import evaluate_corpus as evaluate_re_corpus
+    from lit.models.re.evaluate import evaluate_pipeline
 
+    if end_to_end:
+        from lit.extract.pipeline import Extractor
+
+        with cli_errors():
+            scores = evaluate_pipeline(corpus, split, Extractor.load(relation_model=model), limit=limit)
+        t = scores["tuples"]
+        typer.echo(json.dumps(scores, indent=2) if as_json else (
+            f"{'+'.join(scores['model_versions'][:1])} on {corpus}/{split}: {scores['examples']} paragraphs, "
+            f"{scores['seconds']} s\ntuples P {t['precision']:.4f} R {t['recall']:.4f} F1 {t['f1']:.4f} "
+            f"({t['tp']} of {t['pred']} predicted, {t['support']} gold)"))
+        return
     with cli_errors():
         scores = evaluate_re_corpus(model, corpus, split, device=device, limit=limit)
     if as_json:

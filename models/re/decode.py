@@ -147,7 +147,12 @@ def tuple_correct(inst: Instance, preds: Sequence[PredTuple]) -> list[bool]:
 
 
 def fit_calibration(instances: Sequence[Instance], preds: Sequence[Sequence[PredTuple]], dec: Decoding) -> Decoding:
-    """Fit ``a, b, c, d`` by Newton's method on validation tuples (L2 0.01 keeps it stable)."""
+    """Fit ``a, b, c, d`` by Newton's method on validation tuples (L2 0.01), with step halving.
+
+    Plain Newton steps overshoot when the model's probabilities are very confident (logits
+    near the clip at +-13.8): a GPU-trained model sent the weights to 1e5 and every score to
+    0 or 1. Each step is therefore halved until the penalised log-loss goes down.
+    """
     import numpy as np
 
     rows, ys = [], []
@@ -159,14 +164,23 @@ def fit_calibration(instances: Sequence[Instance], preds: Sequence[Sequence[Pred
     if len(rows) < 10 or len(set(ys)) < 2:
         return dec
     X, y = np.array(rows), np.array(ys)
+    def loss(w):
+        z = X @ w
+        return float(np.sum(np.logaddexp(0.0, z) - y * z) + 0.005 * w @ w)
+
     w = np.array([1.0, 0.0, 0.0, 0.0])
-    for _ in range(50):
+    current = loss(w)
+    for _ in range(100):
         p = 1 / (1 + np.exp(-np.clip(X @ w, -30, 30)))
         g = X.T @ (p - y) + 0.01 * w
         H = (X * (p * (1 - p))[:, None]).T @ X + 0.01 * np.eye(4)
         step = np.linalg.solve(H, g)
-        w -= step
-        if np.abs(step).max() < 1e-8:
+        t = 1.0
+        while t > 1e-6 and loss(w - t * step) > current:
+            t /= 2
+        w = w - t * step
+        previous, current = current, loss(w)
+        if np.abs(t * step).max() < 1e-8 or previous - current < 1e-10:
             break
     out = Decoding(**dec.to_dict())
     out.a, out.b, out.c, out.d = (round(float(x), 6) for x in w)
