@@ -5,16 +5,23 @@ its write-ahead log. Tables are created from :mod:`lit.graph.schema` on the firs
 open (``CREATE ... IF NOT EXISTS``, so every open is safe).
 
 Writes. ``upsert`` is one explicit transaction: everything in the call lands or nothing
-does. Rows are split by whether their key is stored. Stored rows are compared with the new
-ones and only differing properties are ``SET`` (a re-run writes nothing; a many-column SET
-runs at a few thousand rows/s in LadybugDB). New rows are inserted with ``UNWIND ... CREATE``
-when there are few (one document per call) and with ``COPY <table> FROM '<tmp>.parquet'``
-when there are many (a COPY's commit costs most of a second, whatever its size). Parquet
-files rather than in-memory Arrow tables: rolling back a transaction that copied from an
-Arrow table and then copying into the same table again crashes the engine (ladybug 0.22),
+does. Rows are split by whether their key is stored (one ``LOAD FROM $keys MATCH`` per
+label). Stored rows are compared with the new ones and only differing properties are ``SET``
+(a re-run writes nothing; a many-column SET runs at a few thousand rows/s in LadybugDB). New
+rows are inserted with ``LOAD FROM $rows CREATE``, the rows passed as an in-memory Arrow
+table: binding the same rows as a list-of-dicts parameter costs ~40 µs a row in the Python
+binding (0.2 s for 5,000 relationship rows, 1.3 s for 5,000 Measurements, against 0.02 s and
+0.1 s from Arrow). Only calls with more than ``COPY_MIN_ROWS`` new rows per table use
+``COPY <table> FROM '<tmp>.parquet'``: a COPY bypasses the write-ahead log, so its commit
+forces a checkpoint (0.5-1 s on a 50k-fact graph, whatever the COPY's size), while rows
+created through Cypher go to the log and are checkpointed when it passes the engine's
+threshold, about every third call of 5,000 facts. (COPY cannot skip that checkpoint: with
+``auto_checkpoint=False`` a COPY's rows are lost if the process dies before a checkpoint.)
+Parquet files rather than Arrow tables for COPY: rolling back a transaction that copied from
+an Arrow table and then copying into the same table again crashes the engine (ladybug 0.22),
 while the file path survives it. Lookups put the row's field in the pattern
-(``MATCH (n:T {id: r.id})``); binding it first with ``WITH`` makes LadybugDB 0.22 join
-against the whole table.
+(``MATCH (n:T {id: k})``); binding it first with ``WITH`` makes LadybugDB 0.22 join against
+the whole table.
 
 Concurrency. LadybugDB allows one writer process per database file and takes an OS lock;
 a second writer gets :class:`~lit.errors.GraphLockedError` naming the folder. Read-only opens
@@ -41,15 +48,15 @@ from lit.graph.query import check_read_only
 from lit.graph.store import ExtractionRun, GraphStore
 
 DB_FILE = "graph.lbdb"
-#: Rows per ``UNWIND $rows`` statement: large enough to amortise parsing, small enough to keep
-#: parameter binding memory modest.
+#: Rows per ``UNWIND $rows`` statement (supersession, the one statement still bound from a
+#: list of dicts: one row per document).
 BATCH = 5000
 
-#: Fewer new rows than this for a table are inserted with Cypher ``CREATE``, more with
-#: ``COPY FROM`` a Parquet file. Measured on a 50k-measurement graph: 200 facts took 0.15 s
-#: by CREATE and 1.0 s by COPY (its commit writes whole pages), the two cross near 3000, and
-#: 8000 facts took 4.9 s by CREATE and 2.3 s by COPY.
-COPY_MIN_ROWS = 3000
+#: Fewer new rows than this for a table are inserted with ``LOAD FROM $rows CREATE`` (an
+#: Arrow table), more with ``COPY FROM`` a Parquet file. With rows bound from Arrow, CREATE
+#: costs ~0.1 s per 5,000 Measurements and goes through the write-ahead log; a COPY's commit
+#: forces a checkpoint (0.5-1 s on a 50k-fact graph), so COPY only pays off for bulk loads.
+COPY_MIN_ROWS = 50_000
 
 _ARROW_TYPES = {"STRING": "string", "INT64": "int64", "DOUBLE": "float64", "BOOLEAN": "bool_"}
 
@@ -65,34 +72,19 @@ def _arrow_type(kind: str) -> Any:
     return getattr(pa, _ARROW_TYPES[kind])()
 
 
+def _table(columns: Mapping[str, tuple[str, list[Any]]]) -> Any:
+    """A typed Arrow table (column -> (schema type, values)): what ``LOAD FROM $rows`` and
+    ``COPY`` read. Binding the same rows as a list-of-dicts parameter costs ~40 µs a row in
+    the Python binding, 10-20x more than the statement itself."""
+    import pyarrow as pa
+
+    return pa.table({c: pa.array(v, type=_arrow_type(t)) for c, (t, v) in columns.items()})
+
+
 def _cast(expr: str, prop: schema.Prop) -> str:
     """A typed value for SET: LadybugDB infers a parameter's type from its values, so a column
     that is all None in one batch would otherwise bind as STRING and be refused."""
     return f"CAST({expr} AS {prop.type})"
-
-
-def _merge(node: schema.NodeType, old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
-    """What a stored node should hold after this write. The newest values win, except: a
-    Compound keeps every name it was ever written as, and its first formula; a Property keeps
-    its first unit; a Document keeps its first ``ingested_at``."""
-    merged = dict(new)
-    if node is schema.COMPOUND:
-        names = list(old["names"] or [])
-        merged["names"] = names + [n for n in new["names"] if n not in names]
-        merged["formula"] = old["formula"] or new["formula"]
-    elif node is schema.PROPERTY:
-        merged["unit"] = old["unit"] or new["unit"]
-    elif node is schema.DOCUMENT:
-        merged["ingested_at"] = old["ingested_at"] or new["ingested_at"]
-    return merged
-
-
-def _typed(expr: str, prop: schema.Prop, rows: list[dict[str, Any]]) -> str:
-    """``expr`` cast to the column type only where inference could go wrong (a None or an
-    empty list in the batch): the cast costs about 40% of a SET's time."""
-    if any(r[prop.name] is None or r[prop.name] == [] for r in rows):
-        return _cast(expr, prop)
-    return expr
 
 
 class EmbeddedStore(GraphStore):
@@ -211,7 +203,7 @@ class EmbeddedStore(GraphStore):
                 if old is None:
                     new.append(row)
                 elif not (node is schema.DOCUMENT and row["id"] not in full):  # stubs never update
-                    merged = _merge(node, old, row)
+                    merged = schema.merge_stored(node, old, row)
                     diff = frozenset(p for p in names if merged[p] != old[p])
                     if diff:
                         changed.append((diff, merged))
@@ -235,72 +227,73 @@ class EmbeddedStore(GraphStore):
 
     def _fetch(self, node: schema.NodeType, keys: set[str]) -> dict[str, dict[str, Any]]:
         """The stored properties of those ``keys`` that exist (key -> property dict)."""
-        found: dict[str, dict[str, Any]] = {}
-        ordered = sorted(keys)
+        if not keys:
+            return {}
         names = node.prop_names
         cols = ", ".join(f"n.{schema.quote(p)}" for p in names)
-        cypher = f"UNWIND $keys AS k MATCH (n:{node.label} {{{node.key}: k}}) RETURN {cols}"
-        for i in range(0, len(ordered), BATCH):
-            for values in self._run(cypher, {"keys": ordered[i : i + BATCH]}):
-                row = dict(zip(names, values))
-                found[row[node.key]] = row
+        keys_table = _table({"k": ("STRING", sorted(keys))})
+        found: dict[str, dict[str, Any]] = {}
+        for values in self._run(f"LOAD FROM $keys MATCH (n:{node.label} {{{node.key}: k}}) RETURN {cols}", {"keys": keys_table}):
+            row = dict(zip(names, values))
+            found[row[node.key]] = row
         return found
 
     def _run_links(self, rows: schema.GraphRows, stored: set[str]) -> set[str]:
-        """Ids of stored Measurements already linked to the run this call writes."""
+        """Ids of the stored Measurements of this call already linked to the run it writes
+        (the same run writing again). Looked up by the call's ids, so the cost follows the
+        call's size, not the run's."""
         runs = rows.nodes.get("ExtractionRun") or []
         if not runs or not stored:
             return set()
         res = self._run(
-            "MATCH (r:ExtractionRun {id: $run})<-[:EXTRACTED_BY]-(m:Measurement) RETURN m.id",
-            {"run": runs[0]["id"]},
+            "LOAD FROM $ids MATCH (m:Measurement {id: k})-[:EXTRACTED_BY]->(r:ExtractionRun {id: $run}) "
+            "RETURN m.id",
+            {"ids": _table({"k": ("STRING", sorted(stored))}), "run": runs[0]["id"]},
         )
         return {m for (m,) in res}
 
     def _parquet(self, name: str, columns: dict[str, tuple[str, list[Any]]], tmp: Path) -> str:
-        import pyarrow as pa
         import pyarrow.parquet as pq
 
-        table = pa.table({c: pa.array(v, type=_arrow_type(t)) for c, (t, v) in columns.items()})
         file = tmp / f"{name}.parquet"
-        pq.write_table(table, file, compression="none")  # written once, read at once
+        pq.write_table(_table(columns), file, compression="none")  # written once, read at once
         return file.as_posix().replace("'", "\\'")
 
     def _copy_nodes(self, node: schema.NodeType, rows: list[dict[str, Any]], tmp: Path) -> None:
-        """Insert nodes whose keys are new: ``COPY`` for many, ``UNWIND ... CREATE`` for a few
-        (a COPY makes the commit write whole pages: ~0.4 s even for one document's rows)."""
+        """Insert nodes whose keys are new: ``LOAD FROM`` an in-memory Arrow table with
+        ``CREATE`` (written to the log: the commit stays cheap), or ``COPY`` for very large
+        calls (its commit forces a checkpoint, which only pays off for huge batches)."""
         if not rows:
             return
+        cols = {f"c{i}": (p.type, [r[p.name] for r in rows]) for i, p in enumerate(node.props)}
         if len(rows) < COPY_MIN_ROWS:
-            props = ", ".join(
-                f"{schema.quote(p.name)}: {_typed('r.' + schema.quote(p.name), p, rows)}" for p in node.props
-            )
-            self._run(f"UNWIND $rows AS r CREATE (n:{node.label} {{{props}}})", {"rows": rows})
+            props = ", ".join(f"{schema.quote(p.name)}: c{i}" for i, p in enumerate(node.props))
+            self._run(f"LOAD FROM $rows CREATE (n:{node.label} {{{props}}})", {"rows": _table(cols)})
             return
-        cols = {p.name: (p.type, [r[p.name] for r in rows]) for p in node.props}
         file = self._parquet(node.label, cols, tmp)
         self._run(f"COPY {node.label} FROM '{file}'")
 
     def _copy_rels(self, rel: schema.RelType, rows: list[dict[str, str]], tmp: Path) -> None:
-        """Insert relationships (both ends exist): ``COPY`` for many, ``CREATE`` for a few.
+        """Insert relationships (both ends exist): ``LOAD FROM`` + ``CREATE``, or ``COPY`` for
+        very large calls.
 
-        The keys are used in the patterns as ``r.src`` directly: binding them first
-        (``WITH r.src AS a MATCH (x {key: a})``) makes LadybugDB 0.22 plan a join over the
+        The keys are used in the patterns as columns directly: binding them first
+        (``WITH src AS a MATCH (x {key: a})``) makes LadybugDB 0.22 plan a join over the
         whole table (seconds for 25 rows on a 20k-node graph)."""
         if not rows:
-            return
-        if len(rows) < COPY_MIN_ROWS:
-            src, dst = schema.NODES[rel.src], schema.NODES[rel.dst]
-            self._run(
-                f"UNWIND $rows AS r MATCH (a:{src.label} {{{src.key}: r.src}}) "
-                f"MATCH (b:{dst.label} {{{dst.key}: r.dst}}) CREATE (a)-[:{rel.type}]->(b)",
-                {"rows": rows},
-            )
             return
         cols = {
             "from": ("STRING", [r["src"] for r in rows]),
             "to": ("STRING", [r["dst"] for r in rows]),
         }
+        if len(rows) < COPY_MIN_ROWS:
+            src, dst = schema.NODES[rel.src], schema.NODES[rel.dst]
+            self._run(
+                f"LOAD FROM $rows MATCH (a:{src.label} {{{src.key}: `from`}}) "
+                f"MATCH (b:{dst.label} {{{dst.key}: `to`}}) CREATE (a)-[:{rel.type}]->(b)",
+                {"rows": _table(cols)},
+            )
+            return
         file = self._parquet(rel.type, cols, tmp)
         self._run(f"COPY {rel.type} FROM '{file}'")
 
@@ -309,19 +302,21 @@ class EmbeddedStore(GraphStore):
 
         A re-run of the same input changes nothing and so writes nothing; a re-extraction by a
         newer model typically touches ``model`` and ``confidence`` only. Writing just those
-        columns matters: a 20-column SET runs at about 2k rows/s in LadybugDB."""
+        columns matters: a 20-column SET runs at about 2k rows/s in LadybugDB. The rows travel
+        as a typed Arrow table, so a column that is all None still has its type."""
         groups: dict[frozenset[str], list[dict[str, Any]]] = {}
         for diff, row in changed:
             groups.setdefault(diff, []).append(row)
         props = {p.name: p for p in node.props}
         for diff, group in groups.items():
-            sets = ", ".join(
-                f"n.{schema.quote(name)} = {_typed('r.' + schema.quote(name), props[name], group)}"
-                for name in sorted(diff)
+            names = sorted(diff)
+            cols = {"k": ("STRING", [r[node.key] for r in group])}
+            cols |= {f"c{i}": (props[name].type, [r[name] for r in group]) for i, name in enumerate(names)}
+            sets = ", ".join(f"n.{schema.quote(name)} = c{i}" for i, name in enumerate(names))
+            self._run(
+                f"LOAD FROM $rows MATCH (n:{node.label} {{{node.key}: k}}) SET {sets}",
+                {"rows": _table(cols)},
             )
-            cypher = f"UNWIND $rows AS r MATCH (n:{node.label} {{{node.key}: r.{node.key}}}) SET {sets}"
-            for i in range(0, len(group), BATCH):
-                self._run(cypher, {"rows": group[i : i + BATCH]})
 
     def _supersede(self, rows: schema.GraphRows, existed_docs: set[str]) -> None:
         """Measurements of re-extracted documents from models not in this call go superseded.

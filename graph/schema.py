@@ -374,6 +374,23 @@ def graph_rows(
     return rows
 
 
+def merge_stored(node: NodeType, old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """What a stored node should hold after a write of ``new`` (both stores use this, so they
+    merge alike). The newest values win, except: a Compound keeps every name it was ever
+    written as, and its first formula; a Property keeps its first unit; a Document keeps its
+    first ``ingested_at``."""
+    merged = dict(new)
+    if node is COMPOUND:
+        names = list(old.get("names") or [])
+        merged["names"] = names + [n for n in new["names"] if n not in names]
+        merged["formula"] = old.get("formula") or new["formula"]
+    elif node is PROPERTY:
+        merged["unit"] = old.get("unit") or new["unit"]
+    elif node is DOCUMENT:
+        merged["ingested_at"] = old.get("ingested_at") or new["ingested_at"]
+    return merged
+
+
 def supersede_models(rows: GraphRows) -> list[dict[str, Any]]:
     """Rows ``{"doc_id": ..., "models": [...]}``: for each document with facts in the call,
     the models that stay current. A store marks every other Measurement of that document

@@ -254,8 +254,9 @@ def test_embedded_upsert_is_all_or_nothing(
     assert store.counts()["Measurement"] == len(gs.facts())
 
 
-def test_embedded_batches_larger_than_one_statement(store: EmbeddedStore) -> None:
-    n = max(embedded.BATCH, embedded.COPY_MIN_ROWS) + 1500  # the COPY path, several statements
+def test_embedded_bulk_copy_path_then_rewrite(store: EmbeddedStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(embedded, "COPY_MIN_ROWS", 3000)  # the COPY path without 50k facts
+    n = 4500
     base = gs.facts()[0]
     many = [replace(base, start=i * 100, end=i * 100 + 60, value=1.5 + (i % 7) / 100) for i in range(n)]
     store.upsert(gs.DOCS[:1], many)
