@@ -2,21 +2,36 @@
 
 Usage::
 
-    .venv/bin/python scripts/bench_ner.py [--model DIR] [--limit N] [--batch-size 32]
-        [--variants torch-fp32,torch-int8,ort-fp32,ort-int8] [--json OUT]
+    .venv/bin/python scripts/bench_ner.py [--model DIR] [--limit N] [--batch-size 32] [--repeat 3]
+        [--variants torch-fp32,torch-fp32:s254,ort-opt:s254,...] [--json OUT]
 
-For each variant it runs the forward pass over every window of the PolyIE test split (or
-its first N examples), reports the median tokens/s over batches, the total wall time and
-the PolyIE test micro-F1 computed from that same pass, and the ratio against the fp32
-PyTorch baseline measured in this run. ONNX variants need the ``onnx`` package to export
-(``pip install onnx``); they are skipped with a note when it is missing.
+A variant is ``BACKEND[:OPTION]...``; options override the inference windowing and batching
+for that variant only: ``sN`` stride, ``LN`` window length (max_len, with the specials),
+``bN`` batch size. Without options a variant uses the model config (max_len 256, stride 128).
+
+For each variant it runs the tagger's windowing and the forward pass over the PolyIE test
+split (or its first N examples), ``--repeat`` times, variants interleaved so load drifts hit
+them alike. It reports the median over repeats of the *text* subwords per second of forward
+time (each subword of the input counted once, however many windows it sits in: the number
+that shows what less overlap saves), the median per-batch window tokens/s (overlap counted,
+as before), the median wall time of the whole pass (windows, forward, decoding) and the
+PolyIE test micro-F1 of that pass; ratios are against ``torch-fp32`` measured in this run.
+ONNX variants need the ``onnx`` package to export (``pip install onnx``); they are skipped
+with a note when it is missing.
 
 Variants:
 - ``torch-fp32``: the merged model (LoRA folded into the base) in eager PyTorch.
 - ``torch-int8``: ``torch.ao.quantization.quantize_dynamic`` of every Linear (int8 weights,
   activations quantised per batch).
-- ``ort-fp32``: ONNX export run by ONNX Runtime (graph optimisations, fused attention).
+- ``ort-fp32``: ONNX export run by ONNX Runtime, ``ORT_ENABLE_ALL``, 2 intra-op threads (its own
+  fusions: FusedMatMul, BiasGelu; the attention stays unfused MatMul/Softmax).
 - ``ort-int8``: the ONNX graph with dynamically quantised int8 MatMul weights.
+- ``ort-opt``: the ONNX graph through ``onnxruntime.transformers.optimizer`` (model_type bert;
+  exported with eager attention so the pattern matches): fused Attention,
+  SkipLayerNormalization, BiasGelu; fp32.
+- ``torch-jit``: ``torch.jit.trace`` + ``torch.jit.freeze`` of the merged fp32 model (the
+  profiling executor re-specialises per new shape: slow on mixed window lengths).
+- ``torch-bf16``: the merged model cast to bfloat16 (slow without AVX512-BF16/AMX; for the record).
 - ``nocase-knockout`` (opt-in): fp32 with the casing features zeroed, for the F1 column only.
 """
 
@@ -24,6 +39,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import dataclasses
 import json
 import os
 import statistics
@@ -46,7 +62,7 @@ def _timed(run, stats):
     return forward
 
 
-def _ort_session(model, path: Path, quantize: bool):
+def _ort_session(model, path: Path, quantize: bool = False, optimize: bool = False):
     import onnxruntime as ort
     import torch
 
@@ -54,21 +70,42 @@ def _ort_session(model, path: Path, quantize: bool):
     mask = torch.ones_like(ids)
     feats = torch.zeros((2, 16, 3), dtype=torch.long)
     dyn = {0: "batch", 1: "seq"}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        torch.onnx.export(
-            model, (ids, mask, feats), str(path), input_names=["input_ids", "attention_mask", "features"],
-            output_names=["logits"], opset_version=17, dynamo=False,
-            dynamic_axes={"input_ids": dyn, "attention_mask": dyn, "features": dyn, "logits": dyn},
-        )
+    # The transformer optimizer recognises the eager attention subgraph (MatMul, Softmax,
+    # MatMul) and fuses it into one Attention op; the SDPA export it leaves unfused.
+    enc = model.encoder.config
+    attn = enc._attn_implementation
+    if optimize:
+        enc._attn_implementation = "eager"
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            torch.onnx.export(
+                model, (ids, mask, feats), str(path), input_names=["input_ids", "attention_mask", "features"],
+                output_names=["logits"], opset_version=17, dynamo=False,
+                dynamic_axes={"input_ids": dyn, "attention_mask": dyn, "features": dyn, "logits": dyn},
+            )
+    finally:
+        enc._attn_implementation = attn
     if quantize:
         from onnxruntime.quantization import QuantType, quantize_dynamic
 
         qpath = path.with_suffix(".int8.onnx")
         quantize_dynamic(str(path), str(qpath), weight_type=QuantType.QInt8)
         path = qpath
+    if optimize:
+        from onnxruntime.transformers.optimizer import optimize_model
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            opt = optimize_model(str(path), model_type="bert", num_heads=enc.num_attention_heads,
+                                 hidden_size=enc.hidden_size)
+        opath = path.with_suffix(".opt.onnx")
+        opt.save_model_to_file(str(opath))
+        path = opath
     opts = ort.SessionOptions()
     opts.intra_op_num_threads = os.cpu_count() or 1
+    opts.inter_op_num_threads = 1
+    opts.optimized_model_filepath = str(path.with_suffix(".ort.onnx"))
     opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     sess = ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
 
@@ -76,7 +113,44 @@ def _ort_session(model, path: Path, quantize: bool):
         out = sess.run(None, {"input_ids": ids.numpy(), "attention_mask": mask.numpy(), "features": feats.numpy()})
         return torch.from_numpy(out[0])
 
-    return run, path.stat().st_size
+    import onnx
+
+    ops: dict[str, int] = {}
+    for node in onnx.load(opts.optimized_model_filepath, load_external_data=False).graph.node:
+        ops[node.op_type] = ops.get(node.op_type, 0) + 1
+    fused = {k: v for k, v in ops.items() if k in FUSED_OPS}
+    return run, path.stat().st_size, fused
+
+
+#: ORT contrib ops that show the transformer fusions took (counted in the session's graph).
+FUSED_OPS = {"Attention", "MultiHeadAttention", "SkipLayerNormalization", "EmbedLayerNormalization",
+             "BiasGelu", "FastGelu", "Gelu", "MatMulNBits", "DynamicQuantizeMatMul", "MatMulIntegerToFloat",
+             "FusedMatMul", "QAttention"}
+
+
+def parse_variant(spec: str) -> tuple[str, dict[str, int]]:
+    """``"ort-opt:s254:b16"`` -> ``("ort-opt", {"stride": 254, "batch_size": 16})``."""
+    backend, *opts = spec.split(":")
+    keys = {"s": "stride", "L": "max_len", "b": "batch_size"}
+    out: dict[str, int] = {}
+    for o in opts:
+        if not o or o[0] not in keys or not o[1:].isdigit():
+            raise ValueError(f"{spec}: unknown option {o!r} (use sN stride, LN max_len, bN batch size)")
+        out[keys[o[0]]] = int(o[1:])
+    return backend, out
+
+
+def _jit(model):
+    import torch
+
+    ids = torch.full((4, 64), 1000, dtype=torch.long)
+    mask = torch.ones_like(ids)
+    mask[1, 40:] = 0
+    feats = torch.zeros((4, 64, 3), dtype=torch.long)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        traced = torch.jit.trace(model, (ids, mask, feats), check_trace=False, strict=False)
+        return torch.jit.freeze(traced.eval())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -84,9 +158,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--model", default=None, help="model folder (default: newest in models/trained/)")
     ap.add_argument("--limit", type=int, default=None, help="first N PolyIE test examples (default: all)")
     ap.add_argument("--batch-size", type=int, default=32)
+    ap.add_argument("--repeat", type=int, default=3, help="passes per variant (medians over them)")
     ap.add_argument("--variants", default="torch-fp32,torch-int8,ort-fp32,ort-int8")
     ap.add_argument("--json", dest="json_out", default=None, help="also write the results as JSON here")
     args = ap.parse_args(argv)
+    specs = [v for v in args.variants.split(",") if v]
+    try:
+        parsed = [parse_variant(v) for v in specs]
+    except ValueError as exc:
+        ap.error(str(exc))
 
     import torch
 
@@ -94,6 +174,7 @@ def main(argv: list[str] | None = None) -> int:
     from lit.models.ner.decode import decode_words
     from lit.models.ner.evaluate import score_spans
     from lit.models.ner.infer import NerTagger, window_probs
+    from lit.models.ner.windows import encode_texts
 
     torch.set_num_threads(os.cpu_count() or 1)
     tagger = NerTagger.load(args.model, device="cpu")
@@ -104,60 +185,112 @@ def main(argv: list[str] | None = None) -> int:
     texts = [ex.text for ex in examples]
     words = [list(ex.tokens) for ex in examples]
     gold = [[(e.start, e.end, e.label) for e in ex.entities] for ex in examples]
-    print(f"model {tagger.path}; {len(examples)} PolyIE test examples; {torch.get_num_threads()} torch threads; "
-          f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}", file=sys.stderr)
+    subwords = sum(len(e) for e in encode_texts(base.tokenizer, texts, words))
+    load0 = os.getloadavg()
+    print(f"model {tagger.path}; {len(examples)} PolyIE test examples, {subwords} subwords; "
+          f"{torch.get_num_threads()} torch threads; {os.cpu_count()} cores; load average "
+          f"{load0[0]:.1f} {load0[1]:.1f} {load0[2]:.1f}", file=sys.stderr)
 
-    results = []
     tmp = Path(tempfile.mkdtemp(prefix="bench_ner_"))
-    for name in [v for v in args.variants.split(",") if v]:
-        size = None
-        if name == "torch-fp32":
+    runners: dict[str, tuple] = {}
+    for spec, (backend, opts) in zip(specs, parsed):
+        size, fused = None, None
+        if backend in runners:
+            run, size, fused = runners[backend]
+        elif backend == "torch-fp32":
             run = base
-        elif name == "nocase-knockout":
+        elif backend == "nocase-knockout":
             # Not a speed path: fp32 with the casing features zeroed at inference, to show
             # how much the trained model leans on them (an inference-time knockout, not a
             # retrained ablation).
             def run(ids, mask, feats):
                 return base(ids, mask, torch.zeros_like(feats))
-        elif name == "torch-int8":
+        elif backend == "torch-int8":
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 run = torch.ao.quantization.quantize_dynamic(copy.deepcopy(base), {torch.nn.Linear}, dtype=torch.qint8)
-        elif name in ("ort-fp32", "ort-int8"):
+        elif backend == "torch-bf16":
+            half = copy.deepcopy(base).to(torch.bfloat16)
+
+            def run(ids, mask, feats, half=half):
+                return half(ids, mask, feats).float()
+        elif backend == "torch-jit":
+            run = _jit(base)
+        elif backend in ("ort-fp32", "ort-int8", "ort-opt"):
             try:
-                run, size = _ort_session(base, tmp / "ner.onnx", quantize=name == "ort-int8")
+                run, size, fused = _ort_session(base, tmp / f"{backend}.onnx", quantize=backend == "ort-int8",
+                                                optimize=backend == "ort-opt")
             except Exception as exc:  # missing onnx package, exporter limits: report, go on
-                print(f"{name}: skipped ({type(exc).__name__}: {exc})", file=sys.stderr)
+                print(f"{spec}: skipped ({type(exc).__name__}: {exc})", file=sys.stderr)
                 continue
         else:
-            ap.error(f"unknown variant {name}")
-        stats: list[tuple[int, float]] = []
-        t0 = time.perf_counter()
-        probs = window_probs(base, texts, words, args.batch_size, "cpu", forward=_timed(run, stats))
-        wall = time.perf_counter() - t0
-        preds = [[(m.start, m.end, m.label) for m in decode_words(t, w, p, tagger.id2label)]
-                 for t, w, p in zip(texts, words, probs)]
-        f1 = score_spans(gold, preds).to_dict()["micro"]["f1"]
-        tokens = sum(n for n, _ in stats)
+            ap.error(f"unknown variant {spec}")
+        if fused is not None and backend not in runners:
+            print(f"{backend}: fused ops in the session graph {fused}", file=sys.stderr)
+        runners[backend] = (run, size, fused)
+
+    passes: dict[str, list[dict]] = {s: [] for s, (b, _) in zip(specs, parsed) if b in runners}
+    for rep in range(max(1, args.repeat)):
+        for spec, (backend, opts) in zip(specs, parsed):
+            if spec not in passes:
+                continue
+            run = runners[backend][0]
+            cfg = base.config
+            base.config = dataclasses.replace(cfg, max_len=opts.get("max_len", cfg.max_len),
+                                              stride=opts.get("stride", cfg.stride))
+            stats: list[tuple[int, float]] = []
+            try:
+                t0 = time.perf_counter()
+                probs = window_probs(base, texts, words, opts.get("batch_size", args.batch_size), "cpu",
+                                     forward=_timed(run, stats))
+                preds = [[(m.start, m.end, m.label) for m in decode_words(t, w, p, tagger.id2label)]
+                         for t, w, p in zip(texts, words, probs)]
+                wall = time.perf_counter() - t0
+            finally:
+                base.config = cfg
+            fwd = sum(dt for _, dt in stats)
+            passes[spec].append({
+                "text_tok_s": subwords / fwd,
+                "batch_tok_s": statistics.median(n / dt for n, dt in stats),
+                "wall_s": wall,
+                "window_tokens": sum(n for n, _ in stats),
+                "f1": score_spans(gold, preds).to_dict()["micro"]["f1"],
+            })
+            print(f"{spec} pass {rep + 1}: {passes[spec][-1]}", file=sys.stderr)
+    load1 = os.getloadavg()
+
+    results = []
+    for spec, ps in passes.items():
+        f1s = {round(p["f1"], 6) for p in ps}
         results.append({
-            "variant": name,
-            "median_tok_s": round(statistics.median(n / dt for n, dt in stats)),
-            "forward_tok_s": round(tokens / sum(dt for _, dt in stats)),
-            "wall_s": round(wall, 1),
-            "tokens": tokens,
-            "f1": f1,
-            "onnx_bytes": size,
+            "variant": spec,
+            "text_tok_s": round(statistics.median(p["text_tok_s"] for p in ps)),
+            "batch_tok_s": round(statistics.median(p["batch_tok_s"] for p in ps)),
+            "wall_s": round(statistics.median(p["wall_s"] for p in ps), 2),
+            "window_tokens": ps[0]["window_tokens"],
+            "f1": ps[0]["f1"],
+            "f1_stable": len(f1s) == 1,
+            "onnx_bytes": runners[parse_variant(spec)[0]][1],
+            "fused_ops": runners[parse_variant(spec)[0]][2],
+            "repeats": len(ps),
         })
-        print(f"{name}: done {results[-1]}", file=sys.stderr)
-    base_row = next((r for r in results if r["variant"] == "torch-fp32"), results[0] if results else None)
-    print(f"{'variant':<12} {'median tok/s':>12} {'fwd tok/s':>10} {'speed-up':>9} {'wall s':>7} {'F1':>7} {'dF1 pts':>8}")
+    if not results:
+        return 1
+    base_row = next((r for r in results if r["variant"] == "torch-fp32"), results[0])
+    print(f"# {len(examples)} PolyIE test texts, {subwords} subwords; medians of {args.repeat} passes; "
+          f"load average {load0[0]:.1f} at start, {load1[0]:.1f} at end; ratios vs {base_row['variant']} of this run")
+    print(f"{'variant':<22} {'text tok/s':>10} {'speed-up':>8} {'batch tok/s':>11} {'win tokens':>10} "
+          f"{'wall s':>7} {'wall x':>6} {'F1':>7} {'dF1 pts':>8}")
     for r in results:
-        r["speedup"] = round(r["median_tok_s"] / base_row["median_tok_s"], 2)
+        r["speedup"] = round(r["text_tok_s"] / base_row["text_tok_s"], 2)
+        r["wall_speedup"] = round(base_row["wall_s"] / r["wall_s"], 2)
         r["f1_delta_points"] = round(100 * (r["f1"] - base_row["f1"]), 2)
-        print(f"{r['variant']:<12} {r['median_tok_s']:>12} {r['forward_tok_s']:>10} {r['speedup']:>8}x "
-              f"{r['wall_s']:>7} {r['f1']:>7.4f} {r['f1_delta_points']:>+8.2f}")
+        print(f"{r['variant']:<22} {r['text_tok_s']:>10} {r['speedup']:>7}x {r['batch_tok_s']:>11} "
+              f"{r['window_tokens']:>10} {r['wall_s']:>7} {r['wall_speedup']:>5}x {r['f1']:>7.4f} "
+              f"{r['f1_delta_points']:>+8.2f}{'' if r['f1_stable'] else ' (F1 varied across passes)'}")
     if args.json_out:
-        Path(args.json_out).write_text(json.dumps(results, indent=2) + "\n")
+        Path(args.json_out).write_text(json.dumps({"load_start": load0, "load_end": load1, "results": results},
+                                                  indent=2) + "\n")
     return 0
 
 
