@@ -76,3 +76,20 @@ def test_ner_infer_missing_model_is_a_model_error(tmp_path):
         NerTagger.load(tmp_path, device="cpu")
     with pytest.raises(ModelError, match="no trained NER model"):
         newest_model(tmp_path)
+
+
+def test_ner_infer_probabilities_do_not_depend_on_batch_partners(tagger):
+    """A sentence's probabilities are bitwise the same alone, in a batch of other sentences of
+    any length and at any batch size: what lets the pipeline batch across documents and still
+    give exactly the facts of each document alone (and a resumed run those of a whole one)."""
+    from lit.models.ner.words import split_words
+
+    others = SENTENCES[1:] + [s.replace("0.80 V", "0.80 V at 300 K under AM1.5G illumination") for s in SENTENCES]
+
+    def probs(texts, batch_size=32):
+        return tagger.word_probs(texts, [split_words(t) for t in texts], batch_size)
+
+    alone = probs([SENTENCES[0]])[0]
+    assert probs([SENTENCES[0], *others])[0] == alone
+    assert probs([*others, SENTENCES[0]], batch_size=3)[-1] == alone
+    assert probs([SENTENCES[0], SENTENCES[0] + " It is direct."])[0] == alone
