@@ -129,6 +129,7 @@ def _singular(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=1 << 15)  # rule mentions fold every word n-gram of every sentence
 def _fold(text: str) -> str:
     """Lower-case phrase form: hyphens/underscores/slashes as spaces, plurals singular."""
     text = unicodedata.normalize("NFKC", text).translate(_MU).lower()
@@ -137,6 +138,7 @@ def _fold(text: str) -> str:
     return " ".join(_singular(w) for w in text.split() if w != "the")
 
 
+@lru_cache(maxsize=1 << 15)
 def _compact(text: str) -> str:
     """Symbol form: "E g opt" -> "Egopt", "V_{OC}" -> "VOC", "μ h" -> "μh"."""
     text = unicodedata.normalize("NFKC", text).translate(_MU).strip().rstrip(".:;")

@@ -16,6 +16,7 @@ Id 0 is reserved for padding and special tokens.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 SHAPES = ("pad", "lower", "title", "upper1", "upper", "mixed", "digit", "alnum_upper", "alnum", "punct", "other")
 N_SHAPES = len(SHAPES)
@@ -31,6 +32,7 @@ ELEMENTS = frozenset(
 _FORMULA_PART = re.compile(r"[A-Z][a-z]?|\d+(?:\.\d+)?|[()\[\]·.\-+x]")
 
 
+@lru_cache(maxsize=1 << 15)  # words repeat: a cache hit costs ~0.1 us against ~4 us to classify
 def shape_id(s: str) -> int:
     """Shape class of ``s`` (an index into :data:`SHAPES`); empty strings are ``pad``."""
     if not s:
@@ -57,6 +59,7 @@ def shape_id(s: str) -> int:
     return SHAPES.index("mixed")
 
 
+@lru_cache(maxsize=1 << 15)
 def is_formula(word: str) -> bool:
     """True when ``word`` is a sequence of element symbols, counts, brackets and dots.
 
