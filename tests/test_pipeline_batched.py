@@ -1,0 +1,111 @@
+"""``Extractor.extract_paths``: a group of documents with one NER call over all their sentences
+gives exactly the facts (and failures) of the same documents extracted one by one."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from lit.errors import ModelError
+from lit.extract.pipeline import DocumentResult, Extractor
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    try:
+        return Extractor.load(require_model=True)
+    except ModelError:
+        pytest.skip("no trained NER model in models/trained yet")
+
+
+def _facts(results: list[DocumentResult]) -> list[str]:
+    return sorted(f.to_json() for r in results for f in r.facts)
+
+
+def _same_as_one_by_one(extractor: Extractor, paths: list[str], group: int) -> list[DocumentResult]:
+    alone = [extractor.extract_path(p) for p in paths]
+    grouped: list[DocumentResult] = []
+    for start in range(0, len(paths), group):
+        grouped += extractor.extract_paths(paths[start : start + group])
+    assert [r.source for r in grouped] == paths  # one result per path, in order
+    assert [(r.ok, r.error, r.sentences) for r in grouped] == [(r.ok, r.error, r.sentences) for r in alone]
+    assert [r.info for r in grouped] == [r.info for r in alone]
+    assert _facts(grouped) == _facts(alone)  # every field, confidences included
+    return grouped
+
+
+def _abstracts(folder: Path, n: int) -> list[str]:
+    """``n`` real materials-science abstracts (the NERRE general-materials set) as .txt files."""
+    corpora = Path(os.environ.get("LIT_CORPORA", REPO.parent / "shared" / "corpora"))
+    source = corpora / "nerre_dagdelen" / "general_and_mofs" / "data" / "general_materials_information_annotations.jsonl"
+    if not source.is_file():
+        pytest.skip(f"{source} not found (set LIT_CORPORA)")
+    folder.mkdir()
+    paths = []
+    with open(source, encoding="utf-8") as fh:
+        for i, line in zip(range(n), fh):
+            path = folder / f"abstract{i:04d}.txt"
+            path.write_text(json.loads(line)["prompt"].split("\n\n###")[0] + "\n", encoding="utf-8")
+            paths.append(str(path))
+    return paths
+
+
+def test_pipeline_batched_sample_corpus_same_facts_as_one_by_one(extractor: Extractor, sample_dir: Path) -> None:
+    paths = sorted(str(p) for p in sample_dir.iterdir())
+    grouped = _same_as_one_by_one(extractor, paths, group=len(paths))
+    assert all(r.ok for r in grouped)
+    assert any(f.model == extractor.sentence_model for r in grouped for f in r.facts)
+
+
+def test_pipeline_batched_bad_file_fails_alone(extractor: Extractor, sample_dir: Path, tmp_path: Path) -> None:
+    (tmp_path / "broken.pdf").write_bytes(b"%PDF-1.4\n" + bytes(range(256)) * 40)
+    (tmp_path / "empty.xml").write_bytes(b"")
+    samples = sorted(str(p) for p in sample_dir.iterdir())
+    paths = [samples[0], str(tmp_path / "broken.pdf"), *samples[1:3], str(tmp_path / "missing.txt"),
+             str(tmp_path / "empty.xml"), samples[3]]
+    grouped = _same_as_one_by_one(extractor, paths, group=len(paths))
+    failed = {r.source: r.error for r in grouped if not r.ok}
+    assert set(failed) == {str(tmp_path / n) for n in ("broken.pdf", "missing.txt", "empty.xml")}
+    assert all(Path(source).name in error for source, error in failed.items())
+    assert all(r.ok and r.facts for r in grouped if r.source in samples)
+
+
+def test_pipeline_batched_model_fault_fails_only_its_document(
+    extractor: Extractor, sample_dir: Path, tmp_path: Path, monkeypatch
+) -> None:
+    """The shared NER call breaks on one document's text (simulated): the group is redone one
+    document at a time, so only that document fails, with its name, and the others keep
+    their facts."""
+    poison = tmp_path / "poison.txt"
+    poison.write_text("ZnO has a band gap of 3.3 eV. POISON sentence.\n", encoding="utf-8")
+    samples = sorted(str(p) for p in sample_dir.iterdir())
+    want = {p: extractor.extract_path(p) for p in samples}
+    predict = extractor.tagger.predict
+
+    def faulty(texts, *args, **kwargs):
+        if any("POISON" in t for t in texts):
+            raise RuntimeError("simulated tokenizer crash")
+        return predict(texts, *args, **kwargs)
+
+    monkeypatch.setattr(extractor.tagger, "predict", faulty)
+    grouped = extractor.extract_paths([samples[0], str(poison), *samples[1:]])
+    bad = [r for r in grouped if not r.ok]
+    assert [r.source for r in bad] == [str(poison)]
+    assert "poison.txt" in bad[0].error and "simulated tokenizer crash" in bad[0].error and bad[0].error_code == "E999"
+    for result in grouped:
+        if result.ok:
+            assert _facts([result]) == _facts([want[result.source]])
+
+
+@pytest.mark.slow  # ~2-4 min on two shared cores: 300 abstracts, each extracted twice
+def test_pipeline_batched_real_abstracts_same_facts_as_one_by_one(extractor: Extractor, tmp_path: Path) -> None:
+    from lit.extract.workers import GROUP_DOCS
+
+    paths = _abstracts(tmp_path / "abstracts", 300)
+    grouped = _same_as_one_by_one(extractor, paths, group=GROUP_DOCS)
+    assert sum(len(r.facts) for r in grouped) > 50
