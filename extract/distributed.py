@@ -1,9 +1,10 @@
-"""Scale-out on Ray: the same per-document pipeline, run by actors on a cluster.
+"""Scale-out on Ray: the same pipeline, run by actors on a cluster.
 
 Each actor loads one :class:`~lit.extract.pipeline.Extractor` (the NER model stays in
-memory across documents, on a GPU when the actor is given one) and processes paths sent
-to it; results stream back to the driver, which writes the facts file, the journal and
-the graph exactly as a local run does. The inputs must be readable by the workers (a
+memory across documents, on a GPU when the actor is given one) and processes groups of
+paths sent to it (:func:`~lit.extract.workers.group_paths`, one NER call per group);
+results stream back to the driver, which writes the facts file, the journal and the graph
+exactly as a local run does. The inputs must be readable by the workers (a
 shared filesystem), which is how clusters usually mount a paper collection.
 
 ``--ray local`` starts a private Ray instance limited to ``actors`` CPUs (so a laptop or a
@@ -67,8 +68,11 @@ class RayWorkers(Workers):
     def map(self, paths: Iterable[str]) -> Iterator[DocumentResult]:
         from ray.util import ActorPool
 
+        from lit.extract.workers import group_paths
+
         pool = ActorPool(self._actors)
-        yield from pool.map_unordered(lambda actor, path: actor.run.remote(path), list(paths))
+        for results in pool.map_unordered(lambda actor, group: actor.run_many.remote(group), group_paths(paths)):
+            yield from results
 
     def close(self) -> None:
         for actor in self._actors:
@@ -94,3 +98,7 @@ class _ExtractorActor:
 
     def run(self, path: str) -> DocumentResult:
         return self.extractor.extract_path(path)
+
+    def run_many(self, paths: list[str]) -> list[DocumentResult]:
+        """A group of documents with one NER call over all their sentences."""
+        return self.extractor.extract_paths(paths)

@@ -8,6 +8,11 @@ in completion order. Every worker holds one :class:`~lit.extract.pipeline.Extrac
 (the NER model loaded once) for its whole life, so model start-up is paid per worker,
 not per document.
 
+Workers take documents in groups (:func:`group_paths`: up to :data:`GROUP_DOCS` files or
+:data:`GROUP_BYTES` of input) and extract each group with one NER call over all its
+sentences (:meth:`~lit.extract.pipeline.Extractor.extract_paths`); results still come back
+one per document, and a file that fails does so alone.
+
 Local workers are ``spawn``-ed processes that ignore SIGINT: Ctrl-C reaches the driver,
 which stops the pool and leaves the journal consistent, instead of every worker printing
 its own traceback.
@@ -32,6 +37,13 @@ from typing import Iterable, Iterator
 
 from lit.errors import LitError, ModelError
 from lit.extract.pipeline import DocumentResult, Extractor
+
+#: Documents per group: 32 abstracts give ~200 sentences, enough for full NER batches in
+#: most length buckets, while a group stays a small unit of work to redo after a crash.
+GROUP_DOCS = 32
+#: ... or this much input, whichever comes first: a long PDF has sentences enough alone, and
+#: a group of them would hold many parsed documents in memory and delay every result.
+GROUP_BYTES = 512 * 1024
 
 _WORKER: Extractor | None = None
 #: Why this worker has no extractor (e.g. a ModelError): reported by every task instead of
@@ -127,8 +139,27 @@ def _extractor() -> Extractor:
     return _WORKER
 
 
-def _work(path: str) -> DocumentResult:
-    return _extractor().extract_path(path)
+def group_paths(paths: Iterable[str], docs: int = GROUP_DOCS, size: int = GROUP_BYTES) -> Iterator[list[str]]:
+    """Consecutive paths in groups of at most ``docs`` files and about ``size`` bytes (a file
+    larger than ``size`` is a group of its own), read lazily from ``paths``."""
+    group: list[str] = []
+    total = 0
+    for path in paths:
+        try:
+            nbytes = os.path.getsize(path)
+        except OSError:
+            nbytes = 0  # the reader will say what is wrong with it
+        if group and (len(group) >= docs or total + nbytes > size):
+            yield group
+            group, total = [], 0
+        group.append(path)
+        total += nbytes
+    if group:
+        yield group
+
+
+def _work(paths: list[str]) -> list[DocumentResult]:
+    return _extractor().extract_paths(paths)
 
 
 def _versions() -> list[str]:
@@ -188,17 +219,19 @@ class InProcess(Workers):
         return self.extractor.model_versions
 
     def map(self, paths: Iterable[str]) -> Iterator[DocumentResult]:
-        for path in paths:
-            yield self.extractor.extract_path(path)
+        for group in group_paths(paths):
+            yield from self.extractor.extract_paths(group)
 
 
 class ProcessPool(Workers):
     """``workers`` spawned processes, each with its own extractor and ``cores / workers`` threads.
 
-    At most ``2 * workers`` documents are in flight, so memory stays flat however long the
-    input list is. A worker that dies (a segfault in a parser, the OOM killer) breaks the
-    pool: it is restarted and the documents that were in flight are tried once more; a
-    document in flight during two breakages is reported as failed, never retried forever.
+    At most ``2 * workers`` groups of documents are in flight, so memory stays flat however
+    long the input list is. A worker that dies (a segfault in a parser, the OOM killer) breaks
+    the pool: it is restarted and the documents that were in flight are tried once more, one
+    at a time with nothing else in flight (so a bad file cannot take its group or another
+    document down twice); a document whose retry breaks the pool again is reported as failed,
+    never retried forever.
     """
 
     def __init__(self, model: str | None, workers: int):
@@ -223,53 +256,61 @@ class ProcessPool(Workers):
             self._versions = future.result()
         return self._versions
 
+    #: The task a worker runs on a group (a module-level function, so spawn can pickle it).
+    task = staticmethod(_work)
+
     def map(self, paths: Iterable[str]) -> Iterator[DocumentResult]:
-        fresh = iter(paths)
-        queue: deque[tuple[str, int]] = deque()  # documents to try again after a worker died
-        running: dict[Future, tuple[str, int]] = {}
+        fresh = group_paths(paths)
+        queue: deque[tuple[list[str], int]] = deque()  # documents to try again after a worker died
+        running: dict[Future, tuple[list[str], int]] = {}
         exhausted = False
         while queue or running or not exhausted:
             pool = self._executor()
             try:
                 while len(running) < 2 * self.workers:
+                    if any(t >= 1 for _, t in running.values()):
+                        break  # a retry runs alone: should it crash again, it is the culprit
                     if queue:
-                        path, tries = queue.popleft()
+                        if running and queue[0][1] >= 1:
+                            break
+                        group, tries = queue.popleft()
                     else:
                         try:
-                            path, tries = next(fresh), 0
+                            group, tries = next(fresh), 0
                         except StopIteration:
                             exhausted = True
                             break
                     with _children_ignore_sigint():
-                        running[pool.submit(_work, path)] = (path, tries)
+                        running[pool.submit(self.task, group)] = (group, tries)
             except BrokenProcessPool:  # a worker died since the last wait: restart the pool
-                queue.appendleft((path, tries))
+                queue.appendleft((group, tries))
                 if not running:
                     self.close()
                     continue
             if not running:
                 continue
             done, _ = wait(running, return_when=FIRST_COMPLETED)
-            broken = False
+            lost: list[tuple[list[str], int]] = []
             for future in done:
-                path, tries = running.pop(future)
+                group, tries = running.pop(future)
                 try:
-                    yield future.result()
+                    yield from future.result()
                 except BrokenProcessPool:
-                    broken = True
-                    if tries >= 1:
-                        yield _died(path)
-                    else:
-                        queue.appendleft((path, tries + 1))
-            if broken:
-                for future, (path, tries) in list(running.items()):
+                    lost.append((group, tries))
+            if lost:
+                for future, entry in list(running.items()):
                     future.cancel()
-                    if tries >= 1:
-                        yield _died(path)
-                    else:
-                        queue.appendleft((path, tries + 1))
+                    lost.append(entry)
                 running.clear()
                 self.close()
+                retry: list[tuple[list[str], int]] = []
+                for group, tries in lost:
+                    for path in group:
+                        if tries >= 1:
+                            yield _died(path)
+                        else:
+                            retry.append(([path], tries + 1))
+                queue.extendleft(reversed(retry))
 
     def close(self) -> None:
         if self._pool is not None:
