@@ -9,7 +9,10 @@ What it prints (medians over ``--repeat`` runs):
 * **NER forward tokens/s**: only ``model(ids, mask, features)`` on the very windows the
   abstracts' sentences give, timed inside :func:`window_probs` through its ``forward`` hook;
 * the **overhead ratio**: (pipeline seconds per abstract - forward seconds per abstract) /
-  forward seconds per abstract, i.e. how much the pipeline adds to the model's own time.
+  forward seconds per abstract, i.e. how much the pipeline adds to the model's own time,
+  for the grouped path the batch runner uses (``Extractor.extract_paths`` over groups of
+  ``--group`` files, one NER call per group) and, as the same-run baseline, for the
+  per-document path (``extract_path`` file by file, one NER call per document).
 
 Without a trained model (``models/trained/ner-*``) it says so and reports the reader +
 segmentation + table pipeline alone. Run::
@@ -31,7 +34,7 @@ from pathlib import Path
 
 from lit.errors import LitError
 from lit.extract.batch import run_batch
-from lit.extract.workers import load_extractor
+from lit.extract.workers import GROUP_DOCS, group_paths, load_extractor
 
 COMPOUNDS = [
     "ZnO", "GaN", "TiO2", "CdTe", "CH3NH3PbI3", "MoS2", "Cu2ZnSnS4", "SnO2", "BiVO4", "Fe3O4",
@@ -159,6 +162,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--model", default=None, help="NER model folder (default: newest in models/trained)")
     parser.add_argument("--pdfs", type=int, default=None, help="use only the first N fixture PDFs")
+    parser.add_argument("--group", type=int, default=GROUP_DOCS, help="documents per NER call (grouped path)")
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)  # progress visible when piped to a log
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # as open_workers does, before torch loads
@@ -181,40 +185,62 @@ def main() -> None:
         # warm-up: imports, lazy caches (property vocabulary, regexes)
         for path in abstracts[:5]:
             extractor.extract_path(path)
-        rows: dict[str, list[float]] = {"in-process": [], f"workers={args.workers}": [], "extract_path loop": []}
+        groups = list(group_paths([str(p) for p in abstracts], docs=args.group))
+        grouped = f"extract_paths x{args.group}"
+        rows: dict[str, list[float]] = {
+            "in-process": [], f"workers={args.workers}": [], grouped: [], "extract_path loop": []}
         facts = 0
-        inside: list[float] = []  # forward seconds spent inside the pipeline, per repeat
+        # forward seconds spent inside each in-process path, per repeat
+        inside: dict[str, list[float]] = {grouped: [], "extract_path loop": []}
+        # the forward pass alone, measured in every repeat beside the paths (the load of a
+        # shared machine drifts within minutes: ratios are taken per repeat, then the median)
+        forwards: list[tuple[float, int, int]] = []
         for _ in range(args.repeat):
+            if has_model:
+                forwards.append(forward_throughput(extractor, abstracts))
+            with ForwardTimer(extractor) as timer:
+                t0 = time.perf_counter()
+                for group in groups:
+                    extractor.extract_paths(group)
+                rows[grouped].append(time.perf_counter() - t0)
+            inside[grouped].append(timer.seconds)
             with ForwardTimer(extractor) as timer:
                 t0 = time.perf_counter()
                 for path in abstracts:
                     extractor.extract_path(path)
                 rows["extract_path loop"].append(time.perf_counter() - t0)
-            inside.append(timer.seconds)
+            inside["extract_path loop"].append(timer.seconds)
             seconds, facts = timed_batch(abstracts, 1, args.model)
             rows["in-process"].append(seconds)
-            seconds, _ = timed_batch(abstracts, args.workers, args.model)
-            rows[f"workers={args.workers}"].append(seconds)
+            if args.workers > 1:
+                seconds, _ = timed_batch(abstracts, args.workers, args.model)
+                rows[f"workers={args.workers}"].append(seconds)
         print(f"\nabstracts: {args.n} generated, {facts} facts per run, median of {args.repeat}")
         for name, values in rows.items():
+            if not values:
+                continue
             med = statistics.median(values)
-            what = "(model already loaded)" if name == "extract_path loop" else "(run_batch end to end, incl. load)"
+            what = "(model already loaded)" if name in inside else "(run_batch end to end, incl. load)"
             print(f"  {name:18s} {args.n / med:8.1f} abstracts/s  {med:7.2f} s  {what}")
-        loop_s = statistics.median(rows["extract_path loop"])
+        print(f"  grouped path vs per-document path: {statistics.median(rows['extract_path loop']) / statistics.median(rows[grouped]):.2f}x")
         if has_model:
-            forwards = [forward_throughput(extractor, abstracts) for _ in range(args.repeat)]
             fwd_s = statistics.median(f[0] for f in forwards)
             tokens, sentences = forwards[0][1], forwards[0][2]
             print(f"\nNER forward pass alone: {tokens / fwd_s:,.0f} tokens/s ({tokens} tokens, {sentences} sentences, "
-                  f"batch 32, {fwd_s:.2f} s)")
-            overhead = (loop_s - fwd_s) / fwd_s
-            print(f"pipeline overhead beyond the forward pass: {overhead:.0%} of model time "
-                  f"({loop_s / args.n * 1000:.1f} ms per abstract vs {fwd_s / args.n * 1000:.1f} ms forward)")
-            in_s = statistics.median(inside)
-            print(f"  of which: forward inside the pipeline {in_s / args.n * 1000:.1f} ms per abstract "
-                  f"(per-document batches: {(in_s - fwd_s) / fwd_s:+.0%} against one length-sorted batch run), "
-                  f"everything else {(loop_s - in_s) / args.n * 1000:.1f} ms ({(loop_s - in_s) / fwd_s:.0%})")
+                  f"batch 32, {fwd_s:.2f} s; per repeat {', '.join(f'{f[0]:.2f}' for f in forwards)} s)")
+            for name in inside:
+                per_repeat = [(loop - f[0]) / f[0] for loop, f in zip(rows[name], forwards)]
+                batching = [(i - f[0]) / f[0] for i, f in zip(inside[name], forwards)]
+                rest = [(loop - i) / f[0] for loop, i, f in zip(rows[name], inside[name], forwards)]
+                loop_s, in_s = statistics.median(rows[name]), statistics.median(inside[name])
+                print(f"{name}: pipeline overhead beyond the forward pass: {statistics.median(per_repeat):.0%} of model "
+                      f"time (per repeat {', '.join(f'{x:.0%}' for x in per_repeat)}; "
+                      f"{loop_s / args.n * 1000:.1f} ms per abstract vs {fwd_s / args.n * 1000:.1f} ms forward)")
+                print(f"  of which: its NER batches {statistics.median(batching):+.0%} against one batched run of all "
+                      f"sentences ({in_s / args.n * 1000:.1f} ms per abstract in the forward pass), everything else "
+                      f"{statistics.median(rest):.0%} ({(loop_s - in_s) / args.n * 1000:.1f} ms)")
 
+    print(f"load average at the end: {os.getloadavg()[0]:.1f}")
     pdfs = fulltext_pdfs()[: args.pdfs]
     if pdfs:
         pages = sum(page_count(p) for p in pdfs)
