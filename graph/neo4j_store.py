@@ -148,26 +148,12 @@ def _retryable(err: BaseException) -> bool:
     return isinstance(err, (ConnectionError, TimeoutError))
 
 
-def _node_cypher(node: schema.NodeType) -> str:
-    """The MERGE for one node type. Compounds union their names with the stored ones and
-    keep the first formula; Properties keep the first unit; the rest take the row as is."""
-    key = schema.quote(node.key)
-    head = f"UNWIND $rows AS r MERGE (n:{node.label} {{{key}: r.{key}}}) "
-    if node is schema.COMPOUND:
-        return head + (
-            "ON CREATE SET n.names = r.names, n.formula = r.formula "
-            "ON MATCH SET n.names = coalesce(n.names, []) + "
-            "[x IN r.names WHERE NOT x IN coalesce(n.names, [])], "
-            "n.formula = coalesce(n.formula, r.formula)"
-        )
-    if node is schema.PROPERTY:
-        return head + "ON CREATE SET n.unit = r.unit ON MATCH SET n.unit = coalesce(n.unit, r.unit)"
-    if node is schema.DOCUMENT:  # metadata follows the latest read; the first ingest time stays
-        return head + (
-            "WITH n, r, coalesce(n.ingested_at, r.ingested_at) AS first "
-            "SET n += r SET n.ingested_at = first"
-        )
-    return head + "SET n += r"
+#: ExtractionRun rows are MERGEd (a run's counts and end time are rewritten as it goes); the
+#: other node types are written by the batch's read-then-CREATE/SET statements.
+_RUN_CYPHER = (
+    f"UNWIND $rows AS r MERGE (n:{schema.EXTRACTION_RUN.label} "
+    f"{{{schema.quote(schema.EXTRACTION_RUN.key)}: r.{schema.quote(schema.EXTRACTION_RUN.key)}}}) SET n += r"
+)
 
 
 #: Measurements of a document written by another model than this call's become superseded.
@@ -511,7 +497,7 @@ class Neo4jStore(GraphStore):
         def work(tx: Any) -> None:
             _write_nodes(tx, rows)
             if run_rows:
-                tx.run(_node_cypher(schema.EXTRACTION_RUN), rows=run_rows).consume()
+                tx.run(_RUN_CYPHER, rows=run_rows).consume()
             if measurements:
                 ids = [m["id"] for m in measurements]
                 stored = {r["id"] for r in tx.run(_EXISTING_CYPHER, ids=ids)}
@@ -533,7 +519,7 @@ class Neo4jStore(GraphStore):
         row = schema.run_row(run)
 
         def work(tx: Any) -> None:
-            tx.run(_node_cypher(schema.EXTRACTION_RUN), rows=[row]).consume()
+            tx.run(_RUN_CYPHER, rows=[row]).consume()
 
         self._write(f"recording run {run.run_id}", work)
 
