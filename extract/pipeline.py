@@ -31,7 +31,7 @@ from lit.extract.facts import Fact, Mention, Relation
 from lit.extract.link import link_sentence
 from lit.extract.normalize.properties import PropertyVocabulary
 from lit.extract.readers import read_document
-from lit.extract.relate import ModelLinker
+from lit.extract.relate import ModelLinker, paragraphs
 from lit.extract.segment import split_sentences
 from lit.extract.rule_mentions import merge_mentions, rule_mentions
 from lit.extract.tables import MODEL as TABLE_MODEL
@@ -218,16 +218,13 @@ class Extractor:
         per_sentence, aliases = self.mentions(doc, sentences)
         judge = VocabularyJudge(self.vocab)
         rules: list[list[Relation]] = []
-        carried: Mention | None = None
-        previous: Sentence | None = None
-        for sentence, mentions in zip(sentences, per_sentence):
-            if previous is None or "\n" in doc.text[previous.end : sentence.start]:
-                carried = None  # a new block: nothing to carry over
-            rules.append(link_sentence(sentence, mentions, carried, judge))
-            compounds = [m for m in mentions if m.label == "COMPOUND"]
-            if compounds:
-                carried = compounds[0]
-            previous = sentence
+        for paragraph in paragraphs(doc, sentences):
+            carried: Mention | None = None  # a compound carries over within a paragraph only
+            for i in paragraph:
+                rules.append(link_sentence(sentences[i], per_sentence[i], carried, judge))
+                compounds = [m for m in per_sentence[i] if m.label == "COMPOUND"]
+                if compounds:
+                    carried = compounds[0]
         if self.linker is None:
             return rules, aliases
         return self.linker.link(doc, sentences, per_sentence, rules), aliases
