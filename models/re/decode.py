@@ -14,11 +14,13 @@ reliability table.
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import asdict, dataclass
 from typing import Any, Sequence
 
+from lit.models.calibration import fit_logistic, sigmoid
+from lit.models.calibration import logit as _logit
+from lit.models.calibration import reliability as score_bins
 from lit.models.re.data import Instance
 
 _LIST = re.compile(r"\band\b|[,;]")
@@ -63,15 +65,10 @@ class PredTuple:
     p_property: float | None = None
 
 
-def _logit(p: float) -> float:
-    p = min(max(p, 1e-6), 1 - 1e-6)
-    return math.log(p / (1 - p))
-
-
 def calibrated(dec: Decoding, p_compound: float, p_property: float | None) -> float:
     z = dec.a * _logit(p_compound) + dec.d
     z += dec.b * _logit(p_property) if p_property is not None else dec.c
-    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+    return sigmoid(z)
 
 
 def listed_numbers(text: str) -> int:
@@ -147,43 +144,15 @@ def tuple_correct(inst: Instance, preds: Sequence[PredTuple]) -> list[bool]:
 
 
 def fit_calibration(instances: Sequence[Instance], preds: Sequence[Sequence[PredTuple]], dec: Decoding) -> Decoding:
-    """Fit ``a, b, c, d`` by Newton's method on validation tuples (L2 0.01), with step halving.
-
-    Plain Newton steps overshoot when the model's probabilities are very confident (logits
-    near the clip at +-13.8): a GPU-trained model sent the weights to 1e5 and every score to
-    0 or 1. Each step is therefore halved until the penalised log-loss goes down.
-    """
-    import numpy as np
-
+    """Fit ``a, b, c, d`` on validation tuples labelled right or wrong (see :func:`fit_logistic`)."""
     rows, ys = [], []
     for inst, ts in zip(instances, preds):
         for t, ok in zip(ts, tuple_correct(inst, ts)):
             has = t.p_property is not None
             rows.append([_logit(t.p_compound), _logit(t.p_property) if has else 0.0, 0.0 if has else 1.0, 1.0])
             ys.append(1.0 if ok else 0.0)
-    if len(rows) < 10 or len(set(ys)) < 2:
-        return dec
-    X, y = np.array(rows), np.array(ys)
-    def loss(w):
-        z = X @ w
-        return float(np.sum(np.logaddexp(0.0, z) - y * z) + 0.005 * w @ w)
-
-    w = np.array([1.0, 0.0, 0.0, 0.0])
-    current = loss(w)
-    for _ in range(100):
-        p = 1 / (1 + np.exp(-np.clip(X @ w, -30, 30)))
-        g = X.T @ (p - y) + 0.01 * w
-        H = (X * (p * (1 - p))[:, None]).T @ X + 0.01 * np.eye(4)
-        step = np.linalg.solve(H, g)
-        t = 1.0
-        while t > 1e-6 and loss(w - t * step) > current:
-            t /= 2
-        w = w - t * step
-        previous, current = current, loss(w)
-        if np.abs(t * step).max() < 1e-8 or previous - current < 1e-10:
-            break
     out = Decoding(**dec.to_dict())
-    out.a, out.b, out.c, out.d = (round(float(x), 6) for x in w)
+    out.a, out.b, out.c, out.d = fit_logistic(rows, ys, start=[dec.a, dec.b, dec.c, dec.d])
     return out
 
 
@@ -191,15 +160,6 @@ def reliability(
     instances: Sequence[Instance], preds: Sequence[Sequence[PredTuple]], bins: int = 10
 ) -> list[dict[str, float]]:
     """Predicted vs observed tuple precision per score bin (``count`` tuples in the bin)."""
-    table = [{"lo": k / bins, "hi": (k + 1) / bins, "count": 0, "mean_score": 0.0, "precision": 0.0} for k in range(bins)]
-    for inst, ts in zip(instances, preds):
-        for t, ok in zip(ts, tuple_correct(inst, ts)):
-            row = table[min(bins - 1, int(t.score * bins))]
-            row["count"] += 1
-            row["mean_score"] += t.score
-            row["precision"] += 1.0 if ok else 0.0
-    for row in table:
-        if row["count"]:
-            row["mean_score"] = round(row["mean_score"] / row["count"], 4)
-            row["precision"] = round(row["precision"] / row["count"], 4)
-    return table
+    scores = [t.score for ts in preds for t in ts]
+    right = [ok for inst, ts in zip(instances, preds) for ok in tuple_correct(inst, ts)]
+    return score_bins(scores, right, bins)
