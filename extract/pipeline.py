@@ -38,6 +38,7 @@ from lit.extract.tables import MODEL as TABLE_MODEL
 from lit.extract.tables import table_facts
 
 if TYPE_CHECKING:
+    from lit.models.fact_confidence import FactCalibration
     from lit.models.ner.infer import NerTagger
 
 LINKER = "rules-link-0.1"
@@ -69,10 +70,14 @@ class Extractor:
         tagger: "NerTagger | None",
         vocab: PropertyVocabulary | None = None,
         linker: ModelLinker | None = None,
+        confidence: "FactCalibration | None" = None,
     ):
         self.tagger = tagger
         self.vocab = vocab or PropertyVocabulary.load()
         self.linker = linker
+        #: maps raw sentence-fact confidence to a probability of being right; used only
+        #: when fitted for exactly these models (see :mod:`lit.models.fact_confidence`)
+        self.confidence = confidence
         #: ``(doc, sentence texts, model mentions)`` predicted ahead by :meth:`extract_paths`
         #: for the document being extracted; :meth:`mentions` takes them instead of asking
         #: the model again when the document and its sentences are the same.
@@ -90,7 +95,8 @@ class Extractor:
 
         Without trained models the pipeline still runs on rule mentions, the rule linker and
         tables; ``model_versions`` then says so, and ``require_model=True`` turns a missing
-        model into an error.
+        model into an error. The newest fact calibration is used when it was fitted for the
+        models loaded; otherwise confidences stay raw and the model string has no ``conf-`` tag.
         """
         from lit.models.ner.infer import NerTagger
         from lit.models.re.infer import RelationModel
@@ -108,14 +114,29 @@ class Extractor:
             if require_model or relation_model is not None:
                 raise
             linker = None
-        return cls(tagger, vocab, linker)
+        return cls(tagger, vocab, linker).calibrated()
+
+    def calibrated(self) -> "Extractor":
+        """Take the newest fact calibration if it was fitted for exactly these models (else none)."""
+        from lit.models.fact_confidence import newest_calibration
+
+        self.confidence = None
+        try:
+            calibration = newest_calibration()
+        except LitError:
+            return self
+        if calibration.applies_to(self.sentence_model):
+            self.confidence = calibration
+        return self
 
     @property
     def sentence_model(self) -> str:
-        """How sentence facts are made: NER model (if any) + rule mentions + relation model (if any) + rules."""
+        """How sentence facts are made: NER model (if any) + rule mentions + relation model (if any)
+        + rules, and the confidence calibration (if any)."""
         ner = f"ner-{self.tagger.version}+" if self.tagger is not None else ""
         relations = f"{self.linker.version}+" if self.linker is not None else ""
-        return f"{ner}{RULES}+{relations}{LINKER}"
+        calibration = f"+{self.confidence.tag}" if self.confidence is not None else ""
+        return f"{ner}{RULES}+{relations}{LINKER}{calibration}"
 
     @property
     def model_versions(self) -> list[str]:
@@ -235,6 +256,9 @@ class Extractor:
         facts: list[Fact] = []
         for sentence, found in zip(sentences, relations):
             facts.extend(build_facts(doc, sentence, found, aliases, self.vocab, model))
+        if self.confidence is not None:
+            for fact in facts:
+                fact.confidence = self.confidence(fact.confidence)
         return facts
 
 

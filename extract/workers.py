@@ -93,10 +93,10 @@ def model_versions(model: str | Path | None = None) -> list[str]:
         path = Path(model) if model is not None else newest_model()
         version = json.loads((path / "config.json").read_text(encoding="utf-8"))["version"]
     except ModelError:
-        return Extractor(None).model_versions
+        return Extractor(None).calibrated().model_versions
     except (OSError, ValueError, KeyError):
         return Extractor.load(model).model_versions  # let the loader explain what is wrong
-    return Extractor(_VersionOnly(str(version)), linker=_relation_version()).model_versions  # type: ignore[arg-type]
+    return Extractor(_VersionOnly(str(version)), linker=_relation_version()).calibrated().model_versions  # type: ignore[arg-type]
 
 
 def _relation_version() -> "_VersionOnly | None":

@@ -1,4 +1,4 @@
-"""``lit train ner --config FILE [--limit N] [--device auto|cpu|cuda] [--out DIR]``."""
+"""``lit train ner|re --config FILE ...`` and ``lit train confidence`` (fact-confidence calibration)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import typer
 
 from lit.cli.errors import cli_errors
 
-train_app = typer.Typer(help="Train a model (NER) from a config file.", no_args_is_help=True)
+train_app = typer.Typer(help="Train a model (NER, relations) or fit the fact-confidence calibration.", no_args_is_help=True)
 
 
 @train_app.command("ner")
@@ -61,6 +61,46 @@ def train_re(
         cfg = load_re_config(config)
         report = release_re(cfg, out or TRAINED_DIR / f"re-{cfg.version}", device=device, limit=limit, log=log)
     typer.echo(json.dumps(report["metrics"]["test"], indent=2))
+
+
+@train_app.command("confidence")
+def train_confidence(
+    version: str = typer.Option("v1", "--version", help="Artifact version (folder models/trained/conf-<version>)."),
+    corpus: str = typer.Option("polyie", "--corpus", help="Corpus with gold tuples to fit on."),
+    split: str = typer.Option("validation", "--split", help="Split to fit on (never test)."),
+    check: str = typer.Option("test", "--check", help="Split reported beside it, never fitted on ('' for none)."),
+    limit: int = typer.Option(None, "--limit", min=1, help="Use at most N paragraphs per split (smoke runs)."),
+    out: Path = typer.Option(None, "--out", help="Artifact folder (default models/trained/conf-<version>)."),
+    silent: bool = typer.Option(False, "--silent", help="No progress on stderr."),
+) -> None:
+    """Fit the fact-confidence calibration for the current NER + relation models; print JSON."""
+    from lit.extract.pipeline import Extractor
+    from lit.models.fact_confidence import PREFIX, release
+    from lit.models.ner.infer import TRAINED_DIR
+
+    if split == "test":
+        raise typer.BadParameter("the test split is for reporting, never for fitting", param_hint="--split")
+
+    def log(msg: str) -> None:
+        if not silent:
+            typer.echo(msg, err=True)
+
+    with cli_errors():
+        report = release(
+            Extractor.load(require_model=True),
+            out or TRAINED_DIR / f"{PREFIX}{version}",
+            version=version,
+            corpus=corpus,
+            split=split,
+            check=check or None,
+            limit=limit,
+            log=log,
+        )
+    summary = {k: report[k] for k in ("version", "fitted_for", "a", "b")}
+    for part in ("fitted_on", "checked_on"):
+        if part in report:
+            summary[part] = {k: v for k, v in report[part].items() if k not in ("raw", "calibrated")}
+    typer.echo(json.dumps(summary, indent=2))
 
 
 def register(app: typer.Typer) -> None:

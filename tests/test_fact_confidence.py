@@ -1,0 +1,149 @@
+"""Calibrated fact confidence: the fit, the judging against PolyIE tuples, and its use in the pipeline."""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from lit.extract.facts import Fact
+from lit.extract.normalize.compounds import normalize_compound
+from lit.extract.normalize.properties import PropertyVocabulary
+from lit.extract.pipeline import Extractor
+from lit.extract.readers import read_document
+from lit.models.calibration import expected_calibration_error, fit_logistic, logit, reliability
+from lit.models.fact_confidence import FactCalibration, judge_facts, newest_calibration
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_fact_confidence_fit_recovers_a_known_curve() -> None:
+    """Labels drawn from sigmoid(2 logit(raw) - 1): the fit finds a ~ 2 and b ~ -1."""
+    rng = random.Random(7)
+    raws = [rng.uniform(0.3, 0.98) for _ in range(6000)]
+    labels = [1.0 if rng.random() < 1 / (1 + math.exp(-(2 * logit(r) - 1))) else 0.0 for r in raws]
+    a, b = fit_logistic([[logit(r), 1.0] for r in raws], labels, start=[1.0, 0.0], l2=0.01, prior=[1.0, 0.0])
+    assert a == pytest.approx(2.0, abs=0.2)
+    assert b == pytest.approx(-1.0, abs=0.2)
+
+
+def test_fact_confidence_prior_holds_a_tiny_sample_near_identity() -> None:
+    """Twelve all-right facts must not turn the map upside down or flat."""
+    raws = [0.6, 0.7, 0.8, 0.9] * 3
+    a, b = fit_logistic([[logit(r), 1.0] for r in raws], [1.0] * 11 + [0.0], start=[1.0, 0.0], l2=1.0, prior=[1.0, 0.0])
+    assert a > 0.5
+    cal = FactCalibration("t", "m", a, b)
+    assert cal(0.6) < cal(0.7) < cal(0.8) < cal(0.9)
+
+
+def test_fact_confidence_reliability_table_and_ece() -> None:
+    table = reliability([0.15, 0.15, 0.95, 0.95], [False, True, True, True])
+    assert [r["count"] for r in table] == [0, 2, 0, 0, 0, 0, 0, 0, 0, 2]
+    assert table[1]["precision"] == 0.5 and table[9]["precision"] == 1.0
+    assert expected_calibration_error(table) == pytest.approx((2 * 0.35 + 2 * 0.05) / 4)
+
+
+def _gold_fact(example, tup) -> Fact:
+    """The fact a perfect pipeline would write for one gold tuple of a real PolyIE paragraph."""
+    c, p, v = tup[0], tup[1], tup[2]
+    ents, text = example.entities, example.text
+    info = normalize_compound(text[ents[c].start : ents[c].end])
+    return Fact(
+        compound=text[ents[c].start : ents[c].end],
+        property="x",
+        value=1.0,
+        unit="",
+        raw_value=text[ents[v].start : ents[v].end],
+        doc_id=example.id,
+        source=example.id,
+        start=0,
+        end=len(text),
+        sentence=text,
+        model="test",
+        compound_key=info.key if info else None,
+        property_text=text[ents[p].start : ents[p].end],
+        compound_start=ents[c].start,
+        compound_end=ents[c].end,
+        value_start=ents[v].start,
+        value_end=ents[v].end,
+    )
+
+
+def test_fact_confidence_judges_real_polyie_tuples(corpora_dir: Path) -> None:
+    from lit.models.corpora import load_examples
+
+    vocab = PropertyVocabulary.load()
+    example = next(
+        e
+        for e in load_examples("polyie", "validation")
+        if len({t[0] for t in e.tuples if t[0] is not None and t[2] is not None}) >= 2
+    )
+    tuples = [t for t in example.tuples if t[0] is not None and t[1] is not None and t[2] is not None]
+    right = _gold_fact(example, tuples[0])
+    other = next(t for t in tuples if example.text[example.entities[t[0]].start : example.entities[t[0]].end] != right.compound)
+    wrong_compound = replace(
+        right,
+        compound=example.text[example.entities[other[0]].start : example.entities[other[0]].end],
+        compound_key="not-" + str(right.compound_key),
+        compound_start=example.entities[other[0]].start,
+        compound_end=example.entities[other[0]].end,
+    )
+    wrong_property = replace(right, property="density", property_text="density of nothing")
+    in_tuple = {t[2] for t in example.tuples if t[2] is not None}
+    free = [k for k, e in enumerate(example.entities) if e.label == "VALUE" and k not in in_tuple]
+    unjudged = replace(right, value_start=len(example.text) + 5, value_end=len(example.text) + 9)
+    facts = [right, wrong_compound, wrong_property, unjudged]
+    if free:
+        facts.append(replace(right, value_start=example.entities[free[0]].start, value_end=example.entities[free[0]].end))
+    verdicts = judge_facts(example, facts, vocab)
+    assert verdicts[:4] == [True, False, False, None]
+    assert all(v is None for v in verdicts[4:])  # a value no tuple links is not judged
+
+
+def test_fact_confidence_newest_calibration_by_created_stamp(tmp_path: Path) -> None:
+    for name, created in (("conf-a", "2026-01-02T00:00:00Z"), ("conf-b", "2026-01-01T00:00:00Z")):
+        (tmp_path / name).mkdir()
+        data = {"version": name[5:], "fitted_for": "m", "a": 1.5, "b": -0.5, "created": created}
+        (tmp_path / name / "calibration.json").write_text(json.dumps(data))
+    assert newest_calibration(tmp_path).version == "a"
+    assert FactCalibration.load(tmp_path / "conf-b").version == "b"
+    with pytest.raises(Exception, match="no fact calibration"):
+        newest_calibration(tmp_path / "nothing")
+
+
+def test_fact_confidence_committed_calibration_applies_to_the_default_models() -> None:
+    """The default pipeline writes calibrated confidences: same facts, confidence = map(raw)."""
+    calibration = newest_calibration()
+    extractor = Extractor.load()
+    assert extractor.confidence == calibration
+    assert extractor.sentence_model == f"{calibration.fitted_for}+{calibration.tag}"
+    doc = read_document(sorted((REPO / "corpora" / "sample").glob("*.txt"))[0])
+    calibrated, _ = extractor.extract(doc)
+    extractor.confidence = None
+    raw, _ = extractor.extract(doc)
+    by_id = {f.fact_id: f for f in raw}
+    sentence_facts = [f for f in calibrated if f.model.endswith(calibration.tag)]
+    assert sentence_facts and {f.fact_id for f in calibrated} == set(by_id)
+    for fact in sentence_facts:
+        assert fact.confidence == calibration(by_id[fact.fact_id].confidence)
+
+
+def test_fact_confidence_not_applied_to_other_models() -> None:
+    """Rules alone are not what the committed curve was fitted for: confidences stay raw."""
+    extractor = Extractor(None).calibrated()
+    assert extractor.confidence is None
+    assert "conf-" not in extractor.sentence_model
+
+
+def test_fact_confidence_cli_refuses_to_fit_on_test() -> None:
+    from typer.testing import CliRunner
+
+    from lit.cli.main import app
+
+    result = CliRunner().invoke(app, ["train", "confidence", "--split", "test"], env={"COLUMNS": "200"})
+    assert result.exit_code == 2  # refused before any model is loaded
+    assert "never for fitting" in result.output
