@@ -9,13 +9,13 @@ A variant is ``BACKEND[:OPTION]...``; options override the inference windowing a
 for that variant only: ``sN`` stride, ``LN`` window length (max_len, with the specials),
 ``bN`` batch size. Without options a variant uses the model config (max_len 256, stride 128).
 
-For each variant it runs the tagger's windowing and the forward pass over the PolyIE test
-split (or its first N examples), ``--repeat`` times, variants interleaved so load drifts hit
+For each variant it runs the tagger's windowing and the forward pass over a PolyIE split
+(``--split``, default test; choose settings on validation) or its first N examples, ``--repeat`` times, variants interleaved so load drifts hit
 them alike. It reports the median over repeats of the *text* subwords per second of forward
 time (each subword of the input counted once, however many windows it sits in: the number
 that shows what less overlap saves), the median per-batch window tokens/s (overlap counted,
 as before), the median wall time of the whole pass (windows, forward, decoding) and the
-PolyIE test micro-F1 of that pass; ratios are against ``torch-fp32`` measured in this run.
+PolyIE micro-F1 of that pass on the split; ratios are against ``torch-fp32`` measured in this run.
 ONNX variants need the ``onnx`` package to export (``pip install onnx``); they are skipped
 with a note when it is missing.
 
@@ -156,7 +156,8 @@ def _jit(model):
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--model", default=None, help="model folder (default: newest in models/trained/)")
-    ap.add_argument("--limit", type=int, default=None, help="first N PolyIE test examples (default: all)")
+    ap.add_argument("--limit", type=int, default=None, help="first N PolyIE examples of the split (default: all)")
+    ap.add_argument("--split", default="test", help="PolyIE split (choose settings on validation, report test)")
     ap.add_argument("--batch-size", type=int, default=32)
     ap.add_argument("--repeat", type=int, default=3, help="passes per variant (medians over them)")
     ap.add_argument("--variants", default="torch-fp32,torch-int8,ort-fp32,ort-int8")
@@ -179,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
     torch.set_num_threads(os.cpu_count() or 1)
     tagger = NerTagger.load(args.model, device="cpu")
     base = tagger.model
-    examples = load_examples("polyie", "test")
+    examples = load_examples("polyie", args.split)
     if args.limit:
         examples = examples[: args.limit]
     texts = [ex.text for ex in examples]
@@ -187,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
     gold = [[(e.start, e.end, e.label) for e in ex.entities] for ex in examples]
     subwords = sum(len(e) for e in encode_texts(base.tokenizer, texts, words))
     load0 = os.getloadavg()
-    print(f"model {tagger.path}; {len(examples)} PolyIE test examples, {subwords} subwords; "
+    print(f"model {tagger.path}; {len(examples)} PolyIE {args.split} examples, {subwords} subwords; "
           f"{torch.get_num_threads()} torch threads; {os.cpu_count()} cores; load average "
           f"{load0[0]:.1f} {load0[1]:.1f} {load0[2]:.1f}", file=sys.stderr)
 
@@ -277,7 +278,7 @@ def main(argv: list[str] | None = None) -> int:
     if not results:
         return 1
     base_row = next((r for r in results if r["variant"] == "torch-fp32"), results[0])
-    print(f"# {len(examples)} PolyIE test texts, {subwords} subwords; medians of {args.repeat} passes; "
+    print(f"# {len(examples)} PolyIE {args.split} texts, {subwords} subwords; medians of {args.repeat} passes; "
           f"load average {load0[0]:.1f} at start, {load1[0]:.1f} at end; ratios vs {base_row['variant']} of this run")
     print(f"{'variant':<22} {'text tok/s':>10} {'speed-up':>8} {'batch tok/s':>11} {'win tokens':>10} "
           f"{'wall s':>7} {'wall x':>6} {'F1':>7} {'dF1 pts':>8}")
