@@ -31,10 +31,10 @@ def test_ner_bench_variant_options_parse(bench):
 
 def test_ner_bench_stride_override_runs_fewer_window_tokens(bench, tmp_path):
     out = tmp_path / "bench.json"
-    rc = bench.main(["--limit", "2", "--repeat", "1", "--variants", "torch-fp32,torch-fp32:s254", "--json", str(out)])
+    rc = bench.main(["--limit", "2", "--repeat", "1", "--variants", "torch-fp32:s128,torch-fp32:s254", "--json", str(out)])
     assert rc == 0
     rows = {r["variant"]: r for r in json.loads(out.read_text())["results"]}
-    base, wide = rows["torch-fp32"], rows["torch-fp32:s254"]
+    base, wide = rows["torch-fp32:s128"], rows["torch-fp32:s254"]
     assert base["speedup"] == 1.0 and base["f1_delta_points"] == 0.0
     # PolyIE test paragraphs are longer than one window: stride 254 of 254 drops the overlap.
     assert wide["window_tokens"] < 0.8 * base["window_tokens"]
