@@ -58,6 +58,14 @@ BATCH = 5000
 #: forces a checkpoint (0.5-1 s on a 50k-fact graph), so COPY only pays off for bulk loads.
 COPY_MIN_ROWS = 50_000
 
+#: Bytes of write-ahead log after which a commit checkpoints (LadybugDB's default: 16 MiB).
+#: A call of 5,000 new facts logs ~7 MiB, so the default checkpoints every second or third
+#: call, and a checkpoint costs 0.3-1 s whatever it carries (it rewrites the pages of every
+#: node group and relationship list the log touched: with Zipf-skewed compounds, most of them).
+#: At 256 MiB an ingest checkpoints every ~35 calls of 5,000 facts (and on close); the log it
+#: replays after a crash is bounded by the same number.
+CHECKPOINT_THRESHOLD = 256 << 20
+
 _ARROW_TYPES = {"STRING": "string", "INT64": "int64", "DOUBLE": "float64", "BOOLEAN": "bool_"}
 
 _writers: set[str] = set()
@@ -115,7 +123,9 @@ class EmbeddedStore(GraphStore):
         else:
             self._writer_key = None
         try:
-            self._db = ladybug.Database(str(db_file), read_only=read_only)
+            self._db = ladybug.Database(
+                str(db_file), read_only=read_only, checkpoint_threshold=CHECKPOINT_THRESHOLD
+            )
             self._conn = ladybug.Connection(self._db)
         except RuntimeError as exc:
             self._release_writer()
@@ -188,7 +198,10 @@ class EmbeddedStore(GraphStore):
         """Nodes first (new ones copied, stored ones updated where they differ), then the
         relationships that are missing, then supersession."""
         existed: dict[str, set[str]] = {}
-        for node in schema.NODE_TYPES:
+        linked: set[str] = set()  # new Measurements created together with their relationships
+        # Measurements last: they are created together with links to every other label.
+        order = [n for n in schema.NODE_TYPES if n is not schema.MEASUREMENT] + [schema.MEASUREMENT]
+        for node in order:
             wanted = list(rows.nodes.get(node.label, []))
             if node is schema.DOCUMENT:
                 full = {r["id"] for r in wanted}
@@ -211,21 +224,26 @@ class EmbeddedStore(GraphStore):
                     diff = frozenset(p for p in names if merged[p] != old[p])
                     if diff:
                         changed.append((diff, merged))
-            self._copy_nodes(node, new, tmp)
+            if node is schema.MEASUREMENT and 0 < len(new) < COPY_MIN_ROWS:
+                linked = self._create_measurements(new, rows)
+            else:
+                self._copy_nodes(node, new, tmp)
             self._update_nodes(node, changed)
+        # Measurements that exist now but were not created with their links above.
+        done = existed["Measurement"] | linked
         for rel_type, rel_rows in rows.rels.items():
             rel = schema.RELS[rel_type]
             if rel is schema.EXTRACTED_BY:
                 # A stored Measurement may already be linked to this run (the same run
                 # writing again); a new one cannot be.
-                present = self._run_links(rows, existed["Measurement"])
+                present = self._run_links(rows, existed["Measurement"]) | linked
                 rel_rows = [r for r in rel_rows if r["src"] not in present]
             else:
                 # A Measurement is created together with these relationships, in one
                 # transaction, and its id (a hash of document, compound, property, value...)
                 # fixes their endpoints: only new Measurements need them.
                 side = "src" if rel.src == "Measurement" else "dst"
-                rel_rows = [r for r in rel_rows if r[side] not in existed["Measurement"]]
+                rel_rows = [r for r in rel_rows if r[side] not in done]
             self._copy_rels(rel, rel_rows, tmp)
         self._supersede(rows, existed["Document"])
 
@@ -283,6 +301,40 @@ class EmbeddedStore(GraphStore):
             return
         file = self._parquet(node.label, cols, tmp)
         self._run(f"COPY {node.label} FROM '{file}'")
+
+    def _create_measurements(self, new: list[dict[str, Any]], rows: schema.GraphRows) -> set[str]:
+        """Create new Measurements and all their relationships in one statement; returns their ids.
+
+        One ``LOAD FROM`` that looks up the compound, property, document (and run) of each row
+        and creates the node with its edges, instead of a node statement and four edge
+        statements that each look every new Measurement up again by id and bind their own
+        Arrow table. The other nodes were written before, in this transaction, so every
+        ``MATCH`` finds its node."""
+        compound = {r["dst"]: r["src"] for r in rows.rels.get(schema.HAS_MEASUREMENT.type, [])}
+        prop = {r["src"]: r["dst"] for r in rows.rels.get(schema.OF_PROPERTY.type, [])}
+        node = schema.MEASUREMENT
+        cols = {f"c{i}": (p.type, [r[p.name] for r in new]) for i, p in enumerate(node.props)}
+        ids = cols[f"c{node.prop_names.index('id')}"][1]
+        cols["ck"] = ("STRING", [compound[i] for i in ids])
+        cols["pn"] = ("STRING", [prop[i] for i in ids])
+        doc = f"c{node.prop_names.index('doc_id')}"
+        props = ", ".join(f"{schema.quote(p.name)}: c{i}" for i, p in enumerate(node.props))
+        runs = rows.nodes.get(schema.EXTRACTION_RUN.label) or []
+        params: dict[str, Any] = {"rows": _table(cols)}
+        match = (
+            "LOAD FROM $rows MATCH (c:Compound {key: ck}) MATCH (p:Property {name: pn}) "
+            f"MATCH (d:Document {{id: {doc}}}) "
+        )
+        create = (
+            f"CREATE (m:Measurement {{{props}}}) "
+            "CREATE (c)-[:HAS_MEASUREMENT]->(m), (m)-[:OF_PROPERTY]->(p), (m)-[:FROM_DOCUMENT]->(d)"
+        )
+        if runs:
+            match += "MATCH (x:ExtractionRun {id: $run}) "
+            create += ", (m)-[:EXTRACTED_BY]->(x)"
+            params["run"] = runs[0]["id"]
+        self._run(match + create, params)
+        return set(ids)
 
     def _copy_rels(self, rel: schema.RelType, rows: list[dict[str, str]], tmp: Path) -> None:
         """Insert relationships (both ends exist): ``LOAD FROM`` + ``CREATE``, or ``COPY`` for

@@ -1,18 +1,28 @@
 """Graph write throughput: upsert, then re-upsert, realistic facts into the embedded store
-and over Bolt, and print facts/s against the targets.
+and over Bolt, and print facts/s against the targets, beside a baseline run in the same process.
 
-    .venv/bin/python scripts/bench_graph.py              # 100,000 facts, both stores
-    .venv/bin/python scripts/bench_graph.py --n 10000    # a quick run
+    .venv/bin/python scripts/bench_graph.py --baseline 3f39557          # 100,000 facts, both stores
+    .venv/bin/python scripts/bench_graph.py --n 10000 --repeat 1        # a quick run
     .venv/bin/python scripts/bench_graph.py --stores bolt --bolt-uri bolt://host:7687  # a real Neo4j
 
 The facts imitate an ingest: ~5k compounds (a few with hundreds of measurements, most with
 a handful: a Zipf-like skew, as in the literature), ~2k documents with ~50 facts each, 30
-properties, a sentence of evidence per fact. They are written in calls of ``--batch`` facts,
-as ``lit ingest`` does per group of papers; each call is timed, and the median over calls is
-reported (the first calls create tables/constraints and warm caches, the median is the
-steady state). Without ``--bolt-uri`` an ArcadeDB Bolt server is started for the run
-(``tests/bolt_server.py``; its start-up is not timed). With one, the database it names is
-WIPED first: never point this at a graph you care about.
+properties, a sentence of evidence per fact. Two ways of writing them (``--modes``):
+
+* ``calls``: calls of ``--batch`` facts, as ``lit ingest`` does per group of papers; each call
+  is timed and the median call is reported (the first calls create tables/constraints and
+  warm caches, the median is the steady state), with the whole pass's rate beside it;
+* ``bulk``: all facts in one ``upsert`` call (a first load: the embedded store may COPY; the
+  Bolt store still writes transactions of its ``batch_size``).
+
+Each mode writes every fact twice (``upsert``, then ``re-upsert``, which must change no counts)
+into a fresh graph. ``--baseline REV`` loads the store modules (``graph/embedded.py``,
+``graph/neo4j_store.py``) as they were at git revision REV and runs them in the same process,
+interleaved with the current code, so the ratio compares the two under the same load; every
+number is the median over ``--repeat`` repeats. Without ``--bolt-uri`` an ArcadeDB Bolt
+server is started for the run (``tests/bolt_server.py``; its start-up is not timed) and its
+database is dropped and re-created before each measurement. With ``--bolt-uri``, the database
+it names is WIPED first: never point this at a graph you care about.
 
 Targets (issue): embedded >= 20,000 facts/s, Bolt >= 10,000 facts/s. The machine and its
 load matter: the script prints CPU count and load average beside the numbers.
@@ -21,14 +31,16 @@ load matter: the script prints CPU count and load average beside the numbers.
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Callable
+from types import ModuleType
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -106,13 +118,14 @@ def synthetic_facts(n: int, seed: int = 0) -> tuple[list[DocumentInfo], list[Fac
     return docs, facts
 
 
-def timed_passes(
-    store: GraphStore, docs: list[DocumentInfo], facts: list[Fact], batch: int
-) -> dict[str, list[tuple[int, float]]]:
+Pass = list[tuple[int, float]]  # (facts, seconds) of every call in one pass
+
+
+def timed_passes(store: GraphStore, docs: list[DocumentInfo], facts: list[Fact], batch: int) -> dict[str, Pass]:
     """Upsert all facts in calls of ``batch``, then again; (facts, seconds) of every call."""
     by_doc = {d.doc_id: d for d in docs}
     chunks = [facts[i : i + batch] for i in range(0, len(facts), batch)]
-    out: dict[str, list[float]] = {}
+    out: dict[str, Pass] = {}
     for name in ("upsert", "re-upsert"):
         run = ExtractionRun(run_id=f"bench-{name}", started="2026-11-26T00:00:00+00:00", lit_version="bench")
         calls = []
@@ -125,72 +138,123 @@ def timed_passes(
     return out
 
 
-def report(
-    label: str, target: float, passes: dict[str, list[tuple[int, float]]], counts: dict[str, int]
-) -> dict[str, float]:
-    """Print per-pass medians (and min/max, whole-pass rate) and the ratio to the target."""
-    medians = {}
-    for name, calls in passes.items():
-        rates = [n / s for n, s in calls]
-        medians[name] = statistics.median(rates)
-        total = sum(n for n, _ in calls) / sum(s for _, s in calls)
-        print(
-            f"  {label:8s} {name:9s} median {medians[name]:9,.0f} facts/s over {len(rates)} calls "
-            f"(min {min(rates):,.0f}, max {max(rates):,.0f}, whole pass {total:,.0f}/s)  "
-            f"target {target:,.0f}/s  ratio {medians[name] / target:.2f}"
-        )
-    print(f"  {label:8s} graph after both passes: {counts}")
-    return medians
+def baseline_module(name: str, rev: str) -> ModuleType:
+    """``lit.graph.<name>`` as it was at git revision ``rev``, loaded under another name, so
+    the old and the new write path run in one process, under the same load."""
+    source = subprocess.run(
+        ["git", "show", f"{rev}:graph/{name}.py"], cwd=REPO, check=True, capture_output=True, text=True
+    ).stdout
+    module = ModuleType(f"lit_graph_{name}_{rev}")
+    module.__file__ = f"{rev}:graph/{name}.py"
+    sys.modules[module.__name__] = module  # dataclasses look their module up
+    exec(compile(source, module.__file__, "exec"), module.__dict__)
+    return module
 
 
-def bench_embedded(docs, facts, batch: int) -> dict[str, float]:
-    from lit.graph.embedded import EmbeddedStore
+class Stores:
+    """Fresh stores of one kind for each measurement, from the current code or a baseline."""
 
-    with tempfile.TemporaryDirectory(prefix="bench-graph-") as tmp:
-        store = EmbeddedStore(Path(tmp) / "graph")
-        try:
-            passes = timed_passes(store, docs, facts, batch)
-            counts = store.counts()
-        finally:
-            store.close()
-    return report("embedded", TARGETS["embedded"], passes, counts)
+    def __init__(self, kind: str, batch: int, bolt_uri: str | None, baseline: str | None):
+        self.kind, self.batch, self.bolt_uri = kind, batch, bolt_uri
+        name = "embedded" if kind == "embedded" else "neo4j_store"
+        self.paths: dict[str, ModuleType] = {"new": importlib.import_module(f"lit.graph.{name}")}
+        if baseline:
+            self.paths[f"base {baseline}"] = baseline_module(name, baseline)
+        self.server = None
+        self.tmp = tempfile.TemporaryDirectory(prefix="bench-graph-")
+        self.made = 0
+        if kind == "bolt" and bolt_uri is None:
+            from tests.bolt_server import BoltServer
+
+            self.server = BoltServer()
+            t0 = time.perf_counter()
+            ep = self.server.start()
+            print(f"  ArcadeDB Bolt server started in {time.perf_counter() - t0:.1f} s on {ep.uri}")
+
+    def open(self, path: str) -> GraphStore:
+        module = self.paths[path]
+        if self.kind == "embedded":
+            self.made += 1
+            return module.EmbeddedStore(Path(self.tmp.name) / f"g{self.made}")
+        if self.server is not None:
+            self.server.reset_database()
+            ep = self.server.endpoint
+            return module.Neo4jStore.connect(
+                ep.uri, user=ep.user, password=ep.password, database=ep.database, batch_size=self.batch
+            )
+        store = module.Neo4jStore.connect(self.bolt_uri, batch_size=self.batch)
+        store.wipe()
+        return store
+
+    def close(self) -> None:
+        if self.server is not None:
+            self.server.close()
+        self.tmp.cleanup()
 
 
-def bench_bolt(docs, facts, batch: int, uri: str | None) -> dict[str, float]:
-    from lit.graph.neo4j_store import Neo4jStore
-
-    server = None
-    if uri is None:
-        from tests.bolt_server import BoltServer
-
-        server = BoltServer()
-        t0 = time.perf_counter()
-        ep = server.start()
-        print(f"  ArcadeDB Bolt server started in {time.perf_counter() - t0:.1f} s on {ep.uri}")
-        connect: Callable[[], Neo4jStore] = lambda: Neo4jStore.connect(
-            ep.uri, user=ep.user, password=ep.password, database=ep.database, batch_size=batch
-        )
-    else:
-        connect = lambda: Neo4jStore.connect(uri, batch_size=batch)  # noqa: E731
+def measure(stores: Stores, path: str, mode: str, docs, facts) -> tuple[dict[str, float], dict[str, int]]:
+    """One measurement in a fresh graph: rates per pass (``upsert``/``re-upsert`` median call,
+    ``... whole`` the pass's facts over its seconds) and the graph's counts after each pass."""
+    store = stores.open(path)
     try:
-        store = connect()
-        try:
-            store.wipe()
-            passes = timed_passes(store, docs, facts, batch)
-            counts = store.counts()
-        finally:
-            store.close()
+        passes = timed_passes(store, docs, facts, stores.batch if mode == "calls" else len(facts))
+        counts = store.counts()
     finally:
-        if server is not None:
-            server.close()
-    return report("bolt", TARGETS["bolt"], passes, counts)
+        store.close()
+    rates = {}
+    for name, calls in passes.items():
+        rates[name] = statistics.median(n / s for n, s in calls)
+        rates[f"{name} whole"] = sum(n for n, _ in calls) / sum(s for _, s in calls)
+    return rates, counts
+
+
+def bench(kind: str, docs, facts, args: argparse.Namespace) -> dict[tuple[str, str], dict[str, float]]:
+    """Every (code path, mode) ``--repeat`` times, interleaved; prints medians and ratios."""
+    stores = Stores(kind, args.batch, args.bolt_uri, args.baseline)
+    modes = [m.strip() for m in args.modes.split(",") if m.strip()]
+    runs: dict[tuple[str, str], list[dict[str, float]]] = {}
+    counts: dict[tuple[str, str], dict[str, int]] = {}
+    try:
+        for _ in range(args.repeat):
+            for mode in modes:
+                for path in reversed(stores.paths):  # the baseline first: it warms nothing for us
+                    rates, counts[path, mode] = measure(stores, path, mode, docs, facts)
+                    runs.setdefault((path, mode), []).append(rates)
+    finally:
+        stores.close()
+    target = TARGETS[kind]
+    medians = {key: {k: statistics.median(r[k] for r in rs) for k in rs[0]} for key, rs in runs.items()}
+    for mode in modes:
+        for path in stores.paths:
+            m = medians[path, mode]
+            unit = f"median call of {args.batch:,}" if mode == "calls" else f"one call of {len(facts):,}"
+            print(
+                f"  {kind:8s} {path:12s} {mode:5s} upsert {m['upsert']:8,.0f}/s  re-upsert {m['re-upsert']:8,.0f}/s"
+                f"  ({unit}; whole passes {m['upsert whole']:,.0f} / {m['re-upsert whole']:,.0f}/s)"
+                f"  target {target:,.0f}/s: {m['upsert'] / target:.2f}"
+            )
+        if len(stores.paths) == 2:
+            base = medians[list(stores.paths)[1], mode]
+            new = medians["new", mode]
+            ratios = ", ".join(f"{k} {new[k] / base[k]:.2f}x" for k in new)
+            print(f"  {kind:8s} new / baseline ({mode}): {ratios}")
+    sizes = {tuple(sorted(c.items())) for c in counts.values()}
+    verdict = "the same for every path and mode" if len(sizes) == 1 else "DIFFER"
+    print(f"  {kind:8s} graph after both passes ({verdict}): {next(iter(counts.values()))}")
+    if len(sizes) != 1:
+        for key, c in counts.items():
+            print(f"    {key}: {c}")
+    return medians
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=100_000, help="facts to write (default 100,000)")
-    parser.add_argument("--batch", type=int, default=5000, help="facts per upsert call")
+    parser.add_argument("--batch", type=int, default=5000, help="facts per upsert call in the calls mode")
     parser.add_argument("--stores", default="embedded,bolt", help="comma list: embedded, bolt")
+    parser.add_argument("--modes", default="calls,bulk", help="comma list: calls, bulk")
+    parser.add_argument("--repeat", type=int, default=3, help="repeats of every measurement (medians)")
+    parser.add_argument("--baseline", default=None, help="git revision whose store code runs beside (e.g. main)")
     parser.add_argument("--bolt-uri", default=None, help="an existing server (credentials from NEO4J_*); WIPED")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
@@ -201,20 +265,12 @@ def main(argv: list[str] | None = None) -> None:
     print(
         f"{len(facts):,} facts, {compounds:,} compounds, {len(docs):,} documents "
         f"(generated in {time.perf_counter() - t0:.1f} s); calls of {args.batch:,} facts; "
-        f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}"
+        f"medians of {args.repeat} repeats; {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}"
     )
-    results: dict[str, dict[str, float]] = {}
     for name in [s.strip() for s in args.stores.split(",") if s.strip()]:
-        if name == "embedded":
-            results[name] = bench_embedded(docs, facts, args.batch)
-        elif name == "bolt":
-            results[name] = bench_bolt(docs, facts, args.batch, args.bolt_uri)
-        else:
+        if name not in TARGETS:
             parser.error(f"unknown store {name!r}")
-    if {"embedded", "bolt"} <= results.keys():
-        for name in ("upsert", "re-upsert"):
-            ratio = results["bolt"][name] / results["embedded"][name]
-            print(f"  bolt / embedded ({name}): {ratio:.2f}")
+        bench(name, docs, facts, args)
     print(f"load average at the end {os.getloadavg()[0]:.1f}")
 
 

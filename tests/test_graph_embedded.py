@@ -265,6 +265,51 @@ def test_embedded_bulk_copy_path_then_rewrite(store: EmbeddedStore, monkeypatch:
     assert counts["Measurement"] == n and counts["HAS_MEASUREMENT"] == n and counts["Compound"] == 1
 
 
+def test_embedded_call_mixing_stored_and_new_measurements_links_each_once(store: EmbeddedStore) -> None:
+    facts = gs.facts()
+    store.upsert(gs.DOCS, facts[:3], gs.run())
+    store.upsert(gs.DOCS, facts, gs.run("run-2", "2026-11-26T02:00:00+00:00"))
+    counts = store.counts()
+    # New Measurements come with all four links; the stored three only gain the new run's.
+    assert counts["Measurement"] == len(facts)
+    for rel in ("HAS_MEASUREMENT", "OF_PROPERTY", "FROM_DOCUMENT"):
+        assert counts[rel] == len(facts), rel
+    assert counts["EXTRACTED_BY"] == 3 + len(facts)
+    rows = store.query(
+        "MATCH (c:Compound)-[:HAS_MEASUREMENT]->(m:Measurement)-[:OF_PROPERTY]->(p:Property), "
+        "(m)-[:FROM_DOCUMENT]->(d:Document) RETURN m.id AS id, c.key AS c, p.name AS p, d.id AS d"
+    )
+    assert {(r["id"], r["c"], r["p"], r["d"]) for r in rows} == {
+        (f.fact_id, schema.fact_compound_key(f), f.property, f.doc_id) for f in facts
+    }
+    runs = store.query("MATCH (m:Measurement)-[:EXTRACTED_BY]->(r:ExtractionRun) RETURN m.id AS id, r.id AS run")
+    assert sorted(r["run"] for r in runs if r["id"] == facts[0].fact_id) == ["run-2", gs.run().run_id]
+
+
+def test_embedded_committed_upsert_survives_a_killed_writer(tmp_path: Path) -> None:
+    # Checkpoints are rare (CHECKPOINT_THRESHOLD): a commit lives in the write-ahead log
+    # until then, and must be replayed when a process dies without closing the store.
+    path = tmp_path / "g"
+    child = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(f"""
+            import os
+            from lit.graph.embedded import EmbeddedStore
+            from tests import graph_samples as gs
+            s = EmbeddedStore({str(path)!r})
+            s.upsert(gs.DOCS, gs.facts(), gs.run())
+            os._exit(0)  # no close, no checkpoint
+        """)],
+        capture_output=True, text=True, timeout=120, cwd=Path(__file__).resolve().parents[1],
+    )
+    assert child.returncode == 0, child.stderr
+    assert (path / (embedded.DB_FILE + ".wal")).stat().st_size > 0  # the commit is in the log only
+    with EmbeddedStore(path) as store:
+        counts = store.counts()
+        setting = store.query("CALL current_setting('checkpoint_threshold') RETURN *")
+    assert counts["Measurement"] == len(gs.facts()) and counts["EXTRACTED_BY"] == len(gs.facts())
+    assert int(next(iter(setting[0].values()))) == embedded.CHECKPOINT_THRESHOLD
+
+
 def test_embedded_record_run_updates_counts(store: EmbeddedStore) -> None:
     run = gs.run()
     run.finished, run.facts = None, 0
