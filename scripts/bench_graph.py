@@ -121,21 +121,41 @@ def synthetic_facts(n: int, seed: int = 0) -> tuple[list[DocumentInfo], list[Fac
 Pass = list[tuple[int, float]]  # (facts, seconds) of every call in one pass
 
 
-def timed_passes(store: GraphStore, docs: list[DocumentInfo], facts: list[Fact], batch: int) -> dict[str, Pass]:
-    """Upsert all facts in calls of ``batch``, then again; (facts, seconds) of every call."""
+def cpu_seconds(pid: int | None = None) -> float:
+    """CPU seconds (user + system, all threads) used so far by this process or by ``pid``.
+
+    Wall time on a shared machine follows the other jobs' load; CPU time much less so, which
+    makes it the steadier of the two for comparing code paths."""
+    if pid is None:
+        return time.process_time()
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def timed_passes(
+    store: GraphStore, docs: list[DocumentInfo], facts: list[Fact], batch: int, server_pid: int | None = None
+) -> tuple[dict[str, Pass], dict[str, float]]:
+    """Upsert all facts in calls of ``batch``, then again: (facts, seconds) of every call, and
+    the CPU seconds of each pass (``<pass> cpu``, this process; ``<pass> server cpu``)."""
     by_doc = {d.doc_id: d for d in docs}
     chunks = [facts[i : i + batch] for i in range(0, len(facts), batch)]
     out: dict[str, Pass] = {}
+    cpu: dict[str, float] = {}
     for name in ("upsert", "re-upsert"):
         run = ExtractionRun(run_id=f"bench-{name}", started="2026-11-26T00:00:00+00:00", lit_version="bench")
         calls = []
+        c0 = cpu_seconds()
+        s0 = cpu_seconds(server_pid) if server_pid else 0.0
         for chunk in chunks:
             chunk_docs = [by_doc[i] for i in dict.fromkeys(f.doc_id for f in chunk)]
             t0 = time.perf_counter()
             store.upsert(chunk_docs, chunk, run)
             calls.append((len(chunk), time.perf_counter() - t0))
         out[name] = calls
-    return out
+        cpu[f"{name} cpu"] = cpu_seconds() - c0
+        if server_pid:
+            cpu[f"{name} server cpu"] = cpu_seconds(server_pid) - s0
+    return out, cpu
 
 
 def baseline_module(name: str, rev: str) -> ModuleType:
@@ -197,11 +217,12 @@ def measure(stores: Stores, path: str, mode: str, docs, facts) -> tuple[dict[str
     ``... whole`` the pass's facts over its seconds) and the graph's counts after each pass."""
     store = stores.open(path)
     try:
-        passes = timed_passes(store, docs, facts, stores.batch if mode == "calls" else len(facts))
+        size = stores.batch if mode == "calls" else len(facts)
+        passes, cpu = timed_passes(store, docs, facts, size, stores.server.pid if stores.server else None)
         counts = store.counts()
     finally:
         store.close()
-    rates = {}
+    rates = dict(cpu)
     for name, calls in passes.items():
         rates[name] = statistics.median(n / s for n, s in calls)
         rates[f"{name} whole"] = sum(n for n, _ in calls) / sum(s for _, s in calls)
@@ -215,6 +236,9 @@ def bench(kind: str, docs, facts, args: argparse.Namespace) -> dict[tuple[str, s
     runs: dict[tuple[str, str], list[dict[str, float]]] = {}
     counts: dict[tuple[str, str], dict[str, int]] = {}
     try:
+        if kind == "bolt":  # a fresh JVM runs its first writes cold: warm it untimed
+            warm = facts[: min(len(facts), 4 * args.batch)]
+            measure(stores, "new", "calls", docs, warm)
         for _ in range(args.repeat):
             for mode in modes:
                 for path in reversed(stores.paths):  # the baseline first: it warms nothing for us
@@ -233,10 +257,15 @@ def bench(kind: str, docs, facts, args: argparse.Namespace) -> dict[tuple[str, s
                 f"  ({unit}; whole passes {m['upsert whole']:,.0f} / {m['re-upsert whole']:,.0f}/s)"
                 f"  target {target:,.0f}/s: {m['upsert'] / target:.2f}"
             )
+            cpu = "; ".join(
+                f"{k} {m[k]:.1f} s" for k in m if k.endswith("cpu")
+            )
+            print(f"  {'':8s} {'':12s} {mode:5s} CPU seconds per pass: {cpu}")
         if len(stores.paths) == 2:
             base = medians[list(stores.paths)[1], mode]
             new = medians["new", mode]
-            ratios = ", ".join(f"{k} {new[k] / base[k]:.2f}x" for k in new)
+            ratios = ", ".join(f"{k} {new[k] / base[k]:.2f}x" for k in new if "cpu" not in k)
+            ratios += "; CPU " + ", ".join(f"{k[:-4]} {base[k] / new[k]:.2f}x less" for k in new if "cpu" in k)
             print(f"  {kind:8s} new / baseline ({mode}): {ratios}")
     sizes = {tuple(sorted(c.items())) for c in counts.values()}
     verdict = "the same for every path and mode" if len(sizes) == 1 else "DIFFER"
