@@ -14,9 +14,11 @@ binding (0.2 s for 5,000 relationship rows, 1.3 s for 5,000 Measurements, agains
 0.1 s from Arrow). Only calls with more than ``COPY_MIN_ROWS`` new rows per table use
 ``COPY <table> FROM '<tmp>.parquet'``: a COPY bypasses the write-ahead log, so its commit
 forces a checkpoint (0.5-1 s on a 50k-fact graph, whatever the COPY's size), while rows
-created through Cypher go to the log and are checkpointed when it passes the engine's
-threshold, about every third call of 5,000 facts. (COPY cannot skip that checkpoint: with
-``auto_checkpoint=False`` a COPY's rows are lost if the process dies before a checkpoint.)
+created through Cypher go to the log and are checkpointed when it passes
+``CHECKPOINT_THRESHOLD`` (about every 35 calls of 5,000 facts, and on close). (COPY cannot
+skip that checkpoint: with ``auto_checkpoint=False`` a COPY's rows are lost if the process
+dies before a checkpoint.) New Measurements are created together with their four
+relationships in one statement (:meth:`EmbeddedStore._create_measurements`).
 Parquet files rather than Arrow tables for COPY: rolling back a transaction that copied from
 an Arrow table and then copying into the same table again crashes the engine (ladybug 0.22),
 while the file path survives it. Lookups put the row's field in the pattern

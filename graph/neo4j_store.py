@@ -175,8 +175,10 @@ def _columns(rows: Sequence[Mapping[str, Any]], names: Sequence[str]) -> dict[st
 
 _M_NAMES = schema.MEASUREMENT.prop_names
 
-#: The stored ids among a batch's Measurements (read inside the write transaction).
-_EXISTING_CYPHER = "UNWIND $ids AS id MATCH (m:Measurement {id: id}) RETURN m.id AS id"
+#: The stored ids among a batch's Measurements (read inside the write transaction), as one
+#: list in one record: the driver builds a Python object per record (~0.1 ms each), so 5,000
+#: records cost the client more than the server's 5,000 index lookups.
+_EXISTING_CYPHER = "UNWIND $ids AS id MATCH (m:Measurement {id: id}) RETURN collect(m.id) AS ids"
 
 
 def _new_measurements_cypher(with_run: bool) -> str:
@@ -237,11 +239,13 @@ def _measurement_params(rows: schema.GraphRows, ids: set[str]) -> dict[str, Any]
 def _fetch_nodes(tx: Any, node: schema.NodeType, keys: list[str]) -> dict[str, dict[str, Any]]:
     """Stored properties (key -> property dict) of those ``keys`` that exist."""
     names = node.prop_names
-    cols = ", ".join(f"n.{schema.quote(p)} AS c{i}" for i, p in enumerate(names))
+    cols = ", ".join(f"n.{schema.quote(p)}" for p in names)
     key = schema.quote(node.key)
+    cypher = f"UNWIND $keys AS k MATCH (n:{node.label} {{{key}: k}}) RETURN collect([{cols}]) AS rows"
+    record = tx.run(cypher, keys=keys).single()  # one record holding every row (see _EXISTING_CYPHER)
     found = {}
-    for record in tx.run(f"UNWIND $keys AS k MATCH (n:{node.label} {{{key}: k}}) RETURN {cols}", keys=keys):
-        row = {p: record[f"c{i}"] for i, p in enumerate(names)}
+    for values in record["rows"] if record is not None else []:
+        row = dict(zip(names, values))
         found[row[node.key]] = row
     return found
 
@@ -500,7 +504,8 @@ class Neo4jStore(GraphStore):
                 tx.run(_RUN_CYPHER, rows=run_rows).consume()
             if measurements:
                 ids = [m["id"] for m in measurements]
-                stored = {r["id"] for r in tx.run(_EXISTING_CYPHER, ids=ids)}
+                record = tx.run(_EXISTING_CYPHER, ids=ids).single()
+                stored = set(record["ids"]) if record is not None else set()
                 new = set(ids) - stored
                 for subset, cypher in (
                     (new, _new_measurements_cypher(run_id is not None)),
