@@ -161,9 +161,10 @@ def timed_passes(
 def baseline_module(name: str, rev: str) -> ModuleType:
     """``lit.graph.<name>`` as it was at git revision ``rev``, loaded under another name, so
     the old and the new write path run in one process, under the same load."""
-    source = subprocess.run(
-        ["git", "show", f"{rev}:graph/{name}.py"], cwd=REPO, check=True, capture_output=True, text=True
-    ).stdout
+    shown = subprocess.run(["git", "show", f"{rev}:graph/{name}.py"], cwd=REPO, capture_output=True, text=True)
+    if shown.returncode != 0:
+        raise SystemExit(f"--baseline {rev}: git cannot show graph/{name}.py there: {shown.stderr.strip()}")
+    source = shown.stdout
     module = ModuleType(f"lit_graph_{name}_{rev}")
     module.__file__ = f"{rev}:graph/{name}.py"
     sys.modules[module.__name__] = module  # dataclasses look their module up
