@@ -11,10 +11,13 @@ It never prints and never raises for a bad input file: :meth:`Extractor.extract_
 returns a :class:`DocumentResult` carrying either facts or the error.
 
 :meth:`Extractor.extract_paths` does the same for a group of files with one NER call over
-all their sentences: a document's few sentences alone make small, padded batches, which
-cost the model about twice its batched time. The NER model's output for a sentence does
-not depend on what shares its batch (:mod:`lit.models.ner.infer`), so a group gives
-exactly the facts its documents give one by one.
+all their sentences and one relation-model call over all their paragraphs: a document's
+few sentences (or its one or two paragraphs) alone make small, padded batches, which cost
+a model about twice its batched time. Neither model's output for a text depends on what
+shares its batch (:mod:`lit.models.ner.infer`, :mod:`lit.models.re.infer`), so a group
+gives exactly the facts its documents give one by one. A document is therefore extracted
+in stages (:meth:`Extractor._stage`: mentions, rule links and the paragraphs the relation
+model reads; then :meth:`Extractor._facts`) so that the model calls can sit between them.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from lit.extract.facts import Fact, Mention, Relation
 from lit.extract.link import link_sentence
 from lit.extract.normalize.properties import PropertyVocabulary
 from lit.extract.readers import read_document
-from lit.extract.relate import ModelLinker, paragraphs
+from lit.extract.relate import Block, ModelLinker, paragraphs
 from lit.extract.segment import split_sentences
 from lit.extract.rule_mentions import merge_mentions, rule_mentions
 from lit.extract.tables import MODEL as TABLE_MODEL
@@ -78,10 +81,6 @@ class Extractor:
         #: maps raw sentence-fact confidence to a probability of being right; used only
         #: when fitted for exactly these models (see :mod:`lit.models.fact_confidence`)
         self.confidence = confidence
-        #: ``(doc, sentence texts, model mentions)`` predicted ahead by :meth:`extract_paths`
-        #: for the document being extracted; :meth:`mentions` takes them instead of asking
-        #: the model again when the document and its sentences are the same.
-        self._predicted: tuple[Document, list[str], list[list[Mention]]] | None = None
 
     @classmethod
     def load(
@@ -156,11 +155,12 @@ class Extractor:
 
     def extract_paths(self, paths: Sequence[str | Path]) -> list[DocumentResult]:
         """:meth:`extract_path` for each of ``paths`` (results in the same order), with the NER
-        model run once over the sentences of all of them (batched across documents).
+        model run once over the sentences of all of them and the relation model once over
+        their paragraphs (both batched across documents).
 
-        A file that cannot be read or segmented fails alone, as it would by itself. Should the
-        shared model call itself fail, every document is extracted alone instead, so that only
-        the one that causes it is reported.
+        A file that cannot be read, segmented or assembled fails alone, as it would by itself.
+        Should a shared model call itself fail, every document is extracted alone instead, so
+        that only the one that causes it is reported.
         """
         results: list[DocumentResult] = []
         ready: list[tuple[DocumentResult, Document, list[Sentence]]] = []
@@ -182,19 +182,34 @@ class Extractor:
         except Exception:  # noqa: BLE001 - isolate the document that breaks the model call
             return [self.extract_path(path) for path in paths]
         model_share = (time.perf_counter() - started) / max(1, len(texts))
+        staged: list[tuple[DocumentResult, _Linking]] = []
         at = 0
         for result, doc, sentences in ready:
             started = time.perf_counter()
             own = predicted[at : at + len(sentences)]
             at += len(sentences)
-            self._predicted = (doc, [s.text for s in sentences], own)
             try:
-                result.facts, result.sentences = self.extract(doc, sentences)
+                staged.append((result, self._stage(doc, sentences, own)))
             except Exception as exc:  # noqa: BLE001 - as in extract_path
                 _failed(result, exc)
-            finally:
-                self._predicted = None
             result.seconds += time.perf_counter() - started + model_share * len(sentences)
+        blocks = [b for _, linking in staged for b in linking.blocks]
+        started = time.perf_counter()
+        try:
+            linked = self.linker.predict(blocks) if self.linker is not None and blocks else [[] for _ in blocks]
+        except Exception:  # noqa: BLE001 - as for the NER call
+            return [self.extract_path(path) for path in paths]
+        model_share = (time.perf_counter() - started) / max(1, len(blocks))
+        at = 0
+        for result, linking in staged:
+            started = time.perf_counter()
+            own = linked[at : at + len(linking.blocks)]
+            at += len(linking.blocks)
+            try:
+                result.facts, result.sentences = self._facts(linking, own), len(linking.sentences)
+            except Exception as exc:  # noqa: BLE001 - as in extract_path
+                _failed(result, exc)
+            result.seconds += time.perf_counter() - started + model_share * len(linking.blocks)
         return results
 
     def extract(self, doc: Document, sentences: Sequence[Sentence] | None = None) -> tuple[list[Fact], int]:
@@ -203,24 +218,23 @@ class Extractor:
         ``sentences``: the document's :func:`split_sentences`, when the caller has them already.
         """
         sentences = split_sentences(doc) if sentences is None else sentences
-        facts = table_facts(doc, self.vocab)
-        if sentences:
-            facts.extend(self._sentence_facts(doc, sentences))
-        unique = {f.fact_id: f for f in facts}
-        return list(unique.values()), len(sentences)
+        linking = self._stage(doc, sentences)
+        linked = self.linker.predict(linking.blocks) if self.linker is not None else None
+        return self._facts(linking, linked), len(sentences)
 
-    def mentions(self, doc: Document, sentences: Sequence[Sentence]) -> tuple[list[list[Mention]], Aliases]:
+    def mentions(
+        self, doc: Document, sentences: Sequence[Sentence], predicted: Sequence[Sequence[Mention]] | None = None
+    ) -> tuple[list[list[Mention]], Aliases]:
         """Mentions of each sentence in document offsets, and the document's abbreviations.
 
         Rule mentions and the abbreviations the paper defines ("CH3NH3PbI3 (MAPI)", then
         "MAPI") come first; the model's mentions are added where none of those fired.
+        ``predicted``: the NER model's mentions of each sentence (sentence offsets) when the
+        caller has them already (:meth:`extract_paths` predicts a group's at once).
         """
-        texts = [s.text for s in sentences]
-        ahead = self._predicted
-        if ahead is not None and ahead[0] is doc and ahead[1] == texts:
-            predicted = ahead[2]  # batched with other documents' sentences by extract_paths
-        else:
-            predicted = self.tagger.predict(texts) if self.tagger is not None else [[] for _ in texts]
+        if predicted is None:
+            texts = [s.text for s in sentences]
+            predicted = self.tagger.predict(texts) if self.tagger is not None and texts else [[] for _ in texts]
         rules = [_shift(rule_mentions(s.text, self.vocab), s.start) for s in sentences]
         model = [_shift(ms, s.start) for s, ms in zip(sentences, predicted)]
         aliases = Aliases.from_mentions(doc, (m for ms in rules + model for m in ms if m.label == "COMPOUND"))
@@ -236,7 +250,16 @@ class Extractor:
         The rule linker runs per sentence, carrying a compound over within a paragraph; the
         relation model, when loaded, reads whole paragraphs and overrides it (see relate.py).
         """
-        per_sentence, aliases = self.mentions(doc, sentences)
+        linking = self._stage(doc, sentences)
+        if self.linker is None:
+            return linking.rules, linking.aliases
+        return linking.relations(self.linker, self.linker.predict(linking.blocks)), linking.aliases
+
+    def _stage(
+        self, doc: Document, sentences: Sequence[Sentence], predicted: Sequence[Sequence[Mention]] | None = None
+    ) -> "_Linking":
+        """Everything before the relation model: mentions, rule relations, the model's blocks."""
+        per_sentence, aliases = self.mentions(doc, sentences, predicted)
         judge = VocabularyJudge(self.vocab)
         rules: list[list[Relation]] = []
         for paragraph in paragraphs(doc, sentences):
@@ -246,20 +269,43 @@ class Extractor:
                 compounds = [m for m in per_sentence[i] if m.label == "COMPOUND"]
                 if compounds:
                     carried = compounds[0]
-        if self.linker is None:
-            return rules, aliases
-        return self.linker.link(doc, sentences, per_sentence, rules), aliases
+        blocks = self.linker.blocks(doc, sentences, per_sentence) if self.linker is not None and sentences else []
+        return _Linking(doc, list(sentences), per_sentence, aliases, rules, blocks)
 
-    def _sentence_facts(self, doc: Document, sentences: Sequence[Sentence]) -> list[Fact]:
-        relations, aliases = self.relations(doc, sentences)
-        model = self.sentence_model
-        facts: list[Fact] = []
-        for sentence, found in zip(sentences, relations):
-            facts.extend(build_facts(doc, sentence, found, aliases, self.vocab, model))
-        if self.confidence is not None:
-            for fact in facts:
-                fact.confidence = self.confidence(fact.confidence)
-        return facts
+    def _facts(self, linking: "_Linking", linked: Sequence[Sequence[Relation]] | None) -> list[Fact]:
+        """Table facts and sentence facts of a staged document (deduplicated by fact id);
+        ``linked``: the relation model's relations of its blocks (None without a model)."""
+        doc = linking.doc
+        facts = table_facts(doc, self.vocab)
+        if linking.sentences:
+            relations = linking.rules if self.linker is None or linked is None else linking.relations(
+                self.linker, linked)
+            model = self.sentence_model
+            sentence_facts: list[Fact] = []
+            for sentence, found in zip(linking.sentences, relations):
+                sentence_facts.extend(build_facts(doc, sentence, found, linking.aliases, self.vocab, model))
+            if self.confidence is not None:
+                for fact in sentence_facts:
+                    fact.confidence = self.confidence(fact.confidence)
+            facts.extend(sentence_facts)
+        unique = {f.fact_id: f for f in facts}
+        return list(unique.values())
+
+
+@dataclass
+class _Linking:
+    """A document between its mentions and its facts: what the relation model still has to
+    read (``blocks``), with what the merge and the fact assembly need afterwards."""
+
+    doc: Document
+    sentences: list[Sentence]
+    mentions: list[list[Mention]]
+    aliases: Aliases
+    rules: list[list[Relation]]
+    blocks: list[Block]
+
+    def relations(self, linker: ModelLinker, linked: Sequence[Sequence[Relation]]) -> list[list[Relation]]:
+        return linker.merge(self.sentences, self.mentions, self.rules, self.blocks, linked)
 
 
 def _failed(result: DocumentResult, exc: Exception) -> None:

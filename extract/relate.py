@@ -25,7 +25,7 @@ were chosen on the dev split of ``corpora/eval`` and PolyIE validation, never on
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Sequence
 
 from lit.extract.document import Document, Sentence
@@ -55,6 +55,18 @@ def paragraphs(doc: Document, sentences: Sequence[Sentence]) -> list[list[int]]:
     return groups
 
 
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One paragraph as the model reads it: its text, its mentions in paragraph offsets
+    (``local``), its sentence spans (paragraph offsets) and the same mentions in document
+    offsets (``mentions``, index for index), to map the model's relations back."""
+
+    text: str
+    local: list[Mention]
+    spans: list[tuple[int, int]]
+    mentions: list[Mention]
+
+
 class ModelLinker:
     """Links a document's mentions with a :class:`RelationModel`, merged with rule relations."""
 
@@ -74,18 +86,44 @@ class ModelLinker:
         rules: Sequence[Sequence[Relation]],
     ) -> list[list[Relation]]:
         """Relations per sentence; ``mentions`` and ``rules`` are per sentence, in document offsets."""
-        groups = paragraphs(doc, sentences)
-        blocks = []
-        for group in groups:
+        blocks = self.blocks(doc, sentences, mentions)
+        return self.merge(sentences, mentions, rules, blocks, self.predict(blocks))
+
+    def blocks(
+        self, doc: Document, sentences: Sequence[Sentence], mentions: Sequence[Sequence[Mention]]
+    ) -> list[Block]:
+        """What the model reads of one document: its paragraphs with their mentions.
+
+        Split from :meth:`link` so that a caller can run :meth:`predict` once over the blocks
+        of many documents (the model's scores of a paragraph do not depend on what shares the
+        call) and then :meth:`merge` each document's own.
+        """
+        out: list[Block] = []
+        for group in paragraphs(doc, sentences):
             start, end = sentences[group[0]].start, sentences[group[-1]].end
             ms = [m for i in group for m in mentions[i]]
             local = [Mention(m.start - start, m.end - start, m.label, m.text, m.score) for m in ms]
             spans = [(sentences[i].start - start, sentences[i].end - start) for i in group]
-            blocks.append((doc.text[start:end], local, spans, ms))
-        predicted = self.model.predict_many([(t, local, spans) for t, local, spans, _ in blocks]) if blocks else []
+            out.append(Block(doc.text[start:end], local, spans, ms))
+        return out
+
+    def predict(self, blocks: Sequence[Block]) -> list[list[Relation]]:
+        """The model's relations of each block, in the block's local mentions."""
+        return self.model.predict_many([(b.text, b.local, b.spans) for b in blocks]) if blocks else []
+
+    def merge(
+        self,
+        sentences: Sequence[Sentence],
+        mentions: Sequence[Sequence[Mention]],
+        rules: Sequence[Sequence[Relation]],
+        blocks: Sequence[Block],
+        predicted: Sequence[Sequence[Relation]],
+    ) -> list[list[Relation]]:
+        """One document's relations per sentence: its rule relations merged with the model's
+        relations of its ``blocks`` (``predicted``, from :meth:`predict`)."""
         by_value: dict[Mention, list[Relation]] = {}
-        for (_t, local, _s, ms), relations in zip(blocks, predicted):
-            back = {id(loc): m for loc, m in zip(local, ms)}
+        for block, relations in zip(blocks, predicted):
+            back = {id(loc): m for loc, m in zip(block.local, block.mentions)}
             for r in relations:
                 value = back[id(r.value)]
                 by_value.setdefault(value, []).append(Relation(

@@ -109,3 +109,72 @@ def test_pipeline_batched_real_abstracts_same_facts_as_one_by_one(extractor: Ext
     paths = _abstracts(tmp_path / "abstracts", 300)
     grouped = _same_as_one_by_one(extractor, paths, group=GROUP_DOCS)
     assert sum(len(r.facts) for r in grouped) > 50
+
+
+def _generated(folder: Path, n: int) -> list[str]:
+    """``n`` generated abstracts (the benchmark's generator: our own text, one value-bearing
+    paragraph each, so every document gives the relation model something to score)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_extract", REPO / "scripts" / "bench_extract.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    return [str(p) for p in bench.make_abstracts(folder, n)]
+
+
+def test_pipeline_batched_relation_model_one_call_per_group_same_facts(
+    extractor: Extractor, sample_dir: Path, tmp_path: Path, monkeypatch
+) -> None:
+    """The relation model reads the paragraphs of a whole group in one call (counted through
+    a pass-through wrapper), and the group's facts and confidences are exactly those of its
+    documents extracted one by one, on the sample corpus mixed with 40 generated abstracts."""
+    if extractor.linker is None:
+        pytest.skip("no trained relation model in models/trained")
+    paths = sorted(str(p) for p in sample_dir.iterdir()) + _generated(tmp_path / "generated", 40)
+    calls: list[int] = []
+    predict = extractor.linker.predict
+
+    def counting(blocks):
+        calls.append(len(blocks))
+        return predict(blocks)
+
+    monkeypatch.setattr(extractor.linker, "predict", counting)
+    alone = [extractor.extract_path(p) for p in paths]
+    assert len(calls) == len(paths)  # one call per document alone
+    calls.clear()
+    grouped = extractor.extract_paths(paths[:24]) + extractor.extract_paths(paths[24:])
+    assert len(calls) == 2 and sum(calls) >= len(paths)  # one call per group, every document's paragraphs
+    assert [(r.source, r.ok, r.sentences, r.info) for r in grouped] == [(r.source, r.ok, r.sentences, r.info)
+                                                                         for r in alone]
+    assert _facts(grouped) == _facts(alone)  # every field, confidences included
+    linked = [f for r in grouped for f in r.facts if f.model == extractor.sentence_model]
+    assert len(linked) >= 40 and len({f.confidence for f in linked}) > 5
+
+
+def test_pipeline_batched_relation_model_fault_fails_only_its_document(
+    extractor: Extractor, sample_dir: Path, tmp_path: Path, monkeypatch
+) -> None:
+    """The shared relation-model call breaks on one document's paragraph (simulated): the
+    group is redone one document at a time, so only that document fails, named."""
+    if extractor.linker is None:
+        pytest.skip("no trained relation model in models/trained")
+    poison = tmp_path / "poison.txt"
+    poison.write_text("ZnO has a band gap of 3.3 eV, the POISON value.\n", encoding="utf-8")
+    samples = sorted(str(p) for p in sample_dir.iterdir())
+    want = {p: extractor.extract_path(p) for p in samples}
+    model = extractor.linker.model
+    predict_many = model.predict_many
+
+    def faulty(blocks, *args, **kwargs):
+        if any("POISON" in text for text, _, _ in blocks):
+            raise RuntimeError("simulated relation model crash")
+        return predict_many(blocks, *args, **kwargs)
+
+    monkeypatch.setattr(model, "predict_many", faulty)
+    grouped = extractor.extract_paths([samples[0], str(poison), *samples[1:]])
+    bad = [r for r in grouped if not r.ok]
+    assert [r.source for r in bad] == [str(poison)]
+    assert "poison.txt" in bad[0].error and "simulated relation model crash" in bad[0].error
+    for result in grouped:
+        if result.ok:
+            assert result.facts and _facts([result]) == _facts([want[result.source]])

@@ -103,3 +103,29 @@ def test_re_infer_cli_evaluate_json(model):
 
 
 EXPECTED_RESPECTIVELY = {("FAPbI3", "band gaps", "1.48"), ("CsPbI3", "band gaps", "1.73 eV")}
+
+
+def test_re_infer_probabilities_do_not_depend_on_batch_partners(model):
+    """A paragraph's candidate probabilities are bitwise the same alone and beside other
+    paragraphs (short, long, several windows, in any order): what lets the pipeline score
+    the paragraphs of many documents in one call and still give each document its facts."""
+    def inst(text, spans):
+        return model.instance(text, _mentions(text, spans), [(0, len(text))])
+
+    simple = inst(SIMPLE, [("band gap", "PROPERTY"), ("GaN", "COMPOUND"), ("3.4 eV", "VALUE")])
+    listed = inst(RESPECTIVELY, [("FAPbI3", "COMPOUND"), ("CsPbI3", "COMPOUND"), ("band gaps", "PROPERTY"),
+                                 ("1.48", "VALUE"), ("1.73 eV", "VALUE")])
+    sentence = "The band gap of ZnO films annealed in air at 450 C is 3.3 eV. "
+    long_text = sentence * 30  # well over one 256-subword window
+    pos, mentions = 0, []
+    for _ in range(30):
+        for s, label in (("band gap", "PROPERTY"), ("ZnO", "COMPOUND"), ("3.3 eV", "VALUE")):
+            start = long_text.index(s, pos)
+            mentions.append(Mention(start, start + len(s), label, s))
+            pos = start + len(s)
+    long = model.instance(long_text, mentions, [(i * len(sentence), (i + 1) * len(sentence) - 1) for i in range(30)])
+    assert len(model.net.tokenizer(long_text)["input_ids"]) > model.config.max_len  # several windows
+    alone = [model.probabilities([i])[0] for i in (simple, listed, long)]
+    assert all(alone) and len(alone[2]) >= 30
+    assert model.probabilities([simple, listed, long]) == alone
+    assert model.probabilities([long, simple, simple, listed]) == [alone[2], alone[0], alone[0], alone[1]]

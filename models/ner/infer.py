@@ -22,10 +22,12 @@ import json
 import os
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Callable, Iterator, Sequence, TypeVar
 
 from lit.errors import ModelError
 from lit.extract.facts import Mention
+
+T = TypeVar("T")
 
 #: Windows are padded to a multiple of this many subwords (see the module docstring). Eight
 #: keeps padding small (~4 subwords per window) while same-bucket batches stay large.
@@ -187,14 +189,24 @@ def window_probs(model, texts, words, batch_size: int, device: str, forward=None
 
 
 def _bucketed(items: list, batch_size: int) -> Iterator[tuple[int, list]]:
+    """:func:`bucketed` over ``(text index, window index, window)`` items."""
+    return bucketed(items, lambda item: len(item[2].input_ids), batch_size)
+
+
+def bucketed(
+    items: Sequence[T], length: Callable[[T], int], batch_size: int, batch_tokens: int | None = None
+) -> Iterator[tuple[int, list[T]]]:
     """``(padded length, items)`` batches: windows of one length bucket each, in bucket order,
-    at most ``batch_size`` per batch, and never a single row (a lone window is doubled)."""
-    buckets: dict[int, list] = {}
+    at most ``batch_size`` per batch (and at most ``batch_tokens`` padded subwords, when given),
+    and never a single row (a lone window is doubled). ``length`` gives a window's length.
+
+    Shared with the relation model, whose paragraphs batch across documents the same way."""
+    buckets: dict[int, list[T]] = {}
     for item in items:
-        n = len(item[2].input_ids)
-        buckets.setdefault(-(-n // BUCKET) * BUCKET, []).append(item)
-    for length in sorted(buckets):
-        members = buckets[length]
-        for b in range(0, len(members), batch_size):
-            chunk = members[b : b + batch_size]
-            yield length, chunk if len(chunk) > 1 else chunk * 2
+        buckets.setdefault(-(-length(item) // BUCKET) * BUCKET, []).append(item)
+    for padded in sorted(buckets):
+        members = buckets[padded]
+        size = max(1, batch_size if batch_tokens is None else min(batch_size, max(2, batch_tokens // padded)))
+        for b in range(0, len(members), size):
+            chunk = members[b : b + size]
+            yield padded, chunk if len(chunk) > 1 else chunk * 2

@@ -1,10 +1,18 @@
 """``RelationModel``: what the extraction pipeline calls to link mentions into relations.
 
-One call handles one paragraph (or any block of text): candidates are built from the
-mentions and sentence spans, the paragraph's windows are encoded once, every candidate is
-scored, and :func:`lit.models.re.decode.decode` turns the probabilities into
+One call handles one paragraph (or any block of text), or many: candidates are built
+from the mentions and sentence spans, each paragraph's windows are encoded once, every
+candidate is scored, and :func:`lit.models.re.decode.decode` turns the probabilities into
 :class:`~lit.extract.facts.Relation` objects whose ``score`` is the calibrated probability
 that the (compound, property, value) triple is right.
+
+A paragraph's scores do not depend on which other paragraphs share the call, so the
+pipeline batches paragraphs across documents and still gets exactly each document's
+facts alone. That holds because windows are padded to a length bucket and batched only
+with same-bucket windows, never one row alone (the NER tagger's rule,
+:func:`lit.models.ner.infer.bucketed`; bitwise on CPU), and the pooling of mention
+vectors and the pair scorer, whose row count would otherwise vary with the batch, run
+per paragraph. (On CUDA with bf16 this is not promised: kernels vary with batch shape.)
 
 Torch and transformers are imported only when a model is loaded, so importing this module
 is cheap.
@@ -18,7 +26,7 @@ from typing import Any, Sequence
 
 from lit.extract.facts import Mention, Relation
 from lit.models.re.decode import Decoding, PredTuple, decode
-from lit.models.re.data import Instance, from_mentions
+from lit.models.re.data import EncodedInstance, Instance, from_mentions
 
 
 def newest_re_model() -> Path:
@@ -60,12 +68,84 @@ class RelationModel:
         return from_mentions(text, [(m.start, m.end, m.label) for m in mentions], sentences, self.config)
 
     def probabilities(self, instances: Sequence[Instance]) -> list[list[float]]:
-        """Candidate probabilities of many instances (batched; one encoder pass per window)."""
-        from lit.models.re.data import encode_instances
-        from lit.models.re.train import predict_probs
+        """Candidate probabilities of many instances (in candidate order), batched across them.
 
-        enc = encode_instances(self.net.tokenizer, instances, self.config.max_len, self.config.stride)
-        return predict_probs(self.net, instances, enc, self.device, batch_tokens=self.batch_tokens)
+        An instance's probabilities do not depend on which other instances share the call
+        (see the module docstring), so the pipeline can score the paragraphs of many
+        documents at once and still give each document exactly its facts alone.
+        """
+        from lit.models.re.data import encode_instances
+
+        todo = [i for i, inst in enumerate(instances) if inst.candidates]
+        out: list[list[float]] = [[] for _ in instances]
+        if not todo:
+            return out
+        enc = encode_instances(self.net.tokenizer, [instances[i] for i in todo], self.config.max_len, self.config.stride)
+        hidden = self.window_states(enc)
+        for j, i in enumerate(todo):
+            out[i] = self.score_instance(instances[i], enc[j], hidden[j])
+        return out
+
+    def window_states(self, encoded: Sequence[EncodedInstance]) -> list[list[Any]]:
+        """Encoder output of every window of every instance, ``(window length, hidden)`` each.
+
+        Windows of all instances are sorted into length buckets (a multiple of
+        :data:`~lit.models.ner.infer.BUCKET`) and run in batches of same-bucket windows, never
+        one row alone, exactly as the NER tagger runs its windows.
+        """
+        import torch
+
+        from lit.models.ner.infer import bucketed
+
+        items = [(j, k) for j, e in enumerate(encoded) for k in range(len(e.windows))]
+
+        def size(item: tuple[int, int]) -> int:
+            return len(encoded[item[0]].windows[item[1]])
+
+        states: list[list[Any]] = [[None] * len(e.windows) for e in encoded]
+        cuda = self.device.startswith("cuda")
+        with torch.inference_mode():
+            for L, chunk in bucketed(items, size, 32, self.batch_tokens):
+                ids = torch.zeros((len(chunk), L), dtype=torch.long)
+                mask = torch.zeros((len(chunk), L), dtype=torch.long)
+                feats = torch.zeros((len(chunk), L, 3), dtype=torch.long)
+                for r, (j, k) in enumerate(chunk):
+                    window = encoded[j].windows[k]
+                    ids[r, : len(window)] = torch.tensor(window)
+                    mask[r, : len(window)] = 1
+                    feats[r, : len(window)] = torch.tensor(encoded[j].features[k])
+                ids, mask, feats = ids.to(self.device), mask.to(self.device), feats.to(self.device)
+                with torch.autocast("cuda", dtype=torch.bfloat16, enabled=cuda):
+                    h = self.net.top(self.net.bottom(ids, mask), mask, feats).float()
+                for r, (j, k) in enumerate(chunk):
+                    states[j][k] = h[r, : len(encoded[j].windows[k])]  # a doubled lone row: same slot
+        return states
+
+    def score_instance(self, instance: Instance, encoded: EncodedInstance, states: Sequence[Any]) -> list[float]:
+        """Probabilities of one instance's candidates from its windows' encoder states.
+
+        Pooling and the pair scorer run per instance, so their float results cannot depend
+        on the row count of a batch shared with other paragraphs.
+        """
+        import torch
+
+        offsets, at = [], 0
+        for s in states:
+            offsets.append(at)
+            at += s.shape[0]
+        rows = [offsets[k] + pos for subs in encoded.mention_subwords for k, pos in subs]
+        owner = [m for m, subs in enumerate(encoded.mention_subwords) for _ in subs]
+        pairs = [[c.head, c.tail, c.type, c.distance, c.sentence, c.rank, c.between] for c in instance.candidates]
+        with torch.inference_mode():
+            flat = torch.cat(list(states)) if len(states) > 1 else states[0]
+            vals = flat.index_select(0, torch.tensor(rows, dtype=torch.long, device=flat.device))
+            n = len(encoded.mention_subwords)
+            sums = torch.zeros((n, flat.shape[-1]), dtype=flat.dtype, device=flat.device)
+            index = torch.tensor(owner, dtype=torch.long, device=flat.device)
+            sums.index_add_(0, index, vals)
+            counts = torch.bincount(index, minlength=n).clamp(min=1).to(flat.dtype)
+            logits = self.net.score(sums / counts.unsqueeze(1), torch.tensor(pairs, dtype=torch.long, device=flat.device))
+            return torch.sigmoid(logits.float()).cpu().tolist()
 
     def decode(self, instances: Sequence[Instance], probs: Sequence[Sequence[float]]) -> list[list[PredTuple]]:
         return [decode(i, p, self.decoding) for i, p in zip(instances, probs)]
