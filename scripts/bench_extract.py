@@ -1,4 +1,4 @@
-"""End-to-end extraction throughput beside the raw NER forward pass, measured in one run.
+"""End-to-end extraction throughput beside the raw NER and relation forward passes, in one run.
 
 What it prints (medians over ``--repeat`` runs):
 
@@ -6,13 +6,19 @@ What it prints (medians over ``--repeat`` runs):
   generated abstracts (our own text: varied phrasings of band gaps, Curie and transition
   temperatures), in-process and with ``--workers`` processes; model loading is timed apart;
 * **pages/s** on the full-text PDFs in ``$LIT_FIXTURES/parser_samples`` (CERMINE, GROBID);
-* **NER forward tokens/s**: only ``model(ids, mask, features)`` on the very windows the
-  abstracts' sentences give, timed inside :func:`window_probs` through its ``forward`` hook;
-* the **overhead ratio**: (pipeline seconds per abstract - forward seconds per abstract) /
-  forward seconds per abstract, i.e. how much the pipeline adds to the model's own time,
-  for the grouped path the batch runner uses (``Extractor.extract_paths`` over groups of
-  ``--group`` files, one NER call per group) and, as the same-run baseline, for the
-  per-document path (``extract_path`` file by file, one NER call per document).
+* **forward tokens/s** of each model alone, measured in every repeat: the NER model
+  (``model(ids, mask, features)`` on the very windows the abstracts' sentences give, timed
+  inside :func:`window_probs` through its ``forward`` hook) and the relation model's encoder
+  (:meth:`RelationModel.encode` on the abstracts' paragraphs, through the ``forward`` hook
+  of :meth:`RelationModel.window_states`), each with all its inputs in one call;
+* the **overhead ratios**: (pipeline seconds - forward seconds) / forward seconds, i.e. how
+  much the pipeline adds to the models' own time, both against the NER forward pass alone
+  and against NER + relation forward passes (the model time), for the grouped path the
+  batch runner uses (``Extractor.extract_paths`` over groups of ``--group`` files, one NER
+  call and one relation-model call per group) and, as the same-run baseline, for the
+  per-document path (``extract_path`` file by file, one call of each model per document);
+  then how much of it is each model's batching inside the path (its forward time there
+  against its one-call run) and how much everything else.
 
 Without a trained model (``models/trained/ner-*``) it says so and reports the reader +
 segmentation + table pipeline alone. Run::
@@ -104,12 +110,15 @@ def timed_batch(paths: list[Path], workers: int, model: str | None) -> tuple[flo
 
 
 class ForwardTimer:
-    """Seconds the NER model's forward pass takes while the pipeline runs (torch forward
-    hooks on the model), to split pipeline overhead into batching loss and the rest."""
+    """Seconds the models' forward passes take while the pipeline runs: the NER model through
+    torch forward hooks, the relation model's encoder through a pass-through wrapper of
+    :meth:`RelationModel.encode` (its pair scorer, a small MLP, is left to the pipeline)."""
 
     def __init__(self, extractor):
         self.model = extractor.tagger.model if extractor.tagger is not None else None
-        self.seconds = 0.0
+        self.relation = extractor.linker.model if extractor.linker is not None else None
+        self.seconds = 0.0  # NER
+        self.relation_seconds = 0.0
         self._t0 = 0.0
         self._hooks: list = []
 
@@ -119,6 +128,16 @@ class ForwardTimer:
                 self.model.register_forward_pre_hook(lambda *_: setattr(self, "_t0", time.perf_counter())),
                 self.model.register_forward_hook(self._stop),
             ]
+        if self.relation is not None:
+            encode = self.relation.encode
+
+            def timed(*args):
+                started = time.perf_counter()
+                out = encode(*args)
+                self.relation_seconds += time.perf_counter() - started
+                return out
+
+            self.relation.encode = timed  # an instance attribute, removed on exit
         return self
 
     def _stop(self, *_: object) -> None:
@@ -127,6 +146,8 @@ class ForwardTimer:
     def __exit__(self, *exc: object) -> None:
         for hook in self._hooks:
             hook.remove()
+        if self.relation is not None:
+            del self.relation.encode
 
 
 def forward_throughput(extractor, paths: list[Path]) -> tuple[float, int, int]:
@@ -153,6 +174,42 @@ def forward_throughput(extractor, paths: list[Path]) -> tuple[float, int, int]:
     with torch.inference_mode():
         window_probs(tagger.model, texts, [split_words(t) for t in texts], 32, tagger.device, forward=forward)
     return spent, tokens, len(texts)
+
+
+def relation_inputs(extractor, paths: list[Path]) -> list:
+    """The relation model's encoded paragraphs of the abstracts (those with a candidate pair),
+    built once through the pipeline's own stages (NER mentions, rule links, blocks)."""
+    from lit.extract.readers import read_document
+    from lit.extract.segment import split_sentences
+    from lit.models.re.data import encode_instances
+
+    docs = [read_document(p) for p in paths]
+    sentences = [split_sentences(d) for d in docs]
+    predicted = extractor.tagger.predict([s.text for ss in sentences for s in ss])
+    model, blocks, at = extractor.linker.model, [], 0
+    for doc, ss in zip(docs, sentences):
+        blocks += extractor._stage(doc, ss, predicted[at : at + len(ss)]).blocks
+        at += len(ss)
+    instances = [i for i in (model.instance(b.text, b.local, b.spans) for b in blocks) if i.candidates]
+    return encode_instances(model.net.tokenizer, instances, model.config.max_len, model.config.stride)
+
+
+def relation_throughput(extractor, encoded: list) -> tuple[float, int, int]:
+    """(forward seconds, tokens, paragraphs) of the relation model's encoder on ``encoded``, all
+    paragraphs in one call (length buckets of 8, as the pipeline runs them)."""
+    model = extractor.linker.model
+    spent, tokens = 0.0, 0
+
+    def forward(ids, mask, feats):
+        nonlocal spent, tokens
+        started = time.perf_counter()
+        out = model.encode(ids, mask, feats)
+        spent += time.perf_counter() - started
+        tokens += int(mask.sum())
+        return out
+
+    model.window_states(encoded, forward=forward)
+    return spent, tokens, len(encoded)
 
 
 def main() -> None:
@@ -190,26 +247,30 @@ def main() -> None:
         rows: dict[str, list[float]] = {
             "in-process": [], f"workers={args.workers}": [], grouped: [], "extract_path loop": []}
         facts = 0
-        # forward seconds spent inside each in-process path, per repeat
-        inside: dict[str, list[float]] = {grouped: [], "extract_path loop": []}
-        # the forward pass alone, measured in every repeat beside the paths (the load of a
+        # forward seconds spent inside each in-process path, per repeat (NER, relation model)
+        inside: dict[str, list[tuple[float, float]]] = {grouped: [], "extract_path loop": []}
+        # the forward passes alone, measured in every repeat beside the paths (the load of a
         # shared machine drifts within minutes: ratios are taken per repeat, then the median)
         forwards: list[tuple[float, int, int]] = []
+        relation_forwards: list[tuple[float, int, int]] = []
+        encoded = relation_inputs(extractor, abstracts) if has_model and extractor.linker is not None else None
         for _ in range(args.repeat):
             if has_model:
                 forwards.append(forward_throughput(extractor, abstracts))
+            if encoded is not None:
+                relation_forwards.append(relation_throughput(extractor, encoded))
             with ForwardTimer(extractor) as timer:
                 t0 = time.perf_counter()
                 for group in groups:
                     extractor.extract_paths(group)
                 rows[grouped].append(time.perf_counter() - t0)
-            inside[grouped].append(timer.seconds)
+            inside[grouped].append((timer.seconds, timer.relation_seconds))
             with ForwardTimer(extractor) as timer:
                 t0 = time.perf_counter()
                 for path in abstracts:
                     extractor.extract_path(path)
                 rows["extract_path loop"].append(time.perf_counter() - t0)
-            inside["extract_path loop"].append(timer.seconds)
+            inside["extract_path loop"].append((timer.seconds, timer.relation_seconds))
             seconds, facts = timed_batch(abstracts, 1, args.model)
             rows["in-process"].append(seconds)
             if args.workers > 1:
@@ -224,21 +285,7 @@ def main() -> None:
             print(f"  {name:18s} {args.n / med:8.1f} abstracts/s  {med:7.2f} s  {what}")
         print(f"  grouped path vs per-document path: {statistics.median(rows['extract_path loop']) / statistics.median(rows[grouped]):.2f}x")
         if has_model:
-            fwd_s = statistics.median(f[0] for f in forwards)
-            tokens, sentences = forwards[0][1], forwards[0][2]
-            print(f"\nNER forward pass alone: {tokens / fwd_s:,.0f} tokens/s ({tokens} tokens, {sentences} sentences, "
-                  f"batch 32, {fwd_s:.2f} s; per repeat {', '.join(f'{f[0]:.2f}' for f in forwards)} s)")
-            for name in inside:
-                per_repeat = [(loop - f[0]) / f[0] for loop, f in zip(rows[name], forwards)]
-                batching = [(i - f[0]) / f[0] for i, f in zip(inside[name], forwards)]
-                rest = [(loop - i) / f[0] for loop, i, f in zip(rows[name], inside[name], forwards)]
-                loop_s, in_s = statistics.median(rows[name]), statistics.median(inside[name])
-                print(f"{name}: pipeline overhead beyond the forward pass: {statistics.median(per_repeat):.0%} of model "
-                      f"time (per repeat {', '.join(f'{x:.0%}' for x in per_repeat)}; "
-                      f"{loop_s / args.n * 1000:.1f} ms per abstract vs {fwd_s / args.n * 1000:.1f} ms forward)")
-                print(f"  of which: its NER batches {statistics.median(batching):+.0%} against one batched run of all "
-                      f"sentences ({in_s / args.n * 1000:.1f} ms per abstract in the forward pass), everything else "
-                      f"{statistics.median(rest):.0%} ({(loop_s - in_s) / args.n * 1000:.1f} ms)")
+            report_model_time(args.n, rows, inside, forwards, relation_forwards)
 
     print(f"load average at the end: {os.getloadavg()[0]:.1f}")
     pdfs = fulltext_pdfs()[: args.pdfs]
@@ -255,6 +302,51 @@ def main() -> None:
               f"({med:.1f} s, model loaded)")
     elif args.pdfs != 0:
         print("\nno PDFs under $LIT_FIXTURES/parser_samples: pages/s not measured")
+
+
+def _pct(values: list[float]) -> str:
+    return f"{statistics.median(values):.0%} (per repeat {', '.join(f'{x:.0%}' for x in values)})"
+
+
+def report_model_time(
+    n: int,
+    rows: dict[str, list[float]],
+    inside: dict[str, list[tuple[float, float]]],
+    forwards: list[tuple[float, int, int]],
+    relation_forwards: list[tuple[float, int, int]],
+) -> None:
+    """Forward-pass throughput of each model alone and the pipeline's overhead beyond them:
+    against the NER forward pass alone, and against NER + relation forward passes (model
+    time), each as the median of per-repeat ratios."""
+    fwd_s = statistics.median(f[0] for f in forwards)
+    tokens, sentences = forwards[0][1], forwards[0][2]
+    print(f"\nNER forward pass alone: {tokens / fwd_s:,.0f} tokens/s ({tokens} tokens, {sentences} sentences, "
+          f"batch 32, {fwd_s:.2f} s; per repeat {', '.join(f'{f[0]:.2f}' for f in forwards)} s)")
+    rel = relation_forwards or [(0.0, 0, 0)] * len(forwards)
+    rel_s = statistics.median(f[0] for f in rel)
+    if relation_forwards:
+        print(f"relation model forward pass alone (encoder): {rel[0][1] / max(rel_s, 1e-9):,.0f} tokens/s "
+              f"({rel[0][1]} tokens, {rel[0][2]} paragraphs, {rel_s:.2f} s; per repeat "
+              f"{', '.join(f'{f[0]:.2f}' for f in rel)} s)")
+    print(f"model time per abstract: NER {fwd_s / n * 1000:.1f} ms + relation {rel_s / n * 1000:.1f} ms = "
+          f"{(fwd_s + rel_s) / n * 1000:.1f} ms")
+    for name in inside:
+        loops = rows[name]
+        over_ner = [(loop - f[0]) / f[0] for loop, f in zip(loops, forwards)]
+        over_models = [(loop - f[0] - r[0]) / (f[0] + r[0]) for loop, f, r in zip(loops, forwards, rel)]
+        ner_batches = [(i[0] - f[0]) / f[0] for i, f in zip(inside[name], forwards)]
+        rel_batches = [(i[1] - r[0]) / r[0] for i, r in zip(inside[name], rel) if r[0] > 0]
+        rest = [(loop - i[0] - i[1]) / (f[0] + r[0]) for loop, i, f, r in zip(loops, inside[name], forwards, rel)]
+        loop_s = statistics.median(loops)
+        in_ner = statistics.median(i[0] for i in inside[name])
+        in_rel = statistics.median(i[1] for i in inside[name])
+        print(f"{name}: {loop_s / n * 1000:.1f} ms per abstract; pipeline overhead beyond the NER forward pass "
+              f"{_pct(over_ner)}; beyond NER + relation forward passes {_pct(over_models)}")
+        print(f"  of which: its NER batches {statistics.median(ner_batches):+.0%} against one batched run of all "
+              f"sentences ({in_ner / n * 1000:.1f} ms per abstract), its relation batches "
+              f"{statistics.median(rel_batches) if rel_batches else 0:+.0%} against one batched run of all "
+              f"paragraphs ({in_rel / n * 1000:.1f} ms), everything else {statistics.median(rest):.0%} of model time "
+              f"({(loop_s - in_ner - in_rel) / n * 1000:.1f} ms)")
 
 
 if __name__ == "__main__":

@@ -86,12 +86,14 @@ class RelationModel:
             out[i] = self.score_instance(instances[i], enc[j], hidden[j])
         return out
 
-    def window_states(self, encoded: Sequence[EncodedInstance]) -> list[list[Any]]:
+    def window_states(self, encoded: Sequence[EncodedInstance], forward: Any = None) -> list[list[Any]]:
         """Encoder output of every window of every instance, ``(window length, hidden)`` each.
 
         Windows of all instances are sorted into length buckets (a multiple of
         :data:`~lit.models.ner.infer.BUCKET`) and run in batches of same-bucket windows, never
-        one row alone, exactly as the NER tagger runs its windows.
+        one row alone, exactly as the NER tagger runs its windows. ``forward`` (optional)
+        replaces the encoder call ``(input_ids, attention_mask, features) -> states``: the
+        benchmark times the forward pass alone through it.
         """
         import torch
 
@@ -104,6 +106,7 @@ class RelationModel:
 
         states: list[list[Any]] = [[None] * len(e.windows) for e in encoded]
         cuda = self.device.startswith("cuda")
+        run = forward or self.encode
         with torch.inference_mode():
             for L, chunk in bucketed(items, size, 32, self.batch_tokens):
                 ids = torch.zeros((len(chunk), L), dtype=torch.long)
@@ -116,10 +119,14 @@ class RelationModel:
                     feats[r, : len(window)] = torch.tensor(encoded[j].features[k])
                 ids, mask, feats = ids.to(self.device), mask.to(self.device), feats.to(self.device)
                 with torch.autocast("cuda", dtype=torch.bfloat16, enabled=cuda):
-                    h = self.net.top(self.net.bottom(ids, mask), mask, feats).float()
+                    h = run(ids, mask, feats).float()
                 for r, (j, k) in enumerate(chunk):
                     states[j][k] = h[r, : len(encoded[j].windows[k])]  # a doubled lone row: same slot
         return states
+
+    def encode(self, input_ids: Any, attention_mask: Any, features: Any) -> Any:
+        """The encoder's forward pass over a batch of windows: ``(rows, length, hidden)``."""
+        return self.net.top(self.net.bottom(input_ids, attention_mask), attention_mask, features)
 
     def score_instance(self, instance: Instance, encoded: EncodedInstance, states: Sequence[Any]) -> list[float]:
         """Probabilities of one instance's candidates from its windows' encoder states.
