@@ -86,8 +86,10 @@ class RelationModel:
             out[i] = self.score_instance(instances[i], enc[j], hidden[j])
         return out
 
-    def window_states(self, encoded: Sequence[EncodedInstance], forward: Any = None) -> list[list[Any]]:
-        """Encoder output of every window of every instance, ``(window length, hidden)`` each.
+    def window_states(self, encoded: Sequence[EncodedInstance], forward: Any = None) -> list[dict[tuple[int, int], Any]]:
+        """Encoder output at the subwords that mentions cover, per instance: ``{(window,
+        position): vector}``. Only those rows are kept, so a group of long documents does not
+        hold every window's states (a 512 KiB group would be ~300 MB of them).
 
         Windows of all instances are sorted into length buckets (a multiple of
         :data:`~lit.models.ner.infer.BUCKET`) and run in batches of same-bucket windows, never
@@ -100,11 +102,18 @@ class RelationModel:
         from lit.models.ner.infer import bucketed
 
         items = [(j, k) for j, e in enumerate(encoded) for k in range(len(e.windows))]
+        wanted: list[dict[int, list[int]]] = []  # per instance: window -> positions mentions use
+        for e in encoded:
+            by_window: dict[int, set[int]] = {}
+            for subs in e.mention_subwords:
+                for k, pos in subs:
+                    by_window.setdefault(k, set()).add(pos)
+            wanted.append({k: sorted(ps) for k, ps in by_window.items()})
 
         def size(item: tuple[int, int]) -> int:
             return len(encoded[item[0]].windows[item[1]])
 
-        states: list[list[Any]] = [[None] * len(e.windows) for e in encoded]
+        states: list[dict[tuple[int, int], Any]] = [{} for _ in encoded]
         cuda = self.device.startswith("cuda")
         run = forward or self.encode
         with torch.inference_mode():
@@ -120,38 +129,38 @@ class RelationModel:
                 ids, mask, feats = ids.to(self.device), mask.to(self.device), feats.to(self.device)
                 with torch.autocast("cuda", dtype=torch.bfloat16, enabled=cuda):
                     h = run(ids, mask, feats).float()
-                for r, (j, k) in enumerate(chunk):
-                    states[j][k] = h[r, : len(encoded[j].windows[k])]  # a doubled lone row: same slot
+                for r, (j, k) in enumerate(chunk):  # a doubled lone row fills the same slots twice
+                    positions = wanted[j].get(k, [])
+                    if positions:
+                        rows = h[r].index_select(0, torch.tensor(positions, dtype=torch.long, device=h.device))
+                        for pos, row in zip(positions, rows):
+                            states[j][(k, pos)] = row
         return states
 
     def encode(self, input_ids: Any, attention_mask: Any, features: Any) -> Any:
         """The encoder's forward pass over a batch of windows: ``(rows, length, hidden)``."""
         return self.net.top(self.net.bottom(input_ids, attention_mask), attention_mask, features)
 
-    def score_instance(self, instance: Instance, encoded: EncodedInstance, states: Sequence[Any]) -> list[float]:
-        """Probabilities of one instance's candidates from its windows' encoder states.
+    def score_instance(self, instance: Instance, encoded: EncodedInstance, states: dict[tuple[int, int], Any]) -> list[float]:
+        """Probabilities of one instance's candidates from its mentions' subword states.
 
-        Pooling and the pair scorer run per instance, so their float results cannot depend
-        on the row count of a batch shared with other paragraphs.
+        Pooling (each mention the mean of its subword vectors) and the pair scorer run per
+        instance, so their float results cannot depend on the row count of a batch shared
+        with other paragraphs.
         """
         import torch
 
-        offsets, at = [], 0
-        for s in states:
-            offsets.append(at)
-            at += s.shape[0]
-        rows = [offsets[k] + pos for subs in encoded.mention_subwords for k, pos in subs]
+        vectors = [states[(k, pos)] for subs in encoded.mention_subwords for k, pos in subs]
         owner = [m for m, subs in enumerate(encoded.mention_subwords) for _ in subs]
         pairs = [[c.head, c.tail, c.type, c.distance, c.sentence, c.rank, c.between] for c in instance.candidates]
         with torch.inference_mode():
-            flat = torch.cat(list(states)) if len(states) > 1 else states[0]
-            vals = flat.index_select(0, torch.tensor(rows, dtype=torch.long, device=flat.device))
+            vals = torch.stack(vectors)
             n = len(encoded.mention_subwords)
-            sums = torch.zeros((n, flat.shape[-1]), dtype=flat.dtype, device=flat.device)
-            index = torch.tensor(owner, dtype=torch.long, device=flat.device)
+            sums = torch.zeros((n, vals.shape[-1]), dtype=vals.dtype, device=vals.device)
+            index = torch.tensor(owner, dtype=torch.long, device=vals.device)
             sums.index_add_(0, index, vals)
-            counts = torch.bincount(index, minlength=n).clamp(min=1).to(flat.dtype)
-            logits = self.net.score(sums / counts.unsqueeze(1), torch.tensor(pairs, dtype=torch.long, device=flat.device))
+            counts = torch.bincount(index, minlength=n).clamp(min=1).to(vals.dtype)
+            logits = self.net.score(sums / counts.unsqueeze(1), torch.tensor(pairs, dtype=torch.long, device=vals.device))
             return torch.sigmoid(logits.float()).cpu().tolist()
 
     def decode(self, instances: Sequence[Instance], probs: Sequence[Sequence[float]]) -> list[list[PredTuple]]:
