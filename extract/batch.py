@@ -9,7 +9,8 @@ failures file) and the run goes on. Nothing here prints: callers pass ``on_resul
 
 Memory stays flat with corpus size: facts are streamed to the file, graph upserts go in
 batches, a resume trims and re-reads the facts file line by line, and only a short record
-per document (its id and source) is kept for the whole run.
+of fixed size per document (its content id as an integer and its index in the input list)
+is kept for the whole run, beside the input list itself.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import json
 import os
 import time
 import uuid
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -171,7 +173,7 @@ def run_batch(
     store = open_store(graph) if graph is not None else None
     run = ExtractionRun(run_id=summary.run_id, started=summary.started, lit_version=__version__)
     writer = _GraphWriter(store, journal, run, graph_batch)
-    seen: dict[str, str] = {}  # doc_id -> the first source with that content
+    seen = _Seen(paths)
     models: set[str] = set()
     try:
         todo = paths
@@ -208,7 +210,7 @@ def run_batch(
 
 def _resume(
     state: JournalState, out: Path, summary: BatchSummary, writer: _GraphWriter,
-    seen: dict[str, str], models: set[str],
+    seen: "_Seen", models: set[str],
 ) -> None:
     """Take over what an interrupted run finished: trim the facts file to it, count it, and
     upsert the journaled documents the graph had not received yet."""
@@ -222,7 +224,7 @@ def _resume(
             summary.failures.append({k: entry[k] for k in ("source", "code", "error")})
             continue
         summary.succeeded += 1
-        seen.setdefault(entry["info"]["doc_id"], entry["source"])
+        seen.first(entry["info"]["doc_id"], entry["source"])
         summary.duplicates += "duplicate_of" in entry
     pending = state.ok_entries[state.graph_flushed:]
     writer.ok_entries = state.graph_flushed
@@ -238,6 +240,33 @@ def _resume(
     writer.flush()
 
 
+class _Seen:
+    """The run's documents by content, to spot a file whose bytes an earlier file had.
+
+    The driver keeps this for the whole run, so its record per document is small and of
+    fixed size: the content id as an integer (20 hex digits, 80 bits) mapped to the index of
+    the first source in the run's sorted path list, instead of the id and the source as
+    strings (~300 bytes a document, growing with path length; now ~100).
+    """
+
+    def __init__(self, paths: Sequence[str]):
+        self.paths = paths  # sorted (collect_sources): a source's index is found by bisection
+        self._first: dict[int | str, int | str] = {}
+
+    def first(self, doc_id: str, source: str) -> str:
+        """The first source seen with ``doc_id``'s content: ``source`` itself when it is new."""
+        try:
+            key: int | str = int(doc_id, 16)
+        except ValueError:  # not a content hash (never made by lit's readers): keep it whole
+            key = doc_id
+        known = self._first.get(key)
+        if known is not None:
+            return self.paths[known] if isinstance(known, int) else known
+        i = bisect_left(self.paths, source)
+        self._first[key] = i if i < len(self.paths) and self.paths[i] == source else source
+        return source
+
+
 class _Committer:
     """Records results in groups: facts of the group, one fsync; journal lines, one fsync.
 
@@ -250,7 +279,7 @@ class _Committer:
 
     def __init__(
         self, fh: TextIO, journal: Journal, writer: _GraphWriter, summary: BatchSummary,
-        seen: dict[str, str], models: set[str], min_confidence: float,
+        seen: "_Seen", models: set[str], min_confidence: float,
         on_result: Callable[[DocumentResult, BatchSummary], None] | None,
         size: int = 64, delay: float = 0.5,
     ):
@@ -268,7 +297,7 @@ class _Committer:
             entry.update(code=result.error_code, error=result.error)
         else:
             assert result.info is not None
-            first = self.seen.setdefault(result.info.doc_id, result.source)
+            first = self.seen.first(result.info.doc_id, result.source)
             if first != result.source:  # the same bytes under another name: its facts are out already
                 entry["duplicate_of"] = first
                 facts = []

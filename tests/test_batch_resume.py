@@ -200,3 +200,27 @@ def test_batch_worker_killed_mid_run_is_replaced(corpus: dict, tmp_path: Path) -
     assert proc.returncode == 0, stderr
     _same_facts(read_facts(out), corpus["facts"])
     assert f"{N_DOCS}/{N_DOCS} documents" in stdout
+
+
+def test_batch_duplicate_names_its_first_source_also_after_a_resume(tmp_path: Path) -> None:
+    """The driver's compact record per document (content id -> index in the input list) still
+    names the first file with the same bytes, for a run and for a resumed one."""
+    require_html_reader()
+    paths = make_corpus(tmp_path / "docs", 3)
+    copy = tmp_path / "docs" / "zz-copy.html"  # sorts after the original
+    copy.write_bytes(paths[0].read_bytes())
+    out = tmp_path / "facts.jsonl"
+    run_batch([tmp_path / "docs"], out, None)
+    journal = out.with_name(out.name + ".journal")
+    entries = [json.loads(line) for line in journal.read_text().splitlines()[1:-1] if "source" in json.loads(line)]
+    dup = [e for e in entries if "duplicate_of" in e]
+    assert [(e["source"], e["duplicate_of"]) for e in dup] == [(str(copy), str(paths[0]))]
+    # keep the header and the original's line only: the resumed run meets the copy anew
+    lines = journal.read_text().splitlines(keepends=True)
+    first = next(i for i, line in enumerate(lines) if json.loads(line).get("source") == str(paths[0]))
+    journal.write_text(lines[0] + lines[first])
+    resumed = run_batch([tmp_path / "docs"], out, None)
+    assert resumed.resumed == 1 and resumed.duplicates == 1
+    again = [json.loads(line) for line in journal.read_text().splitlines() if "duplicate_of" in line]
+    assert [(e["source"], e["duplicate_of"]) for e in again] == [(str(copy), str(paths[0]))]
+    assert len(read_facts(out)) == expected_table_facts(3)
