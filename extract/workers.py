@@ -10,8 +10,9 @@ not per document.
 
 Workers take documents in groups (:func:`group_paths`: up to :data:`GROUP_DOCS` files or
 :data:`GROUP_BYTES` of input) and extract each group with one NER call over all its
-sentences (:meth:`~lit.extract.pipeline.Extractor.extract_paths`); results still come back
-one per document, and a file that fails does so alone.
+sentences and one relation-model call over all its paragraphs
+(:meth:`~lit.extract.pipeline.Extractor.extract_paths`); results still come back one per
+document, and a file that fails does so alone.
 
 Local workers are ``spawn``-ed processes that ignore SIGINT: Ctrl-C reaches the driver,
 which stops the pool and leaves the journal consistent, instead of every worker printing
