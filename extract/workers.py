@@ -333,10 +333,6 @@ def open_workers(model: str | Path | None = None, workers: int = 1, ray: str | N
     """The workers a run asked for: ``ray`` (an address or ``local``) selects Ray actors,
     ``workers > 1`` local processes, else this process."""
     model = str(model) if model is not None else None
-    # OpenMP threads that busy-wait collapse when cores are shared (measured on the 2-core dev
-    # machine under load: 2 spinning threads ran the NER forward pass at ~250 tokens/s, passive
-    # ones at ~830, one thread ~800). Must be set before torch loads; workers inherit it.
-    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     if ray is not None:
         from lit.extract.distributed import RayWorkers
 

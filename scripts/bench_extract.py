@@ -222,7 +222,6 @@ def main() -> None:
     parser.add_argument("--group", type=int, default=GROUP_DOCS, help="documents per NER call (grouped path)")
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)  # progress visible when piped to a log
-    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # as open_workers does, before torch loads
     logging.getLogger("pdfminer").setLevel(logging.ERROR)  # colour-space chatter from fixture PDFs
 
     started = time.perf_counter()
