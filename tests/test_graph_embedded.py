@@ -378,3 +378,30 @@ def test_embedded_file_that_is_not_a_graph_is_refused_by_name(tmp_path: Path) ->
     with pytest.raises(GraphError):  # the failed writable open left nothing locked behind
         EmbeddedStore(tmp_path / "g")
     assert str((tmp_path / "g" / embedded.DB_FILE).resolve()) not in embedded._writers
+
+
+def test_embedded_reopens_after_many_facts_and_keeps_its_claim(tmp_path, monkeypatch):
+    """Every few facts the store reopens its database (LadybugDB's memory only shrinks on
+    close): nothing written is lost, re-upserts stay idempotent, and the folder stays claimed."""
+    monkeypatch.setattr(embedded, "REOPEN_AFTER_FACTS", 3)
+    docs, facts = gs.DOCS, gs.facts()
+    store = embedded.EmbeddedStore(tmp_path / "g")
+    assert len(facts) > 3
+    try:
+        first_db = store._db
+        for i in range(0, len(facts), 2):
+            store.upsert(docs, facts[i : i + 2])
+        assert store._db is not first_db  # reopened at least once
+        counts = store.counts()
+        assert counts["Measurement"] == len({f.fact_id for f in facts})
+        store.upsert(docs, facts)
+        assert store.counts() == counts
+        with pytest.raises(GraphLockedError):
+            embedded.EmbeddedStore(tmp_path / "g")
+    finally:
+        store.close()
+    reopened = embedded.EmbeddedStore(tmp_path / "g", read_only=True)
+    try:
+        assert reopened.counts() == counts
+    finally:
+        reopened.close()
