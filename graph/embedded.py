@@ -68,14 +68,16 @@ COPY_MIN_ROWS = 50_000
 #: replays after a crash is bounded by the same number.
 CHECKPOINT_THRESHOLD = 256 << 20
 
-#: Facts a writing store takes before it closes and reopens its database. LadybugDB's
-#: Database object grows by ~4 KiB per fact written and keeps it until closed: 60k facts in
-#: calls of 500 took a process from 151 to 485 MiB, and neither a CHECKPOINT nor a bounded
-#: buffer pool gave it back (a 128 MiB pool failed outright), while reopening every 10k facts
-#: held it at ~250 MiB. Reopening checkpoints, yet every 20k facts it cost no write speed:
-#: over 150k facts in calls of 500 the process stayed at 360-404 MiB (never reopening: 974)
-#: at 0.99x the facts/s (``scripts/bench_graph_memory.py --every 10000``).
-REOPEN_AFTER_FACTS = 20_000
+#: LadybugDB's Database object keeps memory for every write until it is closed: about
+#: 0.9 MiB per upsert call plus 2.6 KiB per fact (fitted to calls of 100 and of 500 facts:
+#: 1.16 and 2.2 MiB per call). Neither a CHECKPOINT, nor closing query results, nor a bounded
+#: buffer pool gives it back (a 128 MiB pool failed outright); closing and reopening does.
+#: A writing store therefore reopens its database once the estimated growth reaches
+#: ``REOPEN_AFTER_MIB``; a reopen checkpoints (~0.5 s), so not much more often than that.
+#: ``scripts/bench_graph_memory.py`` measures it against never reopening.
+REOPEN_AFTER_MIB = 128.0
+CALL_MIB = 0.9
+FACT_MIB = 2.6 / 1024
 
 _ARROW_TYPES = {"STRING": "string", "INT64": "int64", "DOUBLE": "float64", "BOOLEAN": "bool_"}
 
@@ -131,7 +133,7 @@ class EmbeddedStore(GraphStore):
             self._writer_key: str | None = key
         else:
             self._writer_key = None
-        self._written = 0  # facts written since the database was last opened
+        self._grown = 0.0  # estimated MiB the database has kept since it was last opened
         try:
             self._open_engine()
         except RuntimeError as exc:
@@ -155,7 +157,7 @@ class EmbeddedStore(GraphStore):
         self._conn = ladybug.Connection(self._db)
 
     def _recycle(self) -> None:
-        """Close and reopen the database (see ``REOPEN_AFTER_FACTS``), keeping this store's
+        """Close and reopen the database (see ``REOPEN_AFTER_MIB``), keeping this store's
         writer claim: nothing else in the process may slip in between."""
         self._conn.close()
         self._db.close()
@@ -165,7 +167,7 @@ class EmbeddedStore(GraphStore):
             self._closed = True
             self._release_writer()
             raise self._open_error(exc) from None
-        self._written = 0
+        self._grown = 0.0
 
     def _open_error(self, exc: Exception) -> GraphError:
         msg = str(exc)
@@ -221,8 +223,8 @@ class EmbeddedStore(GraphStore):
         with self._transaction(f"upsert of {len(documents)} documents and {len(facts)} facts"):
             with tempfile.TemporaryDirectory(prefix="lit-upsert-") as tmp:
                 self._write_rows(rows, Path(tmp))
-        self._written += len(facts)
-        if self._written >= REOPEN_AFTER_FACTS:
+        self._grown += CALL_MIB + FACT_MIB * len(facts)
+        if self._grown >= REOPEN_AFTER_MIB:
             self._recycle()
 
     def _write_rows(self, rows: schema.GraphRows, tmp: Path) -> None:

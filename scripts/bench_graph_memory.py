@@ -1,8 +1,8 @@
 """Resident memory of a process writing into the embedded graph, with and without reopening.
 
-LadybugDB's Database object keeps ~4 KiB per fact written until it is closed, so
-``EmbeddedStore`` reopens it every ``REOPEN_AFTER_FACTS`` facts. This script writes the
-same synthetic facts (``bench_graph.synthetic_facts``) in calls of ``--call`` facts, once with
+LadybugDB's Database object keeps memory for every write until it is closed, so
+``EmbeddedStore`` reopens it once its estimated growth reaches ``REOPEN_AFTER_MIB``. This
+script writes the same synthetic facts (``bench_graph.synthetic_facts``) in calls of ``--call`` facts, once with
 the store's setting and once never reopening (the baseline), each in a fresh process so that
 neither inherits the other's heap, and prints RSS every ``--every`` facts plus the write rate.
 
@@ -38,7 +38,7 @@ def child(n: int, call: int, every: int, reopen: bool) -> None:
     import lit.graph.embedded as embedded
 
     if not reopen:
-        embedded.REOPEN_AFTER_FACTS = 1 << 62
+        embedded.REOPEN_AFTER_MIB = float("inf")
     docs, facts = bench_graph.synthetic_facts(n)
     by_id = {d.doc_id: d for d in docs}
     samples = [(0, round(_rss_mib()))]
@@ -65,7 +65,7 @@ def main() -> None:
     if args.child:
         child(args.facts, args.call, args.every, args.child == "reopen")
         return
-    from lit.graph.embedded import REOPEN_AFTER_FACTS
+    from lit.graph.embedded import REOPEN_AFTER_MIB
 
     rows = {}
     for mode in ("never", "reopen"):
@@ -74,7 +74,7 @@ def main() -> None:
         out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
         rows[mode] = json.loads(out.strip().splitlines()[-1])
     print(f"# {args.facts} facts in calls of {args.call}; RSS in MiB; load {os.getloadavg()[0]:.1f}")
-    print(f"{'facts written':>14} {'never reopen':>13} {f'reopen/{REOPEN_AFTER_FACTS}':>14}")
+    print(f"{'facts written':>14} {'never reopen':>13} {f'reopen@{REOPEN_AFTER_MIB:g}MiB':>14}")
     for (n, never), (_, reopen) in zip(rows["never"]["samples"], rows["reopen"]["samples"]):
         print(f"{n:>14} {never:>13} {reopen:>14}")
     never_rate, reopen_rate = rows["never"]["facts_per_s"], rows["reopen"]["facts_per_s"]

@@ -383,7 +383,7 @@ def test_embedded_file_that_is_not_a_graph_is_refused_by_name(tmp_path: Path) ->
 def test_embedded_reopens_after_many_facts_and_keeps_its_claim(tmp_path, monkeypatch):
     """Every few facts the store reopens its database (LadybugDB's memory only shrinks on
     close): nothing written is lost, re-upserts stay idempotent, and the folder stays claimed."""
-    monkeypatch.setattr(embedded, "REOPEN_AFTER_FACTS", 3)
+    monkeypatch.setattr(embedded, "REOPEN_AFTER_MIB", 2 * embedded.CALL_MIB)
     docs, facts = gs.DOCS, gs.facts()
     store = embedded.EmbeddedStore(tmp_path / "g")
     assert len(facts) > 3
