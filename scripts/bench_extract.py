@@ -150,6 +150,20 @@ class ForwardTimer:
             del self.relation.encode
 
 
+class _Counted:
+    """A forward function that adds up its seconds and the unpadded tokens it was given."""
+
+    def __init__(self, fn):
+        self.fn, self.seconds, self.tokens = fn, 0.0, 0
+
+    def __call__(self, ids, mask, feats):
+        started = time.perf_counter()
+        out = self.fn(ids, mask, feats)
+        self.seconds += time.perf_counter() - started
+        self.tokens += int(mask.sum())
+        return out
+
+
 def forward_throughput(extractor, paths: list[Path]) -> tuple[float, int, int]:
     """(forward seconds, tokens, sentences) of the NER model on the abstracts' sentences."""
     import torch
@@ -161,19 +175,10 @@ def forward_throughput(extractor, paths: list[Path]) -> tuple[float, int, int]:
 
     texts = [s.text for p in paths for s in split_sentences(read_document(p))]
     tagger = extractor.tagger
-    spent, tokens = 0.0, 0
-
-    def forward(ids, mask, feats):
-        nonlocal spent, tokens
-        started = time.perf_counter()
-        logits = tagger.model(ids, mask, feats)
-        spent += time.perf_counter() - started
-        tokens += int(mask.sum())
-        return logits
-
+    forward = _Counted(tagger.model)
     with torch.inference_mode():
         window_probs(tagger.model, texts, [split_words(t) for t in texts], 32, tagger.device, forward=forward)
-    return spent, tokens, len(texts)
+    return forward.seconds, forward.tokens, len(texts)
 
 
 def relation_inputs(extractor, paths: list[Path]) -> list:
@@ -198,18 +203,9 @@ def relation_throughput(extractor, encoded: list) -> tuple[float, int, int]:
     """(forward seconds, tokens, paragraphs) of the relation model's encoder on ``encoded``, all
     paragraphs in one call (length buckets of 8, as the pipeline runs them)."""
     model = extractor.linker.model
-    spent, tokens = 0.0, 0
-
-    def forward(ids, mask, feats):
-        nonlocal spent, tokens
-        started = time.perf_counter()
-        out = model.encode(ids, mask, feats)
-        spent += time.perf_counter() - started
-        tokens += int(mask.sum())
-        return out
-
+    forward = _Counted(model.encode)
     model.window_states(encoded, forward=forward)
-    return spent, tokens, len(encoded)
+    return forward.seconds, forward.tokens, len(encoded)
 
 
 def main() -> None:
