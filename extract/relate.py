@@ -78,23 +78,12 @@ class ModelLinker:
     def version(self) -> str:
         return f"re-{self.model.version}"
 
-    def link(
-        self,
-        doc: Document,
-        sentences: Sequence[Sentence],
-        mentions: Sequence[Sequence[Mention]],
-        rules: Sequence[Sequence[Relation]],
-    ) -> list[list[Relation]]:
-        """Relations per sentence; ``mentions`` and ``rules`` are per sentence, in document offsets."""
-        blocks = self.blocks(doc, sentences, mentions)
-        return self.merge(sentences, mentions, rules, blocks, self.predict(blocks))
-
     def blocks(
         self, doc: Document, sentences: Sequence[Sentence], mentions: Sequence[Sequence[Mention]]
     ) -> list[Block]:
         """What the model reads of one document: its paragraphs with their mentions.
 
-        Split from :meth:`link` so that a caller can run :meth:`predict` once over the blocks
+        Kept apart from :meth:`predict` so that a caller can run it once over the blocks
         of many documents (the model's scores of a paragraph do not depend on what shares the
         call) and then :meth:`merge` each document's own.
         """
