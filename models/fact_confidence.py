@@ -92,20 +92,10 @@ class FactCalibration:
 
 def newest_calibration(root: Path | None = None) -> FactCalibration:
     """The ``conf-*`` calibration under ``models/trained`` with the latest ``created`` stamp."""
-    from lit.models.ner.infer import TRAINED_DIR
+    from lit.models.ner.infer import TRAINED_DIR, newest_model
 
-    root = root or TRAINED_DIR
-    found = sorted(root.glob(f"{PREFIX}*/{FILE}")) if root.is_dir() else []
-    if not found:
-        raise ModelError(f"{root}: no fact calibration ({PREFIX}*/{FILE}); fit one with `lit train confidence`")
-
-    def created(p: Path) -> tuple[str, str]:
-        try:
-            return str(json.loads(p.read_text(encoding="utf-8")).get("created", "")), p.parent.name
-        except (OSError, json.JSONDecodeError):
-            return "", p.parent.name
-
-    return FactCalibration.load(max(found, key=created))
+    what = "fact calibration (fit one with `lit train confidence`)"
+    return FactCalibration.load(newest_model(root or TRAINED_DIR, PREFIX, FILE, what) / FILE)
 
 
 def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
@@ -134,8 +124,8 @@ def judge_facts(example: "Example", facts: Sequence["Fact"], vocab: "PropertyVoc
     out: list[bool | None] = []
     for fact in facts:
         value = (fact.value_start, fact.value_end)
-        linked = [t for t in tuples if _overlaps(value, spans[t[2]][:2])]
-        if fact.value_start is None or not linked:
+        linked = [t for t in tuples if _overlaps(value, spans[t[2]][:2])] if fact.value_start is not None else []
+        if not linked:
             out.append(None)
             continue
         compound = (fact.compound_start, fact.compound_end)

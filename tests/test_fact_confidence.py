@@ -102,6 +102,7 @@ def test_fact_confidence_judges_real_polyie_tuples(corpora_dir: Path) -> None:
     verdicts = judge_facts(example, facts, vocab)
     assert verdicts[:4] == [True, False, False, None]
     assert all(v is None for v in verdicts[4:])  # a value no tuple links is not judged
+    assert judge_facts(example, [replace(right, value_start=None, value_end=None)], vocab) == [None]
 
 
 def test_fact_confidence_newest_calibration_by_created_stamp(tmp_path: Path) -> None:

@@ -37,15 +37,21 @@ BUCKET = 8
 TRAINED_DIR = Path(__file__).resolve().parents[1] / "trained"
 
 
-def newest_model(root: Path = TRAINED_DIR, prefix: str = "ner-") -> Path:
-    """The most recently trained ``ner-*`` artifact under ``root`` (by its ``created`` stamp)."""
-    candidates = [p for p in root.glob(f"{prefix}*") if (p / "config.json").is_file()] if root.is_dir() else []
+def newest_model(
+    root: Path = TRAINED_DIR,
+    prefix: str = "ner-",
+    file: str = "config.json",
+    what: str = "trained NER model (train one with `lit train ner`)",
+) -> Path:
+    """The most recent ``<prefix>*`` artifact folder under ``root``, by the ``created`` stamp in
+    its ``file`` (NER and relation models, fact calibrations: every artifact writes one)."""
+    candidates = [p for p in root.glob(f"{prefix}*") if (p / file).is_file()] if root.is_dir() else []
     if not candidates:
-        raise ModelError(f"{root}: no trained NER model ({prefix}*/config.json); train one with `lit train ner`")
+        raise ModelError(f"{root}: no {what}: nothing matches {prefix}*/{file}")
 
     def created(p: Path) -> tuple[str, str]:
         try:
-            return str(json.loads((p / "config.json").read_text()).get("created", "")), p.name
+            return str(json.loads((p / file).read_text()).get("created", "")), p.name
         except (OSError, json.JSONDecodeError):
             return "", p.name
 

@@ -33,7 +33,7 @@ def newest_re_model() -> Path:
     """The most recently trained ``models/trained/re-*`` artifact."""
     from lit.models.ner.infer import TRAINED_DIR, newest_model
 
-    return newest_model(TRAINED_DIR, prefix="re-")
+    return newest_model(TRAINED_DIR, "re-", what="trained relation model (train one with `lit train re`)")
 
 
 class RelationModel:
