@@ -13,7 +13,15 @@ from __future__ import annotations
 import math
 from typing import Sequence
 
-__all__ = ["logit", "sigmoid", "fit_logistic", "reliability", "expected_calibration_error", "proper_scores"]
+__all__ = [
+    "logit",
+    "sigmoid",
+    "fit_logistic",
+    "reliability",
+    "reliability_markdown",
+    "expected_calibration_error",
+    "proper_scores",
+]
 
 
 def logit(p: float) -> float:
@@ -84,6 +92,17 @@ def reliability(scores: Sequence[float], right: Sequence[bool], bins: int = 10) 
             row["mean_score"] = round(row["mean_score"] / row["count"], 4)
             row["precision"] = round(row["precision"] / row["count"], 4)
     return table
+
+
+def reliability_markdown(table: Sequence[dict[str, float]], unit: str) -> list[str]:
+    """A reliability table as Markdown lines for a model card (empty bins left out)."""
+    lines = [f"| score bin | {unit} | mean score | observed precision |", "|---|---|---|---|"]
+    lines += [
+        f"| {r['lo']:.1f}-{r['hi']:.1f} | {r['count']} | {r['mean_score']:.3f} | {r['precision']:.3f} |"
+        for r in table
+        if r["count"]
+    ]
+    return lines
 
 
 def expected_calibration_error(table: Sequence[dict[str, float]]) -> float:

@@ -36,6 +36,7 @@ from lit.models.calibration import (
     logit,
     proper_scores,
     reliability,
+    reliability_markdown,
     sigmoid,
 )
 
@@ -214,16 +215,6 @@ def release(
     return report
 
 
-def _table(rows: Sequence[dict[str, float]]) -> list[str]:
-    lines = ["| score bin | facts | mean score | observed precision |", "|---|---|---|---|"]
-    lines += [
-        f"| {r['lo']:.1f}-{r['hi']:.1f} | {r['count']} | {r['mean_score']:.3f} | {r['precision']:.3f} |"
-        for r in rows
-        if r["count"]
-    ]
-    return lines
-
-
 def _section(title: str, part: dict[str, Any]) -> list[str]:
     return [
         f"## {title}: {part['corpus']} {part['split']}",
@@ -240,11 +231,11 @@ def _section(title: str, part: dict[str, Any]) -> list[str]:
         "",
         "Calibrated:",
         "",
-        *_table(part["calibrated"]),
+        *reliability_markdown(part["calibrated"], "facts"),
         "",
         "Raw (before calibration):",
         "",
-        *_table(part["raw"]),
+        *reliability_markdown(part["raw"], "facts"),
         "",
     ]
 

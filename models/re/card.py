@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from lit.models.calibration import reliability_markdown
 from lit.models.re.config import LINK_TYPES, ReConfig
 
 #: Published PolyIE relation-extraction numbers, with their source. Filled from the paper.
@@ -39,14 +40,6 @@ def metrics_table(model: dict[str, Any], rules: dict[str, Any]) -> list[str]:
             for k in path:
                 v = v[k]
             lines.append(f"| {label} " + _row(system, v))
-    return lines
-
-
-def reliability_table(rows: list[dict[str, Any]]) -> list[str]:
-    lines = ["| score bin | tuples | mean predicted | observed precision |", "|---|---|---|---|"]
-    for r in rows:
-        if r["count"]:
-            lines.append(f"| {r['lo']:.1f}-{r['hi']:.1f} | {r['count']} | {r['mean_score']:.3f} | {r['precision']:.3f} |")
     return lines
 
 
@@ -127,11 +120,11 @@ def write_card(directory: Path, config: ReConfig, info: dict[str, Any], metrics:
         "",
         "Reliability on validation (where it was fitted):",
         "",
-        *reliability_table(metrics["reliability"]["validation"]),
+        *reliability_markdown(metrics["reliability"]["validation"], "tuples"),
         "",
         "Reliability on test (held out):",
         "",
-        *reliability_table(metrics["reliability"]["test"]),
+        *reliability_markdown(metrics["reliability"]["test"], "tuples"),
         "",
         "## Training",
         "",
