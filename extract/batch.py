@@ -107,22 +107,36 @@ class BatchSummary:
 
 
 class _GraphWriter:
-    """Batches documents and facts into store upserts, and journals each committed batch."""
+    """Batches documents and facts into store upserts, and journals each committed batch.
 
-    def __init__(self, store: GraphStore | None, journal: Journal, run: ExtractionRun, batch: int):
-        self.store, self.journal, self.run, self.batch = store, journal, run, batch
+    A batch is written when it holds ``docs`` documents or ``facts`` facts, or ``wait``
+    seconds after its first document came. Big, rare calls because an embedded store keeps
+    ~0.9 MiB per upsert call until it is reopened (see :mod:`lit.graph.embedded`): at 50
+    abstracts a call, 10,000 abstracts made 200 calls and the driver's memory grew by half
+    a reopen budget; at 500, 20 calls. A crash redoes at most one batch's upsert, from the
+    facts file (no document is extracted again).
+    """
+
+    def __init__(self, store: GraphStore | None, journal: Journal, run: ExtractionRun,
+                 docs: int = 500, facts: int = 5000, wait: float = 30.0):
+        self.store, self.journal, self.run = store, journal, run
+        self.max_docs, self.max_facts, self.wait = docs, facts, wait
         self.docs: list[DocumentInfo] = []
         self.facts: list[Fact] = []
         self.ok_entries = 0  # successful journal entries so far (the journal's graph marker)
+        self._since = 0.0  # when the pending batch got its first document
 
     def add(self, info: DocumentInfo | None, facts: Sequence[Fact]) -> None:
         """Queue one successful document (``info`` None: a duplicate, nothing to write)."""
         self.ok_entries += 1
         if self.store is None or info is None:
             return
+        if not self.docs:
+            self._since = time.monotonic()
         self.docs.append(info)
         self.facts.extend(facts)
-        if len(self.docs) >= self.batch or len(self.facts) >= 50 * self.batch:
+        if (len(self.docs) >= self.max_docs or len(self.facts) >= self.max_facts
+                or time.monotonic() - self._since >= self.wait):
             self.flush()
 
     def flush(self) -> None:
@@ -142,7 +156,6 @@ def run_batch(
     workers: int = 1,
     min_confidence: float = 0.0,
     on_result: Callable[[DocumentResult, BatchSummary], None] | None = None,
-    graph_batch: int = 50,
     restart: bool = False,
     ray: str | None = None,
 ) -> BatchSummary:
@@ -172,7 +185,7 @@ def run_batch(
         summary.failures.append({"source": raw, "code": "E100", "error": f"{raw}: no such file, folder or glob match"})
     store = open_store(graph) if graph is not None else None
     run = ExtractionRun(run_id=summary.run_id, started=summary.started, lit_version=__version__)
-    writer = _GraphWriter(store, journal, run, graph_batch)
+    writer = _GraphWriter(store, journal, run)
     seen = _Seen(paths)
     models: set[str] = set()
     try:

@@ -96,9 +96,8 @@ class _ExtractorActor:
     def versions(self) -> list[str]:
         return self.extractor.model_versions
 
-    def run(self, path: str) -> DocumentResult:
-        return self.extractor.extract_path(path)
-
     def run_many(self, paths: list[str]) -> list[DocumentResult]:
         """A group of documents with one NER call over all their sentences."""
-        return self.extractor.extract_paths(paths)
+        from lit.extract.workers import extract_group
+
+        return extract_group(self.extractor, paths)

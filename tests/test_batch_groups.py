@@ -63,3 +63,88 @@ def test_batch_groups_worker_death_fails_only_the_culprit(tmp_path: Path) -> Non
     assert [(r.source, r.error_code) for r in failed] == [(str(crash), "E998")]
     assert "crash.html" in failed[0].error
     assert all(r.facts for r in results if r.ok)
+
+
+def test_batch_groups_hand_freed_heap_back_after_a_group() -> None:
+    """Memory a group freed inside the C heap is returned to the OS when the group ends
+    (glibc keeps it otherwise, and a long run's workers crept up by ~100 MiB)."""
+    import ctypes
+
+    import psutil
+    import pytest
+
+    from lit.extract import workers
+
+    if workers._TRIM is None:
+        pytest.skip("the C library has no malloc_trim (not glibc)")
+    proc = psutil.Process()
+    workers._TRIM(0)
+    # 4,000 blocks of 64 KiB from malloc (below its mmap threshold: they come from the heap),
+    # all freed but the last, which pins the top of the heap so free() cannot shrink it.
+    libc = ctypes.CDLL(None)
+    libc.malloc.restype = ctypes.c_void_p
+    libc.free.argtypes = [ctypes.c_void_p]
+    blocks = [libc.malloc(64 * 1024) for _ in range(4000)]
+    for block in blocks:
+        ctypes.memset(block, 1, 64 * 1024)  # touch every page: now resident
+    for block in blocks[:-1]:
+        libc.free(block)
+    held = proc.memory_info().rss
+    assert workers.extract_group(Extractor(None), []) == []
+    after = proc.memory_info().rss
+    libc.free(blocks[-1])
+    assert held - after > 150 * 2**20, (held, after)
+
+
+class _CountingStore:
+    """The embedded store, counting upsert calls."""
+
+    def __init__(self, path: Path):
+        from lit.graph.embedded import EmbeddedStore
+
+        self.store, self.calls = EmbeddedStore(path), []
+
+    def upsert(self, docs, facts, run=None):  # noqa: ANN001 - the GraphStore signature
+        self.calls.append((len(docs), len(facts)))
+        self.store.upsert(docs, facts, run)
+
+
+def test_batch_groups_graph_writes_go_in_big_calls(tmp_path: Path) -> None:
+    """The driver upserts when a batch is full (documents or facts) or has waited long enough;
+    the journal's graph marker follows each call."""
+    import time
+
+    from lit.extract.batch import _GraphWriter
+    from lit.extract.document import DocumentInfo
+    from lit.extract.facts import Fact
+    from lit.extract.journal import Journal
+    from lit.graph.store import ExtractionRun
+
+    def doc(i: int, n: int) -> tuple[DocumentInfo, list[Fact]]:
+        info = DocumentInfo(doc_id=f"{i:020x}", source=f"d{i}.txt", format="text", sha256="0" * 64)
+        facts = [Fact(doc_id=info.doc_id, source=info.source, compound=f"TiO{j}", property="band gap",
+                      value=1.0 + j, unit="eV", raw_value=f"{1 + j} eV", start=0, end=10,
+                      sentence="x", model="m") for j in range(n)]
+        return info, facts
+
+    journal = Journal(tmp_path / "facts.jsonl")
+    journal.start({"h": 1}, None)
+    store = _CountingStore(tmp_path / "graph")
+    writer = _GraphWriter(store, journal, ExtractionRun(run_id="r", started="2026-01-01", lit_version="0"),
+                          docs=4, facts=10, wait=3600)
+    for i in range(9):
+        writer.add(*doc(i, 1))
+    writer.add(None, [])  # a duplicate: counted in the marker, nothing to write
+    writer.add(*doc(9, 12))  # facts over the limit: written at once
+    assert store.calls == [(4, 4), (4, 4), (2, 13)]
+    writer.wait = 0.05
+    writer.add(*doc(10, 1))
+    time.sleep(0.06)
+    writer.add(*doc(11, 1))  # the batch waited long enough
+    assert store.calls[-1] == (2, 2)
+    journal.close()
+    marks = [json.loads(line)["graph"] for line in (tmp_path / "facts.jsonl.journal").read_text().splitlines()
+             if '"graph"' in line]
+    assert marks == [4, 8, 11, 13]
+    assert store.store.query("MATCH (m:Measurement) RETURN count(m) AS n")[0]["n"] == 1 * 11 + 12
+    store.store.close()
