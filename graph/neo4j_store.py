@@ -481,7 +481,8 @@ class Neo4jStore(GraphStore):
             if number == 0:  # documents without facts travel with the first batch
                 with_facts = {f.doc_id for f in facts}
                 docs += [d for i, d in docs_by_id.items() if i not in with_facts]
-            rows = schema.graph_rows(docs, batch, run)
+            with schema.paused_gc():
+                rows = schema.graph_rows(docs, batch, run)
             # Stubs for documents that were passed in (but travel in another batch) are kept:
             # ON CREATE only, so they never overwrite the full row.
             rows.current_models = {d: current[d] for d in rows.current_models}

