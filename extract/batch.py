@@ -37,6 +37,13 @@ from lit.extract.workers import model_versions, open_workers
 from lit.graph.store import ExtractionRun, GraphStore, display_target, open_store
 
 
+#: What the embedded graph engine may keep before the driver's store reopens it (see
+#: :mod:`lit.graph.embedded`): the driver writes a few thousand facts a minute, so a reopen
+#: (~0.5 s) every ~10,000 facts costs nothing noticeable, and the driver's memory stays
+#: within ~32 MiB of where it started instead of the store's default 128 MiB.
+GRAPH_ENGINE_MIB = 32.0
+
+
 def collect_sources(inputs: Sequence[str | Path]) -> tuple[list[str], list[str]]:
     """Expand files, folders and globs into a sorted, de-duplicated list of path strings.
 
@@ -183,7 +190,7 @@ def run_batch(
     summary = BatchSummary(run_id=uuid.uuid4().hex[:16], started=_now(), total=len(paths) + len(missing))
     for raw in missing:
         summary.failures.append({"source": raw, "code": "E100", "error": f"{raw}: no such file, folder or glob match"})
-    store = open_store(graph) if graph is not None else None
+    store = open_store(graph, engine_mib=GRAPH_ENGINE_MIB) if graph is not None else None
     run = ExtractionRun(run_id=summary.run_id, started=summary.started, lit_version=__version__)
     writer = _GraphWriter(store, journal, run)
     seen = _Seen(paths)

@@ -73,7 +73,9 @@ CHECKPOINT_THRESHOLD = 256 << 20
 #: 1.16 and 2.2 MiB per call). Neither a CHECKPOINT, nor closing query results, nor a bounded
 #: buffer pool gives it back (a 128 MiB pool failed outright); closing and reopening does.
 #: A writing store therefore reopens its database once the estimated growth reaches
-#: ``REOPEN_AFTER_MIB``; a reopen checkpoints (~0.5 s), so not much more often than that.
+#: ``REOPEN_AFTER_MIB`` (or the store's ``reopen_after_mib``); a reopen checkpoints (~0.5 s),
+#: so a store that writes all the time should not reopen much more often than that, while
+#: one that writes now and then (the ``lit extract`` driver) can afford a smaller budget.
 #: ``scripts/bench_graph_memory.py`` measures it against never reopening.
 REOPEN_AFTER_MIB = 128.0
 CALL_MIB = 0.9
@@ -111,9 +113,11 @@ def _cast(expr: str, prop: schema.Prop) -> str:
 class EmbeddedStore(GraphStore):
     """The default store. ``EmbeddedStore("lit-graph")`` opens (or creates) the folder."""
 
-    def __init__(self, path: str | os.PathLike[str], read_only: bool = False):
+    def __init__(self, path: str | os.PathLike[str], read_only: bool = False,
+                 reopen_after_mib: float | None = None):
         self.path = Path(path)
         self.read_only = read_only
+        self.reopen_after_mib = REOPEN_AFTER_MIB if reopen_after_mib is None else reopen_after_mib
         self._closed = False
         db_file = self.path if self.path.is_file() else self.path / DB_FILE
         self._db_file = db_file
@@ -232,7 +236,7 @@ class EmbeddedStore(GraphStore):
                 with tempfile.TemporaryDirectory(prefix="lit-upsert-") as tmp:
                     self._write_rows(rows, Path(tmp))
         self._grown += CALL_MIB + FACT_MIB * len(facts)
-        if self._grown >= REOPEN_AFTER_MIB:
+        if self._grown >= self.reopen_after_mib:
             self._recycle()
 
     def _write_rows(self, rows: schema.GraphRows, tmp: Path) -> None:

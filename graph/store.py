@@ -82,11 +82,15 @@ class GraphStore(ABC):
         self.close()
 
 
-def open_store(target: str | None = None, *, read_only: bool = False) -> GraphStore:
+def open_store(
+    target: str | None = None, *, read_only: bool = False, engine_mib: float | None = None
+) -> GraphStore:
     """Open the store a ``--graph`` target names (default: the embedded store in ./lit-graph).
 
     A Bolt URI takes its credentials from ``NEO4J_USER``/``NEO4J_PASSWORD`` unless the URI
     carries them; ``NEO4J_URI`` is used when no target is given and it is set.
+    ``engine_mib`` bounds the memory the embedded engine may keep between reopens
+    (``reopen_after_mib``; None: its default); a server store has no such budget here.
     """
     import os
 
@@ -97,4 +101,4 @@ def open_store(target: str | None = None, *, read_only: bool = False) -> GraphSt
         return Neo4jStore.connect(target, read_only=read_only)
     from lit.graph.embedded import EmbeddedStore
 
-    return EmbeddedStore(target, read_only=read_only)
+    return EmbeddedStore(target, read_only=read_only, reopen_after_mib=engine_mib)

@@ -416,12 +416,18 @@ def test_embedded_file_that_is_not_a_graph_is_refused_by_name(tmp_path: Path) ->
     assert str((tmp_path / "g" / embedded.DB_FILE).resolve()) not in embedded._writers
 
 
-def test_embedded_reopens_after_many_facts_and_keeps_its_claim(tmp_path, monkeypatch):
+@pytest.mark.parametrize("how", ["default", "argument"])
+def test_embedded_reopens_after_many_facts_and_keeps_its_claim(tmp_path, monkeypatch, how):
     """Every few facts the store reopens its database (LadybugDB's memory only shrinks on
-    close): nothing written is lost, re-upserts stay idempotent, and the folder stays claimed."""
-    monkeypatch.setattr(embedded, "REOPEN_AFTER_MIB", 2 * embedded.CALL_MIB)
+    close): nothing written is lost, re-upserts stay idempotent, and the folder stays claimed.
+    The budget is the module's default or the store's own (what ``lit extract`` passes)."""
+    budget = 2 * embedded.CALL_MIB
+    if how == "default":
+        monkeypatch.setattr(embedded, "REOPEN_AFTER_MIB", budget)
+        store = embedded.EmbeddedStore(tmp_path / "g")
+    else:
+        store = open_store(str(tmp_path / "g"), engine_mib=budget)
     docs, facts = gs.DOCS, gs.facts()
-    store = embedded.EmbeddedStore(tmp_path / "g")
     assert len(facts) > 3
     try:
         first_db = store._db
