@@ -3,13 +3,14 @@
 Usage::
 
     .venv/bin/python scripts/bench_ner.py [--model DIR] [--limit N] [--batch-size 32] [--repeat 3]
-        [--split validation] [--variants torch-fp32:s128,torch-fp32,ort-opt,...] [--json OUT]
+        [--split validation] [--variants torch-fp32:L256:s128:plain,torch-fp32,ort-opt,...] [--json OUT]
 
 A variant is ``BACKEND[:OPTION]...``; options override the inference windowing and batching
-for that variant only: ``sN`` stride, ``LN`` window length (max_len, with the specials),
-``bN`` batch size. Without options a variant uses the model config (ner-v2: max_len 256,
-stride 254). The first variant is the baseline that ratios are taken against; the default
-list starts with plain fp32 at stride 128 (overlapping windows, as the model was trained and tested).
+for that variant only: ``sN`` stride, ``LN`` window length (with the specials), ``bN`` batch
+size, ``plain`` windows batched in text order (each batch padded to its longest) instead of by
+length. Without options a variant uses the model config. The first variant is the baseline
+that ratios are taken against; the default list starts with plain fp32: the windows the model
+was trained on (256 subwords), overlapping by half (stride 128), batched in text order.
 
 For each variant it runs the tagger's windowing and the forward pass over a PolyIE split
 (``--split``, default test; choose settings on validation) or its first N examples, ``--repeat`` times, variants interleaved so load drifts hit
@@ -131,13 +132,17 @@ FUSED_OPS = {"Attention", "MultiHeadAttention", "SkipLayerNormalization", "Embed
 
 
 def parse_variant(spec: str) -> tuple[str, dict[str, int]]:
-    """``"ort-opt:s254:b16"`` -> ``("ort-opt", {"stride": 254, "batch_size": 16})``."""
+    """``"ort-opt:s254:b16"`` -> ``("ort-opt", {"stride": 254, "batch_size": 16})``;
+    ``"torch-fp32:s128:plain"`` -> ``("torch-fp32", {"stride": 128, "plain": 1})``."""
     backend, *opts = spec.split(":")
-    keys = {"s": "stride", "L": "max_len", "b": "batch_size"}
+    keys = {"s": "stride", "L": "infer_len", "b": "batch_size"}
     out: dict[str, int] = {}
     for o in opts:
+        if o == "plain":
+            out["plain"] = 1
+            continue
         if not o or o[0] not in keys or not o[1:].isdigit():
-            raise ValueError(f"{spec}: unknown option {o!r} (use sN stride, LN max_len, bN batch size)")
+            raise ValueError(f"{spec}: unknown option {o!r} (use sN stride, LN window length, bN batch size, plain)")
         out[keys[o[0]]] = int(o[1:])
     return backend, out
 
@@ -162,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--split", default="test", help="PolyIE split (choose settings on validation, report test)")
     ap.add_argument("--batch-size", type=int, default=32)
     ap.add_argument("--repeat", type=int, default=3, help="passes per variant (medians over them)")
-    ap.add_argument("--variants", default="torch-fp32:s128,torch-fp32,torch-int8,ort-fp32,ort-int8")
+    ap.add_argument("--variants", default="torch-fp32:L256:s128:plain,torch-fp32:L256:s128,torch-fp32,torch-int8,ort-fp32")
     ap.add_argument("--json", dest="json_out", default=None, help="also write the results as JSON here")
     args = ap.parse_args(argv)
     specs = [v for v in args.variants.split(",") if v]
@@ -239,13 +244,13 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             run = runners[backend][0]
             cfg = base.config
-            base.config = dataclasses.replace(cfg, max_len=opts.get("max_len", cfg.max_len),
+            base.config = dataclasses.replace(cfg, infer_len=opts.get("infer_len", cfg.window),
                                               stride=opts.get("stride", cfg.stride))
             stats: list[tuple[int, float]] = []
             try:
                 t0 = time.perf_counter()
                 probs = window_probs(base, texts, words, opts.get("batch_size", args.batch_size), "cpu",
-                                     forward=_timed(run, stats))
+                                     forward=_timed(run, stats), by_length="plain" not in opts)
                 preds = [[(m.start, m.end, m.label) for m in decode_words(t, w, p, tagger.id2label)]
                          for t, w, p in zip(texts, words, probs)]
                 wall = time.perf_counter() - t0

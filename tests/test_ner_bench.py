@@ -23,7 +23,8 @@ def bench():
 def test_ner_bench_variant_options_parse(bench):
     assert bench.parse_variant("torch-fp32") == ("torch-fp32", {})
     assert bench.parse_variant("ort-opt:s254:b16") == ("ort-opt", {"stride": 254, "batch_size": 16})
-    assert bench.parse_variant("torch-fp32:L512:s448") == ("torch-fp32", {"max_len": 512, "stride": 448})
+    assert bench.parse_variant("torch-fp32:L512:s448") == ("torch-fp32", {"infer_len": 512, "stride": 448})
+    assert bench.parse_variant("torch-fp32:s128:plain") == ("torch-fp32", {"stride": 128, "plain": 1})
     for bad in ("torch-fp32:x3", "torch-fp32:s", "torch-fp32:s-1", "torch-fp32:"):
         with pytest.raises(ValueError, match="unknown option"):
             bench.parse_variant(bad)
@@ -40,3 +41,15 @@ def test_ner_bench_stride_override_runs_fewer_window_tokens(bench, tmp_path):
     assert wide["window_tokens"] < 0.8 * base["window_tokens"]
     assert 0.0 < wide["f1"] <= 1.0 and base["f1"] > 0.5
     assert wide["f1_delta_points"] == round(100 * (wide["f1"] - base["f1"]), 2)
+
+
+def test_ner_bench_plain_baseline_and_short_windows(bench, tmp_path):
+    """The plain baseline (training windows, half overlap, text order) and shorter windows
+    without overlap tag the same texts: fewer window tokens, F1 of the same order."""
+    out = tmp_path / "bench.json"
+    variants = "torch-fp32:L256:s128:plain,torch-fp32:L160:s158"
+    assert bench.main(["--limit", "2", "--repeat", "1", "--variants", variants, "--json", str(out)]) == 0
+    plain, short = json.loads(out.read_text())["results"]
+    assert plain["variant"].endswith("plain") and plain["speedup"] == 1.0
+    assert short["window_tokens"] < 0.8 * plain["window_tokens"]
+    assert plain["f1"] > 0.5 and abs(short["f1"] - plain["f1"]) < 0.1

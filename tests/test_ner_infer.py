@@ -93,3 +93,32 @@ def test_ner_infer_probabilities_do_not_depend_on_batch_partners(tagger):
     assert probs([SENTENCES[0], *others])[0] == alone
     assert probs([*others, SENTENCES[0]], batch_size=3)[-1] == alone
     assert probs([SENTENCES[0], SENTENCES[0] + " It is direct."])[0] == alone
+
+
+def test_ner_infer_text_order_batches_and_short_windows_agree(tagger):
+    """Batching windows in text order instead of by length changes nothing but padding, and
+    inference windows shorter than the training ones (``infer_len``) still label every word."""
+    import dataclasses
+
+    from lit.models.ner.infer import window_probs
+    from lit.models.ner.words import split_words
+
+    texts = [" ".join(SENTENCES * 12), SENTENCES[2], " ".join(SENTENCES * 3)]
+    words = [split_words(t) for t in texts]
+    model = tagger.model
+    by_length = window_probs(model, texts, words, 4, "cpu")
+    in_order = window_probs(model, texts, words, 4, "cpu", by_length=False)
+    for a, b in zip(by_length, in_order):
+        assert len(a) == len(b)
+        assert all(abs(x - y) < 1e-4 for ra, rb in zip(a, b) if ra is not None for x, y in zip(ra, rb))
+    config = model.config
+    try:
+        model.config = dataclasses.replace(config, infer_len=64, stride=62)
+        short = window_probs(model, texts, words, 4, "cpu")
+    finally:
+        model.config = config
+    assert [len(r) for r in short] == [len(r) for r in by_length]
+    assert all((x is None) == (y is None) for a, b in zip(short, by_length) for x, y in zip(a, b))
+    argmax = lambda rows: [max(range(len(r)), key=r.__getitem__) for r in rows if r is not None]  # noqa: E731
+    agree = sum(x == y for a, b in zip(short, by_length) for x, y in zip(argmax(a), argmax(b)))
+    assert agree >= 0.9 * sum(len(argmax(a)) for a in by_length)

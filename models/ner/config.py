@@ -51,6 +51,10 @@ class NerConfig:
     max_len: int = 256
     stride: int = 128
     train_stride: int | None = None
+    # Inference windows may be shorter than the training ones (None: max_len): on a CPU a
+    # window costs more than linearly in its length, and a model trained on long windows
+    # tags short ones nearly as well. Chosen on validation (see the model card).
+    infer_len: int | None = None
     # Casing features restore what the uncased base throws away ("Co" vs "CO" vs "co").
     case_features: bool = True
     # LoRA adapters on the encoder; rank 0 trains only the casing embedding and the head.
@@ -97,6 +101,11 @@ class NerConfig:
         return [c.name for c in self.corpora] if self.head_per_corpus else ["unified"]
 
     @property
+    def window(self) -> int:
+        """Subwords per inference window, specials included."""
+        return self.infer_len or self.max_len
+
+    @property
     def id2label(self) -> dict[int, str]:
         return dict(enumerate(self.tags))
 
@@ -120,8 +129,10 @@ class NerConfig:
                 specs.append(CorpusSpec(c) if isinstance(c, str) else CorpusSpec(**c))
             kwargs["corpora"] = specs
         cfg = cls(**kwargs)
-        if cfg.stride <= 0 or cfg.stride > cfg.max_len - 2:
-            raise ModelError(f"{source}: stride {cfg.stride} must be in 1..max_len-2 ({cfg.max_len - 2})")
+        if cfg.infer_len is not None and not 3 <= cfg.infer_len <= 512:
+            raise ModelError(f"{source}: infer_len {cfg.infer_len} must be in 3..512 (the encoder's positions)")
+        if cfg.stride <= 0 or cfg.stride > cfg.window - 2:
+            raise ModelError(f"{source}: stride {cfg.stride} must be in 1..window-2 ({cfg.window - 2})")
         return cfg
 
 

@@ -134,12 +134,14 @@ def resolve_device(device: str = "auto") -> str:
     return device
 
 
-def window_probs(model, texts, words, batch_size: int, device: str, forward=None):
+def window_probs(model, texts, words, batch_size: int, device: str, forward=None, by_length: bool = True):
     """Run ``model`` over all windows of all texts; per-word probability rows.
 
     ``forward`` (optional) replaces ``model.forward`` with another implementation taking
     ``(input_ids, attention_mask, features)`` and returning logits — the benchmark uses it
-    to compare fp32, int8 and ONNX Runtime on identical windows.
+    to compare fp32, int8 and ONNX Runtime on identical windows. Windows are batched by
+    length (:func:`bucketed`); ``by_length=False`` batches them in text order, each batch
+    padded to its longest window: the plain baseline the benchmark measures against.
     """
     import torch
 
@@ -148,7 +150,7 @@ def window_probs(model, texts, words, batch_size: int, device: str, forward=None
     cfg = model.config
     tok = model.tokenizer
     encoded = encode_texts(tok, texts, words)
-    size = cfg.max_len - 2
+    size = cfg.window - 2
     items = []  # (text index, window index, window)
     spans_per_text = []
     for i, enc in enumerate(encoded):
@@ -162,7 +164,8 @@ def window_probs(model, texts, words, batch_size: int, device: str, forward=None
         model.eval()
     use_amp = device.startswith("cuda")
     with torch.inference_mode():
-        for L, chunk in _bucketed(items, max(1, batch_size)):
+        batches = _bucketed(items, max(1, batch_size)) if by_length else _in_order(items, max(1, batch_size))
+        for L, chunk in batches:
             ids = torch.zeros((len(chunk), L), dtype=torch.long)
             mask = torch.zeros((len(chunk), L), dtype=torch.long)
             feats = torch.zeros((len(chunk), L, 3), dtype=torch.long)
@@ -197,6 +200,13 @@ def window_probs(model, texts, words, batch_size: int, device: str, forward=None
 def _bucketed(items: list, batch_size: int) -> Iterator[tuple[int, list]]:
     """:func:`bucketed` over ``(text index, window index, window)`` items."""
     return bucketed(items, lambda item: len(item[2].input_ids), batch_size)
+
+
+def _in_order(items: list, batch_size: int) -> Iterator[tuple[int, list]]:
+    """``(padded length, items)`` batches in text order, as a plain loop would make them."""
+    for b in range(0, len(items), batch_size):
+        chunk = items[b : b + batch_size]
+        yield max(len(w.input_ids) for _, _, w in chunk), chunk
 
 
 def bucketed(
