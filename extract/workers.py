@@ -270,19 +270,27 @@ class ProcessPool(Workers):
         self._versions: list[str] | None = None
 
     def _executor(self) -> ProcessPoolExecutor:
+        """The pool, with all its workers started at once while SIGINT is ignored.
+
+        The executor starts a worker inside ``submit`` when no idle one is free (CPython
+        3.9+), so ``workers`` trivial tasks start them all here, and later submits never
+        spawn. That keeps the ignore window to this one instant: a Ctrl-C that landed in it
+        would be lost, and one window per submitted group lost Ctrl-Cs in fast runs."""
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(
+            pool = ProcessPoolExecutor(
                 self.workers, mp_context=mp.get_context("spawn"),
                 initializer=_init_worker, initargs=(self.model, self.threads, os.getpid()),
             )
+            with _children_ignore_sigint():
+                for _ in range(self.workers):
+                    pool.submit(os.getpid)
+            self._pool = pool
         return self._pool
 
     @property
     def model_versions(self) -> list[str]:
         if self._versions is None:
-            with _children_ignore_sigint():
-                future = self._executor().submit(_versions)
-            self._versions = future.result()
+            self._versions = self._executor().submit(_versions).result()
         return self._versions
 
     #: The task a worker runs on a group (a module-level function, so spawn can pickle it).
@@ -309,8 +317,7 @@ class ProcessPool(Workers):
                         except StopIteration:
                             exhausted = True
                             break
-                    with _children_ignore_sigint():
-                        running[pool.submit(self.task, group)] = (group, tries)
+                    running[pool.submit(self.task, group)] = (group, tries)
             except BrokenProcessPool:  # a worker died since the last wait: restart the pool
                 queue.appendleft((group, tries))
                 if not running:

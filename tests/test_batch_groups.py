@@ -148,3 +148,23 @@ def test_batch_groups_graph_writes_go_in_big_calls(tmp_path: Path) -> None:
     assert marks == [4, 8, 11, 13]
     assert store.store.query("MATCH (m:Measurement) RETURN count(m) AS n")[0]["n"] == 1 * 11 + 12
     store.store.close()
+
+
+def test_batch_groups_pool_starts_every_worker_up_front(tmp_path: Path) -> None:
+    """All workers start when the pool is made (SIGINT ignored for that instant only); running
+    groups afterwards starts none, so no later Ctrl-C can land in an ignore window."""
+    import psutil
+
+    require_html_reader()
+    paths = [str(p) for p in make_corpus(tmp_path / "docs", 70)]  # three groups
+
+    def workers() -> set[int]:
+        return {c.pid for c in psutil.Process().children(recursive=True)
+                if any("spawn_main" in part for part in c.cmdline())}
+
+    with ProcessPool(None, 2) as pool:
+        pool._executor()
+        started = workers()
+        assert len(started) == 2
+        assert len(list(pool.map(paths))) == len(paths)
+        assert workers() == started
