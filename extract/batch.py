@@ -117,11 +117,12 @@ class _GraphWriter:
     """Batches documents and facts into store upserts, and journals each committed batch.
 
     A batch is written when it holds ``docs`` documents or ``facts`` facts, or when a
-    document arrives ``wait`` seconds or more after the batch's first (and at the end). Big, rare calls because an embedded store keeps
-    ~0.9 MiB per upsert call until it is reopened (see :mod:`lit.graph.embedded`): at 50
-    abstracts a call, 10,000 abstracts made 200 calls and the driver's memory grew by half
-    a reopen budget; at 500, 20 calls. A crash redoes at most one batch's upsert, from the
-    facts file (no document is extracted again).
+    document arrives ``wait`` seconds or more after the batch's first (and at the end).
+    Big, rare calls because an embedded store keeps ~0.9 MiB per upsert call until it is
+    reopened (see :mod:`lit.graph.embedded`): at 50 abstracts a call, 10,000 abstracts made
+    200 calls and the driver's memory grew by half a reopen budget; at 500, 20 calls. A
+    crash redoes at most one batch's upsert, from the facts file (no document is extracted
+    again).
     """
 
     def __init__(self, store: GraphStore | None, journal: Journal, run: ExtractionRun,
