@@ -274,8 +274,8 @@ class ProcessPool(Workers):
 
         The executor starts a worker inside ``submit`` when no idle one is free (CPython
         3.9+), so ``workers`` trivial tasks start them all here, and later submits never
-        spawn. That keeps the ignore window to this one instant: a Ctrl-C that landed in it
-        would be lost, and one window per submitted group lost Ctrl-Cs in fast runs."""
+        spawn. That keeps the ignore window, in which a Ctrl-C would be lost, to this one
+        instant instead of one window per submitted group."""
         if self._pool is None:
             pool = ProcessPoolExecutor(
                 self.workers, mp_context=mp.get_context("spawn"),

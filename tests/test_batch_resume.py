@@ -59,10 +59,18 @@ def _journal_entries(journal: Path) -> list[dict]:
     return entries
 
 
+def _foreground() -> None:
+    """In the child before exec: SIGINT as a terminal's foreground command has it. A test run
+    started in the background of a non-interactive shell inherits SIGINT ignored, and ``lit``
+    (like any program) keeps an inherited ignore, so Ctrl-C would never reach it."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _start(docs: Path, out: Path, graph: Path) -> subprocess.Popen:
     return subprocess.Popen(
         [LIT, "extract", str(docs), "--out", str(out), "--graph", str(graph), "--workers", "2"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        preexec_fn=_foreground,
     )
 
 
