@@ -80,8 +80,8 @@ def extract_group(extractor: Extractor, paths: list[str]) -> list[DocumentResult
     relation batch allocates tensors of a new shape, and glibc keeps most of what they free in
     its arenas instead of returning it, so a worker's resident memory crept up with the number
     of documents. Measured on one worker over 3,000 generated abstracts: 637 -> 706 MiB
-    without trimming, 555 -> 587 MiB with ``malloc_trim`` after every group (what is left is
-    the bounded word caches filling up), at ~9 ms a group of 32 abstracts (0.3 % of its time).
+    without trimming, 555 -> 587 MiB with ``malloc_trim`` after every group (the rest grows
+    while the bounded word caches fill up), at ~9 ms a group of 32 abstracts (0.3 % of its time).
     """
     results = extractor.extract_paths(paths)
     if _TRIM is not None:
