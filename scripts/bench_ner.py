@@ -7,7 +7,7 @@ Usage::
 
 A variant is ``BACKEND[:OPTION]...``; options override the inference windowing and batching
 for that variant only: ``sN`` stride, ``LN`` window length (with the specials), ``bN`` batch
-size, ``plain`` windows batched in text order (each batch padded to its longest) instead of by
+size, ``tN`` padded subwords per batch (``t0``: no limit, ``bN`` rows of any length), ``plain`` windows batched in text order (each batch padded to its longest) instead of by
 length. Without options a variant uses the model config. The first variant is the baseline
 that ratios are taken against; the default list starts with plain fp32: the windows the model
 was trained on (256 subwords), overlapping by half (stride 128), batched in text order.
@@ -135,14 +135,16 @@ def parse_variant(spec: str) -> tuple[str, dict[str, int]]:
     """``"ort-opt:s254:b16"`` -> ``("ort-opt", {"stride": 254, "batch_size": 16})``;
     ``"torch-fp32:s128:plain"`` -> ``("torch-fp32", {"stride": 128, "plain": 1})``."""
     backend, *opts = spec.split(":")
-    keys = {"s": "stride", "L": "infer_len", "b": "batch_size"}
+    keys = {"s": "stride", "L": "infer_len", "b": "batch_size", "t": "batch_tokens"}
     out: dict[str, int] = {}
     for o in opts:
         if o == "plain":
             out["plain"] = 1
             continue
         if not o or o[0] not in keys or not o[1:].isdigit():
-            raise ValueError(f"{spec}: unknown option {o!r} (use sN stride, LN window length, bN batch size, plain)")
+            raise ValueError(
+                f"{spec}: unknown option {o!r} (use sN stride, LN window length, bN batch size, tN batch subwords, plain)"
+            )
         out[keys[o[0]]] = int(o[1:])
     return backend, out
 
@@ -181,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
     from lit.models.corpora import load_examples
     from lit.models.ner.decode import decode_words
     from lit.models.ner.evaluate import score_spans
-    from lit.models.ner.infer import NerTagger, window_probs
+    from lit.models.ner.infer import BATCH_TOKENS, NerTagger, window_probs
     from lit.models.ner.windows import encode_texts
 
     torch.set_num_threads(os.cpu_count() or 1)
@@ -250,7 +252,8 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 t0 = time.perf_counter()
                 probs = window_probs(base, texts, words, opts.get("batch_size", args.batch_size), "cpu",
-                                     forward=_timed(run, stats), by_length="plain" not in opts)
+                                     forward=_timed(run, stats), by_length="plain" not in opts,
+                                     batch_tokens=opts.get("batch_tokens", BATCH_TOKENS) or None)
                 preds = [[(m.start, m.end, m.label) for m in decode_words(t, w, p, tagger.id2label)]
                          for t, w, p in zip(texts, words, probs)]
                 wall = time.perf_counter() - t0

@@ -95,6 +95,21 @@ def test_ner_infer_probabilities_do_not_depend_on_batch_partners(tagger):
     assert probs([SENTENCES[0], SENTENCES[0] + " It is direct."])[0] == alone
 
 
+def test_ner_infer_batches_capped_by_subwords_change_nothing(tagger):
+    """The cap on padded subwords per batch (``BATCH_TOKENS``) only regroups windows: long
+    texts of several full windows give bitwise the same probabilities in batches of two."""
+    from lit.models.ner.infer import BATCH_TOKENS, window_probs
+    from lit.models.ner.words import split_words
+
+    texts = [" ".join(SENTENCES * 12), SENTENCES[2], " ".join(SENTENCES * 9)]
+    words = [split_words(t) for t in texts]
+    model = tagger.model
+    assert BATCH_TOKENS < 32 * model.config.window  # the default does regroup full windows
+    uncapped = window_probs(model, texts, words, 32, "cpu", batch_tokens=None)
+    assert window_probs(model, texts, words, 32, "cpu", batch_tokens=600) == uncapped
+    assert window_probs(model, texts, words, 32, "cpu") == uncapped
+
+
 def test_ner_infer_text_order_batches_and_short_windows_agree(tagger):
     """Batching windows in text order instead of by length changes nothing but padding, and
     inference windows shorter than the training ones (``infer_len``) still label every word."""

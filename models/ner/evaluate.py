@@ -84,14 +84,14 @@ def evaluate_examples(
 
     The model reads each example's own tokens as words, so the comparison with the gold
     spans is not blurred by a different tokenisation. Only ``labels`` (default: all the
-    model predicts) are scored, on both sides: a corpus that never annotates values must
-    not count every predicted value as a false positive.
+    model predicts) are decoded and scored, on both sides: a corpus that never annotates
+    values must not count every predicted value as a false positive.
     """
     known = {t.partition("-")[2] for t in tagger.id2label.values()} - {""}
     if labels is not None:
         known &= set(labels)
     texts = [ex.text for ex in examples]
     words = [list(ex.tokens) for ex in examples]
-    preds = tagger.predict_words(texts, words, batch_size=batch_size)
+    preds = tagger.predict_words(texts, words, batch_size=batch_size, labels=sorted(known))
     gold = [[(e.start, e.end, e.label) for e in ex.entities if e.label in known] for ex in examples]
     return score_spans(gold, [[(m.start, m.end, m.label) for m in p if m.label in known] for p in preds])
