@@ -24,6 +24,9 @@ with a note when it is missing.
 
 Variants:
 - ``torch-fp32``: the merged model (LoRA folded into the base) in eager PyTorch.
+- ``fast-fp32``: the same for the shallower model of ``--fast-model`` (default
+  ``models/trained/fast/ner-v2-l5``: ner-v2's first five layers, its new last layer's
+  adapters and the heads retrained), in the same run as the others.
 - ``torch-int8``: ``torch.ao.quantization.quantize_dynamic`` of every Linear (int8 weights,
   activations quantised per batch).
 - ``ort-fp32``: ONNX export run by ONNX Runtime, ``ORT_ENABLE_ALL``, 2 intra-op threads (its own
@@ -165,6 +168,8 @@ def _jit(model):
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--model", default=None, help="model folder (default: newest in models/trained/)")
+    ap.add_argument("--fast-model", default=None, help="model folder of the fast-fp32 variant "
+                    "(default: models/trained/fast/ner-v2-l5)")
     ap.add_argument("--limit", type=int, default=None, help="first N PolyIE examples of the split (default: all)")
     ap.add_argument("--split", default="test", help="PolyIE split (choose settings on validation, report test)")
     ap.add_argument("--batch-size", type=int, default=32)
@@ -183,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
     from lit.models.corpora import load_examples
     from lit.models.ner.decode import decode_words
     from lit.models.ner.evaluate import score_spans
-    from lit.models.ner.infer import BATCH_TOKENS, NerTagger, window_probs
+    from lit.models.ner.infer import BATCH_TOKENS, TRAINED_DIR, NerTagger, window_probs
     from lit.models.ner.windows import encode_texts
 
     torch.set_num_threads(os.cpu_count() or 1)
@@ -205,10 +210,13 @@ def main(argv: list[str] | None = None) -> int:
     runners: dict[str, tuple] = {}
     for spec, (backend, opts) in zip(specs, parsed):
         size, fused = None, None
+        model = base
         if backend in runners:
-            run, size, fused = runners[backend]
+            run, size, fused, model = runners[backend]
         elif backend == "torch-fp32":
             run = base
+        elif backend == "fast-fp32":
+            model = run = NerTagger.load(args.fast_model or TRAINED_DIR / "fast" / "ner-v2-l5", device="cpu").model
         elif backend == "nocase-knockout":
             # Not a speed path: fp32 with the casing features zeroed at inference, to show
             # how much the trained model leans on them (an inference-time knockout, not a
@@ -237,28 +245,28 @@ def main(argv: list[str] | None = None) -> int:
             ap.error(f"unknown variant {spec}")
         if fused is not None and backend not in runners:
             print(f"{backend}: fused ops in the session graph {fused}", file=sys.stderr)
-        runners[backend] = (run, size, fused)
+        runners[backend] = (run, size, fused, model)
 
     passes: dict[str, list[dict]] = {s: [] for s, (b, _) in zip(specs, parsed) if b in runners}
     for rep in range(max(1, args.repeat)):
         for spec, (backend, opts) in zip(specs, parsed):
             if spec not in passes:
                 continue
-            run = runners[backend][0]
-            cfg = base.config
-            base.config = dataclasses.replace(cfg, infer_len=opts.get("infer_len", cfg.window),
+            run, model = runners[backend][0], runners[backend][3]
+            cfg = model.config
+            model.config = dataclasses.replace(cfg, infer_len=opts.get("infer_len", cfg.window),
                                               stride=opts.get("stride", cfg.stride))
             stats: list[tuple[int, float]] = []
             try:
                 t0 = time.perf_counter()
-                probs = window_probs(base, texts, words, opts.get("batch_size", args.batch_size), "cpu",
+                probs = window_probs(model, texts, words, opts.get("batch_size", args.batch_size), "cpu",
                                      forward=_timed(run, stats), by_length="plain" not in opts,
                                      batch_tokens=opts.get("batch_tokens", BATCH_TOKENS) or None)
                 preds = [[(m.start, m.end, m.label) for m in decode_words(t, w, p, tagger.id2label)]
                          for t, w, p in zip(texts, words, probs)]
                 wall = time.perf_counter() - t0
             finally:
-                base.config = cfg
+                model.config = cfg
             fwd = sum(dt for _, dt in stats)
             passes[spec].append({
                 "text_tok_s": subwords / fwd,

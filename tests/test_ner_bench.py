@@ -53,3 +53,13 @@ def test_ner_bench_plain_baseline_and_short_windows(bench, tmp_path):
     assert plain["variant"].endswith("plain") and plain["speedup"] == 1.0
     assert short["window_tokens"] < 0.8 * plain["window_tokens"]
     assert plain["f1"] > 0.5 and abs(short["f1"] - plain["f1"]) < 0.1
+
+
+def test_ner_bench_fast_model_in_the_same_run(bench, tmp_path):
+    """``fast-fp32`` runs the five-layer model over the same windows as the six-layer one:
+    same window tokens, an F1 of the same order (its speed is for the full run to show)."""
+    out = tmp_path / "bench.json"
+    assert bench.main(["--limit", "2", "--repeat", "1", "--variants", "torch-fp32,fast-fp32", "--json", str(out)]) == 0
+    full, fast = json.loads(out.read_text())["results"]
+    assert fast["variant"] == "fast-fp32" and fast["window_tokens"] == full["window_tokens"]
+    assert full["f1"] > 0.5 and abs(fast["f1"] - full["f1"]) < 0.1

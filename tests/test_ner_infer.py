@@ -4,7 +4,9 @@ import pytest
 
 from lit.errors import ModelError
 from lit.extract.facts import Mention
-from lit.models.ner.infer import NerTagger, newest_model
+from lit.models.ner.infer import TRAINED_DIR, NerTagger, newest_model
+
+FAST_DIR = TRAINED_DIR / "fast"
 
 SENTENCES = [
     "The band gap of CH3NH3PbI3 is 1.55 eV.",
@@ -36,7 +38,21 @@ def test_ner_infer_newest_model_is_committed_and_small():
 
 
 def test_ner_infer_finds_compounds_and_values(tagger):
-    out = tagger.predict(SENTENCES)
+    _assert_finds_the_entities(tagger.predict(SENTENCES))
+
+
+def test_ner_infer_fast_model_is_opt_in_and_finds_the_same_entities(tagger):
+    """The five-layer model in ``models/trained/fast/`` loads by path, is never the default,
+    and still finds every entity of the sentences above."""
+    fast_dir = FAST_DIR / "ner-v2-l5"
+    assert newest_model() != fast_dir and fast_dir.parent not in newest_model().parents
+    fast = NerTagger.load(fast_dir, device="cpu")
+    assert len(fast.model.encoder.encoder.layer) == 5 < len(tagger.model.encoder.encoder.layer)
+    assert all(f.stat().st_size <= 16 * 1024 * 1024 for f in fast_dir.glob("*.safetensors"))
+    _assert_finds_the_entities(fast.predict(SENTENCES))
+
+
+def _assert_finds_the_entities(out: list[list[Mention]]) -> None:
     assert len(out) == len(SENTENCES)
     for text, ms in zip(SENTENCES, out):
         for m in ms:

@@ -8,7 +8,7 @@ import torch
 from lit.errors import ModelError
 from lit.models.ner import model as model_mod
 from lit.models.ner.config import NerConfig
-from lit.models.ner.model import NerModel, build_model
+from lit.models.ner.model import NerModel, build_model, init_from
 
 
 @pytest.fixture(scope="module")
@@ -118,3 +118,47 @@ def test_ner_model_head_per_corpus_selects_rows_and_round_trips(tmp_path):
     with tagger.head_for("matscholar"):  # no head of its own: keeps the current one
         assert tagger.model.head == 0
     assert tagger.model.head == 0
+
+
+def test_ner_model_shallow_model_starts_from_an_artifact_and_trains_only_its_top(tiny, tmp_path):
+    """``layers``/``init_from``/``freeze_below``: a five-layer model from a six-layer artifact
+    keeps the artifact's weights, trains only its new last layer's adapters and the heads,
+    and saves the frozen adapters too (an artifact must rebuild the whole model)."""
+    tiny.save_pretrained(tmp_path / "teacher")  # adapters on layers 3, 4, 5
+    cfg = NerConfig(version="student", lora_r=2, adapt_from_layer=3, layers=5, init_from=str(tmp_path / "teacher"),
+                    freeze_below=4)
+    m = build_model(cfg, seed=1)
+    assert len(m.encoder.encoder.layer) == 5
+    assert init_from(m, cfg.init_from) == len(m.artifact_names())
+    teacher, start = tiny.trainable_state_dict(), m.trainable_state_dict()
+    assert set(start) == {n for n in teacher if ".layer.5." not in n}
+    assert all(torch.equal(start[n], teacher[n]) for n in start)
+    top = lambda n: ".layer.4." in n or n.startswith("classifier")  # noqa: E731
+    assert all(top(n) for n, p in m.named_parameters() if p.requires_grad)
+
+    m.train()
+    assert not m.encoder.encoder.layer[3].training and m.encoder.encoder.layer[4].training
+    ids, mask, feats = _inputs(m)
+    opt = torch.optim.SGD([p for p in m.parameters() if p.requires_grad], lr=0.5)
+    m(ids, mask, feats).pow(2).mean().backward()
+    opt.step()
+    after = m.trainable_state_dict()
+    changed = {n for n in after if not torch.equal(after[n], start[n])}
+    assert changed and all(top(n) for n in changed)
+
+    m.eval()
+    m.save_pretrained(tmp_path / "student")
+    back = NerModel.from_pretrained(tmp_path / "student", merge=False)
+    assert len(back.encoder.encoder.layer) == 5
+    with torch.no_grad():
+        assert torch.allclose(back(ids, mask, feats), m(ids, mask, feats), atol=1e-5)
+
+
+def test_ner_model_init_from_refuses_what_does_not_fit(tiny, tmp_path):
+    tiny.save_pretrained(tmp_path / "teacher")
+    with pytest.raises(ModelError, match="not a model folder"):
+        init_from(build_model(NerConfig(lora_r=2, adapt_from_layer=3)), tmp_path)
+    with pytest.raises(ModelError, match="lacks"):  # adapters on layers the artifact never had
+        init_from(build_model(NerConfig(lora_r=2, adapt_from_layer=1)), tmp_path / "teacher")
+    with pytest.raises(ModelError, match="teacher"):  # another rank: same names, other shapes
+        init_from(build_model(NerConfig(lora_r=4, adapt_from_layer=3)), tmp_path / "teacher")

@@ -108,6 +108,19 @@ def _head_lines(config: NerConfig) -> list[str]:
     return ["- **One unified head** shared by every corpus.", *partial]
 
 
+def _shallow_lines(config: NerConfig) -> list[str]:
+    """What a model kept of the base and of the artifact it started from, when it did."""
+    lines = []
+    if config.layers:
+        lines.append(f"- **Shallower:** only the base's first {config.layers} layers run (each layer is about a sixth")
+        lines.append("  of MiniLM's forward pass).")
+    if config.init_from:
+        kept = (f"its adapters below layer {config.freeze_below} and its casing embedding were kept as they were"
+                if config.freeze_below else "all of its weights trained further")
+        lines.append(f"- **Started from** `{config.init_from}`: {kept}; the rest (and the heads) trained here.")
+    return lines
+
+
 def write_card(
     directory: Path,
     config: NerConfig,
@@ -143,6 +156,7 @@ def write_card(
         "---",
     ])
     cfg_public = {k: v for k, v in config.to_dict().items() if k not in ("label2id",)}
+    last = config.layers - 1 if config.layers else 5
     body = [
         f"# lit NER {config.version}",
         "",
@@ -157,9 +171,10 @@ def write_card(
         "## Design decisions",
         "",
         *_head_lines(config),
-        f"- **Adapted layers:** LoRA (r={config.lora_r}) on layers {config.adapt_from_layer}..5; casing features",
+        f"- **Adapted layers:** LoRA (r={config.lora_r}) on layers {config.adapt_from_layer}..{last}; casing features",
         f"  {'added at the input of layer ' + str(config.adapt_from_layer) if config.case_features else 'disabled'}. Layers below stay frozen",
         "  and need no backward pass (about 2x faster training on CPU).",
+        *_shallow_lines(config),
         f"- **Windows:** {config.max_len} subwords incl. specials in training; inference windows of",
         f"  {config.window}, stride {config.stride}; each subword is predicted by the window where it is most central.",
         "",

@@ -73,6 +73,18 @@ class NerConfig:
     # MatScholar "material" vs PolyIE "compound"), which a shared head has to average over.
     # Inference uses the first corpus's head unless told otherwise (NerTagger.use_head).
     head_per_corpus: bool = False
+    # A shallower model: keep only the base's first ``layers`` layers (None: all). Each layer
+    # is a sixth of MiniLM's forward pass on CPU; ner-v2 without its last layer lost 1.3
+    # PolyIE validation points before any training, which a short retrain of the new last
+    # layer's adapters recovers (see models/trained/fast/).
+    layers: int | None = None
+    # Start from a trained artifact's adapters, casing embedding and heads (an artifact folder;
+    # weights of layers this model does not keep are ignored) instead of fresh ones.
+    init_from: str | None = None
+    # Adapters of layers below this, and the casing embedding, keep their initial values
+    # (from ``init_from``); later layers' adapters and the heads train. No gradient then has
+    # to cross the frozen layers, so training costs little more than inference there.
+    freeze_below: int = 0
     dropout: float = 0.1
     # Optimisation.
     lr: float = 1e-3
@@ -131,6 +143,10 @@ class NerConfig:
         cfg = cls(**kwargs)
         if cfg.infer_len is not None and not 3 <= cfg.infer_len <= 512:
             raise ModelError(f"{source}: infer_len {cfg.infer_len} must be in 3..512 (the encoder's positions)")
+        if cfg.layers is not None and cfg.layers < 1:
+            raise ModelError(f"{source}: layers {cfg.layers} must be at least 1 (or null for all)")
+        if cfg.freeze_below and not cfg.init_from:
+            raise ModelError(f"{source}: freeze_below {cfg.freeze_below} needs init_from (frozen at what values?)")
         if cfg.stride <= 0 or cfg.stride > cfg.window - 2:
             raise ModelError(f"{source}: stride {cfg.stride} must be in 1..window-2 ({cfg.window - 2})")
         return cfg

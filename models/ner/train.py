@@ -192,6 +192,10 @@ def train(
     if not any(train_ex.values()):
         raise ModelError(f"no training examples in {[c.name for c in config.corpora]}")
     model = build_model(config, seed=config.seed)
+    if config.init_from:
+        from lit.models.ner.model import init_from
+
+        say(f"init from {config.init_from}: {init_from(model, config.init_from)} weights")
     windows, coverage = build_windows(model, config, train_ex)
     n_tokens = sum(len(w.input_ids) for w in windows)
     say(
@@ -318,6 +322,10 @@ def initial_loss_check(config: NerConfig, examples: list, steps: int = 5, device
 
     torch.manual_seed(config.seed)
     model = build_model(config, seed=config.seed)
+    if config.init_from:
+        from lit.models.ner.model import init_from
+
+        init_from(model, config.init_from)
     windows, coverage = build_windows(model, config, {"x": examples})
     extra = uncovered_tags(config, coverage)
     batch = collate(windows, list(range(len(windows))))
