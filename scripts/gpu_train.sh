@@ -15,7 +15,10 @@ repo=$(pwd)
 bundle=${LIT_GPU_BUNDLE:-$repo/.gpu}
 OUT=${OUT:-$repo/out/gpu}
 work=${LIT_GPU_WORK:-/tmp/lit-gpu}
-ner_configs=${LIT_GPU_NER-"ner-v2 ner-v2-unified ner-v2-nocase ner-v2-r64"}
+# Next lent GPU: ner-v2 trained longer (its validation F1 was still rising when the 4.5-minute
+# budget stopped it at epoch 17.8) and the same with CONDITION words weighted 3x in the loss.
+# ner-v2's own variants: LIT_GPU_NER="ner-v2 ner-v2-unified ner-v2-nocase ner-v2-r64".
+ner_configs=${LIT_GPU_NER-"ner-v3 ner-v3-cond"}
 re_configs=${LIT_GPU_RE-"re-v2"}
 limit=${LIT_GPU_LIMIT:+--limit $LIT_GPU_LIMIT}
 python=${PYTHON:-python3}

@@ -30,7 +30,7 @@ def test_ner_config_errors_name_the_file(tmp_path):
     with pytest.raises(ModelError, match="learning_rate"):
         load_config(bad)
     for bad_window in ('{"infer_len": 1000}', '{"infer_len": 128, "stride": 200}', '{"layers": 0}',
-                       '{"freeze_below": 4}'):
+                       '{"freeze_below": 4}', '{"label_weights": {"CONDITON": 3}}', '{"label_weights": {"VALUE": 0}}'):
         (tmp_path / "window.json").write_text(bad_window)
         with pytest.raises(ModelError, match="window.json"):
             load_config(tmp_path / "window.json")

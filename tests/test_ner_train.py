@@ -4,7 +4,7 @@ import pytest
 import torch
 
 from lit.models.ner.config import NerConfig
-from lit.models.ner.train import initial_loss_check, make_batches, partial_loss, uncovered_tags
+from lit.models.ner.train import initial_loss_check, make_batches, partial_loss, uncovered_tags, weights_of_tags
 from lit.models.ner.windows import IGNORE, Window
 
 
@@ -43,6 +43,22 @@ def test_ner_train_partial_loss_allows_unannotated_labels():
     # nothing labelled: zero loss that still backpropagates
     none = torch.full((1, 1), IGNORE)
     assert float(partial_loss(logits[1:], none, torch.tensor([1]), extra)) == 0.0
+
+
+def test_ner_train_label_weights_make_a_weighted_mean():
+    cfg = NerConfig(label_weights={"CONDITION": 3.0})
+    tags = cfg.tags
+    weights = weights_of_tags(cfg)
+    assert weights[tags.index("B-CONDITION")] == weights[tags.index("I-CONDITION")] == 3.0
+    assert weights[tags.index("O")] == weights[tags.index("B-VALUE")] == 1.0
+    assert weights_of_tags(NerConfig()) is None
+    logits = torch.randn((1, 2, len(tags)))
+    labels = torch.tensor([[tags.index("B-CONDITION"), 0]])
+    extra = uncovered_tags(cfg, [set(cfg.labels)])
+    one = [partial_loss(logits[:, i : i + 1], labels[:, i : i + 1], torch.tensor([0]), extra) for i in range(2)]
+    weighted = partial_loss(logits, labels, torch.tensor([0]), extra, tag_weights=weights)
+    assert torch.isclose(weighted, (3 * one[0] + one[1]) / 4)
+    assert torch.isclose(partial_loss(logits, labels, torch.tensor([0]), extra), (one[0] + one[1]) / 2)
 
 
 def test_ner_train_batches_respect_token_budget():

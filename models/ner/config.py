@@ -86,6 +86,8 @@ class NerConfig:
     # to cross the frozen layers, so training costs little more than inference there.
     freeze_below: int = 0
     dropout: float = 0.1
+    # Loss weight of the words a corpus tags with a label (default 1; e.g. {"CONDITION": 3.0}).
+    label_weights: dict[str, float] = field(default_factory=dict)
     # Optimisation.
     lr: float = 1e-3
     head_lr: float | None = None
@@ -143,6 +145,11 @@ class NerConfig:
         cfg = cls(**kwargs)
         if cfg.infer_len is not None and not 3 <= cfg.infer_len <= 512:
             raise ModelError(f"{source}: infer_len {cfg.infer_len} must be in 3..512 (the encoder's positions)")
+        bad = sorted(set(cfg.label_weights) - set(cfg.labels))
+        if bad or any(w <= 0 for w in cfg.label_weights.values()):
+            raise ModelError(
+                f"{source}: label_weights must give positive weights to labels of {cfg.labels} (got {cfg.label_weights})"
+            )
         if cfg.layers is not None and cfg.layers < 1:
             raise ModelError(f"{source}: layers {cfg.layers} must be at least 1 (or null for all)")
         if cfg.freeze_below and not cfg.init_from:
