@@ -7,9 +7,10 @@ Usage::
 
 A variant is ``BACKEND[:OPTION]...``; options override the inference windowing and batching
 for that variant only: ``sN`` stride, ``LN`` window length (with the specials), ``bN`` batch
-size, ``tN`` padded subwords per batch (``t0``: no limit, ``bN`` rows of any length), ``plain`` windows batched in text order (each batch padded to its longest) instead of by
-length. Without options a variant uses the model config. The first variant is the baseline
-that ratios are taken against; the default list starts with plain fp32: the windows the model
+size, ``tN`` padded subwords per batch (``t0``: no limit, ``bN`` rows of any length), ``plain``
+windows batched in text order (each batch padded to its longest) instead of by length.
+Without options a variant uses the model config. The first variant is the baseline that
+ratios are taken against; the default list starts with plain fp32: the windows the model
 was trained on (256 subwords), overlapping by half (stride 128), batched in text order.
 
 For each variant it runs the tagger's windowing and the forward pass over a PolyIE split

@@ -75,8 +75,9 @@ class NerConfig:
     head_per_corpus: bool = False
     # A shallower model: keep only the base's first ``layers`` layers (None: all). Each layer
     # is a sixth of MiniLM's forward pass on CPU; ner-v2 without its last layer lost 1.3
-    # PolyIE validation points before any training, which a short retrain of the new last
-    # layer's adapters recovers (see models/trained/fast/).
+    # PolyIE validation points before any training; retraining the new last layer's adapters
+    # won them back on validation (0.769 vs 0.770) but not on test (0.797 vs 0.815): see
+    # models/trained/fast/.
     layers: int | None = None
     # Start from a trained artifact's adapters, casing embedding and heads (an artifact folder;
     # weights of layers this model does not keep are ignored) instead of fresh ones.

@@ -69,15 +69,9 @@ def best_tags(
     inside = {i: tags.index("B-" + t[2:]) for i, t in enumerate(tags) if t.startswith("I-") and i not in folded}
     live = [i for i in range(len(tags)) if i not in folded]
 
-    rows: list[list[float] | None] = []
-    for row in probs:
-        if row is None:
-            rows.append(None)
-            continue
-        p = list(row)
-        for i in folded:
-            p[outside] += p[i]
-        rows.append(p)
+    rows: Sequence[Sequence[float] | None] = probs
+    if folded:
+        rows = [None if row is None else _fold(row, folded, outside) for row in probs]
 
     score = {i: (0.0 if i == outside else _FLOOR) for i in live}  # a text starts outside
     back: list[dict[int, int]] = []
@@ -109,3 +103,11 @@ def best_tags(
     out_tags = [tags[i] for i in path]
     best = [1.0 if p is None else float(p[i]) for p, i in zip(rows, path)]
     return out_tags, best
+
+
+def _fold(row: Sequence[float], folded: Sequence[int], outside: int) -> list[float]:
+    """``row`` with the probability of the ``folded`` tags added to ``outside``'s."""
+    p = list(row)
+    for i in folded:
+        p[outside] += p[i]
+    return p

@@ -94,4 +94,4 @@ def evaluate_examples(
     words = [list(ex.tokens) for ex in examples]
     preds = tagger.predict_words(texts, words, batch_size=batch_size, labels=sorted(known))
     gold = [[(e.start, e.end, e.label) for e in ex.entities if e.label in known] for ex in examples]
-    return score_spans(gold, [[(m.start, m.end, m.label) for m in p if m.label in known] for p in preds])
+    return score_spans(gold, [[(m.start, m.end, m.label) for m in p] for p in preds])

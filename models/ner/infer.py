@@ -34,9 +34,10 @@ T = TypeVar("T")
 BUCKET = 8
 
 #: At most this many padded subwords per inference batch (and at most ``batch_size`` rows).
-#: On the 2-core AVX2 CPU the forward pass ran 10-18 % faster in batches of 1k-4k subwords than
-#: in 32 full windows of 256 (8k), whose activations outgrow the caches (probe of random
-#: windows, 3 interleaved passes); short sentences still batch 32 at a time.
+#: On the 2-core AVX2 CPU the forward pass ran 12-20 % faster in batches of 1k-4k subwords than
+#: in batches of 8k (e.g. 32 full windows of 256), whose activations outgrow the caches (probe
+#: of random windows of 48/128/256, 3 interleaved passes; 10 % on PolyIE validation with
+#: bench_ner); short sentences still batch 32 at a time.
 BATCH_TOKENS = 2048
 
 #: Where committed artifacts live: ``models/trained/ner-<version>/``.

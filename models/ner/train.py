@@ -342,10 +342,6 @@ def initial_loss_check(config: NerConfig, examples: list, steps: int = 5, device
 
     torch.manual_seed(config.seed)
     model = build_model(config, seed=config.seed)
-    if config.init_from:
-        from lit.models.ner.model import init_from
-
-        init_from(model, config.init_from)
     windows, coverage = build_windows(model, config, {"x": examples})
     extra = uncovered_tags(config, coverage)
     batch = collate(windows, list(range(len(windows))))
