@@ -131,9 +131,9 @@ class ForwardTimer:
         if self.relation is not None:
             encode = self.relation.encode
 
-            def timed(*args):
+            def timed(*args, **named):
                 started = time.perf_counter()
-                out = encode(*args)
+                out = encode(*args, **named)
                 self.relation_seconds += time.perf_counter() - started
                 return out
 
@@ -156,9 +156,9 @@ class _Counted:
     def __init__(self, fn):
         self.fn, self.seconds, self.tokens = fn, 0.0, 0
 
-    def __call__(self, ids, mask, feats):
+    def __call__(self, ids, mask, *rest, **named):
         started = time.perf_counter()
-        out = self.fn(ids, mask, feats)
+        out = self.fn(ids, mask, *rest, **named)
         self.seconds += time.perf_counter() - started
         self.tokens += int(mask.sum())
         return out

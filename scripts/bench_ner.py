@@ -3,15 +3,18 @@
 Usage::
 
     .venv/bin/python scripts/bench_ner.py [--model DIR] [--limit N] [--batch-size 32] [--repeat 3]
-        [--split validation] [--variants torch-fp32:L256:s128:plain,torch-fp32,ort-opt,...] [--json OUT]
+        [--split validation] [--variants torch-fp32:L256:s128:plain:all,torch-fp32,ort-opt,...] [--json OUT]
 
 A variant is ``BACKEND[:OPTION]...``; options override the inference windowing and batching
 for that variant only: ``sN`` stride, ``LN`` window length (with the specials), ``bN`` batch
 size, ``tN`` padded subwords per batch (``t0``: no limit, ``bN`` rows of any length), ``plain``
-windows batched in text order (each batch padded to its longest) instead of by length.
+windows batched in text order (each batch padded to its longest) instead of by length, ``all``
+logits for every subword (the last layer run in full) instead of only for the first subwords
+each window owns.
 Without options a variant uses the model config. The first variant is the baseline that
 ratios are taken against; the default list starts with plain fp32: the windows the model
-was trained on (256 subwords), overlapping by half (stride 128), batched in text order.
+was trained on (256 subwords), overlapping by half (stride 128), batched in text order, every
+subword's logits computed.
 
 For each variant it runs the tagger's windowing and the forward pass over a PolyIE split
 (``--split``, default test; choose settings on validation) or its first N examples, ``--repeat`` times, variants interleaved so load drifts hit
@@ -60,11 +63,22 @@ from pathlib import Path
 def _timed(run, stats):
     """Wrap a forward so each batch's time and real-token count are recorded."""
 
-    def forward(ids, mask, feats):
+    def forward(ids, mask, feats, positions):
         t0 = time.perf_counter()
-        out = run(ids, mask, feats)
+        out = run(ids, mask, feats, positions=positions)
         stats.append((int(mask.sum()), time.perf_counter() - t0))
         return out
+
+    return forward
+
+
+def _picked(run):
+    """A forward computing every subword's logits, then keeping those at ``positions``: how
+    backends without the pruned last layer (ONNX, TorchScript), and option ``all``, run."""
+
+    def forward(ids, mask, feats, positions):
+        logits = run(ids, mask, feats)
+        return logits.gather(1, positions.unsqueeze(-1).expand(-1, -1, logits.shape[-1]))
 
     return forward
 
@@ -142,12 +156,12 @@ def parse_variant(spec: str) -> tuple[str, dict[str, int]]:
     keys = {"s": "stride", "L": "infer_len", "b": "batch_size", "t": "batch_tokens"}
     out: dict[str, int] = {}
     for o in opts:
-        if o == "plain":
-            out["plain"] = 1
+        if o in ("plain", "all"):
+            out[o] = 1
             continue
         if not o or o[0] not in keys or not o[1:].isdigit():
             raise ValueError(
-                f"{spec}: unknown option {o!r} (use sN stride, LN window length, bN batch size, tN batch subwords, plain)"
+                f"{spec}: unknown option {o!r} (use sN stride, LN window length, bN batch size, tN batch subwords, plain, all)"
             )
         out[keys[o[0]]] = int(o[1:])
     return backend, out
@@ -175,7 +189,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--split", default="test", help="PolyIE split (choose settings on validation, report test)")
     ap.add_argument("--batch-size", type=int, default=32)
     ap.add_argument("--repeat", type=int, default=3, help="passes per variant (medians over them)")
-    ap.add_argument("--variants", default="torch-fp32:L256:s128:plain,torch-fp32:L256:s128,torch-fp32,torch-int8,ort-fp32")
+    ap.add_argument("--variants", default="torch-fp32:L256:s128:plain:all,torch-fp32:L256:s128:all,torch-fp32:all,torch-fp32,torch-int8,ort-fp32")
     ap.add_argument("--json", dest="json_out", default=None, help="also write the results as JSON here")
     args = ap.parse_args(argv)
     specs = [v for v in args.variants.split(",") if v]
@@ -222,8 +236,8 @@ def main(argv: list[str] | None = None) -> int:
             # Not a speed path: fp32 with the casing features zeroed at inference, to show
             # how much the trained model leans on them (an inference-time knockout, not a
             # retrained ablation).
-            def run(ids, mask, feats):
-                return base(ids, mask, torch.zeros_like(feats))
+            def run(ids, mask, feats, positions):
+                return base(ids, mask, torch.zeros_like(feats), positions=positions)
         elif backend == "torch-int8":
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
@@ -231,14 +245,15 @@ def main(argv: list[str] | None = None) -> int:
         elif backend == "torch-bf16":
             half = copy.deepcopy(base).to(torch.bfloat16)
 
-            def run(ids, mask, feats, half=half):
-                return half(ids, mask, feats).float()
+            def run(ids, mask, feats, positions, half=half):
+                return half(ids, mask, feats, positions=positions).float()
         elif backend == "torch-jit":
-            run = _jit(base)
+            run = _picked(_jit(base))
         elif backend in ("ort-fp32", "ort-int8", "ort-opt"):
             try:
                 run, size, fused = _ort_session(base, tmp / f"{backend}.onnx", quantize=backend == "ort-int8",
                                                 optimize=backend == "ort-opt")
+                run = _picked(run)
             except Exception as exc:  # missing onnx package, exporter limits: report, go on
                 print(f"{spec}: skipped ({type(exc).__name__}: {exc})", file=sys.stderr)
                 continue
@@ -261,7 +276,8 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 t0 = time.perf_counter()
                 probs = window_probs(model, texts, words, opts.get("batch_size", args.batch_size), "cpu",
-                                     forward=_timed(run, stats), by_length="plain" not in opts,
+                                     forward=_timed(_picked(run) if "all" in opts else run, stats),
+                                     by_length="plain" not in opts,
                                      batch_tokens=opts.get("batch_tokens", BATCH_TOKENS) or None)
                 preds = [[(m.start, m.end, m.label) for m in decode_words(t, w, p, tagger.id2label)]
                          for t, w, p in zip(texts, words, probs)]

@@ -25,6 +25,7 @@ def test_ner_bench_variant_options_parse(bench):
     assert bench.parse_variant("ort-opt:s254:b16") == ("ort-opt", {"stride": 254, "batch_size": 16})
     assert bench.parse_variant("torch-fp32:L512:s448") == ("torch-fp32", {"infer_len": 512, "stride": 448})
     assert bench.parse_variant("torch-fp32:s128:plain") == ("torch-fp32", {"stride": 128, "plain": 1})
+    assert bench.parse_variant("torch-fp32:plain:all") == ("torch-fp32", {"plain": 1, "all": 1})
     for bad in ("torch-fp32:x3", "torch-fp32:s", "torch-fp32:s-1", "torch-fp32:"):
         with pytest.raises(ValueError, match="unknown option"):
             bench.parse_variant(bad)
@@ -44,15 +45,17 @@ def test_ner_bench_stride_override_runs_fewer_window_tokens(bench, tmp_path):
 
 
 def test_ner_bench_plain_baseline_and_short_windows(bench, tmp_path):
-    """The plain baseline (training windows, half overlap, text order) and shorter windows
-    without overlap tag the same texts: fewer window tokens, F1 of the same order."""
+    """The plain baseline (training windows, half overlap, text order, every logit) and
+    shorter windows without overlap tag the same texts: fewer window tokens, F1 of the same
+    order; computing every subword's logits (``all``) or only the used ones, the same F1."""
     out = tmp_path / "bench.json"
-    variants = "torch-fp32:L256:s128:plain,torch-fp32:L160:s158"
+    variants = "torch-fp32:L256:s128:plain:all,torch-fp32:L160:s158:all,torch-fp32:L160:s158"
     assert bench.main(["--limit", "2", "--repeat", "1", "--variants", variants, "--json", str(out)]) == 0
-    plain, short = json.loads(out.read_text())["results"]
-    assert plain["variant"].endswith("plain") and plain["speedup"] == 1.0
+    plain, short_all, short = json.loads(out.read_text())["results"]
+    assert plain["variant"].endswith("plain:all") and plain["speedup"] == 1.0
     assert short["window_tokens"] < 0.8 * plain["window_tokens"]
     assert plain["f1"] > 0.5 and abs(short["f1"] - plain["f1"]) < 0.1
+    assert short_all["f1"] == short["f1"] and short_all["window_tokens"] == short["window_tokens"]
 
 
 def test_ner_bench_fast_model_in_the_same_run(bench, tmp_path):

@@ -162,3 +162,32 @@ def test_ner_model_init_from_refuses_what_does_not_fit(tiny, tmp_path):
         init_from(build_model(NerConfig(lora_r=2, adapt_from_layer=1)), tmp_path / "teacher")
     with pytest.raises(ModelError, match="teacher"):  # another rank: same names, other shapes
         init_from(build_model(NerConfig(lora_r=4, adapt_from_layer=3)), tmp_path / "teacher")
+
+
+@pytest.mark.parametrize("case_at", [0, 3, 5])
+def test_ner_model_positions_give_the_full_forwards_logits_there(case_at):
+    """``positions`` runs the last layer for those subwords only; their logits are the full
+    forward's, bitwise, with padded rows, unmerged or merged adapters, and the casing added
+    at the first, a middle or the last layer's input (which the pruned path adds itself)."""
+    m = build_model(NerConfig(version="t", lora_r=2, adapt_from_layer=case_at), seed=5)
+    with torch.no_grad():
+        for p in m.parameters():
+            if p.requires_grad:
+                p.add_(torch.randn_like(p) * 0.05)
+    m.eval()
+    gen = torch.Generator().manual_seed(0)
+    ids = torch.randint(1000, 20000, (3, 24), generator=gen)
+    mask = torch.ones_like(ids)
+    mask[1, 15:] = 0
+    feats = torch.randint(0, 3, (3, 24, 3), generator=gen)
+    positions = torch.tensor([[1, 2, 5, 9, 0, 0, 0, 0], [3, 4, 6, 7, 8, 10, 12, 14], [2, 3, 17, 18, 20, 21, 22, 23]])
+    with torch.inference_mode():
+        for merged in (False, True):
+            if merged:
+                m.merge_adapters()
+            full = m(ids, mask, feats)
+            picked = full.gather(1, positions.unsqueeze(-1).expand(-1, -1, full.shape[-1]))
+            pruned = m(ids, mask, feats, positions=positions)
+            assert pruned.shape == (3, 8, full.shape[-1])
+            assert torch.equal(pruned, picked)
+    assert len(m.encoder.encoder.layer) == 6  # the last layer is back after each call

@@ -129,3 +129,20 @@ def test_re_infer_probabilities_do_not_depend_on_batch_partners(model):
     assert all(alone) and len(alone[2]) >= 30
     assert model.probabilities([simple, listed, long]) == alone
     assert model.probabilities([long, simple, simple, listed]) == [alone[2], alone[0], alone[0], alone[1]]
+
+
+def test_re_infer_encoder_at_positions_is_the_full_encoders_rows(model):
+    """The encoder runs its last layer only for the subwords mentions cover; those rows are
+    bitwise the full encoder's, in a batch with a padded row."""
+    import torch
+
+    ids = torch.randint(1000, 20000, (3, 40), generator=torch.Generator().manual_seed(2))
+    mask = torch.ones_like(ids)
+    mask[2, 25:] = 0
+    feats = torch.zeros((3, 40, 3), dtype=torch.long)
+    positions = torch.tensor([[1, 2, 3, 30, 31, 0, 0, 0], [5, 6, 7, 8, 9, 10, 11, 39], [4, 20, 21, 24, 0, 0, 0, 0]])
+    with torch.inference_mode():
+        full = model.encode(ids, mask, feats)
+        at = model.encode(ids, mask, feats, positions)
+    assert at.shape == (3, 8, full.shape[-1])
+    assert torch.equal(at, full.gather(1, positions.unsqueeze(-1).expand(-1, -1, full.shape[-1])))

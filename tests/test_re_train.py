@@ -45,6 +45,10 @@ def test_re_config_rejects_unknown_keys_and_bad_layers(tmp_path):
         load_config(p)
     with pytest.raises(ModelError, match="not found"):
         load_config(tmp_path / "missing.json")
+    from lit.models.re.model import build_net
+
+    with pytest.raises(ModelError, match="none would be adapted"):
+        build_net(ReConfig(version="x", adapt_from_layer=6))
 
 
 def test_re_config_committed_files_load():

@@ -3,8 +3,9 @@
 Inference cuts each text into words, words into subwords, long texts into overlapping
 windows; windows from all texts are grouped by length and run in batches (little padding),
 each subword keeps the prediction of the window where it is most central, and each word
-takes its first subword's tag probabilities. Mentions come back with character offsets
-into the text they were found in.
+takes its first subword's tag probabilities; so the encoder's last layer runs only for the
+first subwords each window owns (``positions``, see :meth:`NerModel.forward`). Mentions
+come back with character offsets into the text they were found in.
 
 A text's predictions do not depend on which other texts share its call: every window is
 padded to a fixed length bucket (its length rounded up to :data:`BUCKET`) and runs in a
@@ -153,8 +154,9 @@ def window_probs(
     """Run ``model`` over all windows of all texts; per-word probability rows.
 
     ``forward`` (optional) replaces ``model.forward`` with another implementation taking
-    ``(input_ids, attention_mask, features)`` and returning logits — the benchmark uses it
-    to compare fp32, int8 and ONNX Runtime on identical windows. Windows are batched by
+    ``(input_ids, attention_mask, features, positions)`` and returning the logits at
+    ``positions`` (each window's owned first subwords) — the benchmark uses it to compare
+    fp32, int8 and ONNX Runtime on identical windows. Windows are batched by
     length (:func:`bucketed`); ``by_length=False`` batches them in text order, each batch
     padded to its longest window: the plain baseline the benchmark measures against. Batches
     by length hold at most ``batch_tokens`` padded subwords (``None``: ``batch_size`` rows).
@@ -168,11 +170,25 @@ def window_probs(
     encoded = encode_texts(tok, texts, words)
     size = cfg.window - 2
     items = []  # (text index, window index, window)
-    spans_per_text = []
+    # Per text and word: (window, row of that window's output), -1 for a word without subwords.
+    # A window outputs only the first subwords it owns, in order; ``needed`` holds their
+    # positions (with [CLS] at 0), the ``positions`` its forward is asked for.
+    where: list[list[tuple[int, int]]] = []
+    needed: dict[tuple[int, int], list[int]] = {}
     for i, enc in enumerate(encoded):
         wins, spans = make_windows(enc, size, cfg.stride, tok.cls_token_id, tok.sep_token_id)
-        spans_per_text.append(spans)
         items += [(i, k, w) for k, w in enumerate(wins)]
+        owner = best_window(len(enc), spans)
+        rows = []
+        for j in enc.first_subword:
+            if j < 0:
+                rows.append((-1, -1))
+                continue
+            k = owner[j]
+            own = needed.setdefault((i, k), [])
+            rows.append((k, len(own)))
+            own.append(j - spans[k][0] + 1)
+        where.append(rows)
     out_rows: dict[tuple[int, int], torch.Tensor] = {}
     run = forward or model
     was_training = model.training
@@ -188,32 +204,28 @@ def window_probs(
             ids = torch.zeros((len(chunk), L), dtype=torch.long)
             mask = torch.zeros((len(chunk), L), dtype=torch.long)
             feats = torch.zeros((len(chunk), L, 3), dtype=torch.long)
+            # Positions are padded with [CLS] (0), whose outputs are dropped, to a multiple of
+            # BUCKET: CPU attention takes another code path for the last 1-3 queries of a block
+            # of 32 (measured: those rows differ in the last bits), so an unrounded count would
+            # tie a row's result to its batch partners' counts.
+            wanted = [needed.get((i, k), []) for i, k, _ in chunk]
+            padded = -(-max(1, *map(len, wanted)) // BUCKET) * BUCKET
+            positions = torch.zeros((len(chunk), padded), dtype=torch.long)
             for r, (_, _, w) in enumerate(chunk):
                 n = len(w.input_ids)
                 ids[r, :n] = torch.tensor(w.input_ids)
                 mask[r, :n] = 1
                 feats[r, :n] = torch.tensor(w.features)
-            ids, mask, feats = ids.to(device), mask.to(device), feats.to(device)
+                positions[r, : len(wanted[r])] = torch.tensor(wanted[r], dtype=torch.long)
+            ids, mask, feats, positions = ids.to(device), mask.to(device), feats.to(device), positions.to(device)
             with torch.autocast("cuda", dtype=torch.bfloat16, enabled=use_amp):
-                logits = run(ids, mask, feats)
+                logits = run(ids, mask, feats, positions=positions)
             probs = torch.softmax(logits.float(), dim=-1).cpu()
             for r, (i, k, w) in enumerate(chunk):
-                out_rows[(i, k)] = probs[r, 1 : len(w.input_ids) - 1]  # a doubled lone row: same key
+                out_rows[(i, k)] = probs[r, : len(wanted[r])]  # a doubled lone row: same key
     if was_training:
         model.train()
-    result = []
-    for i, enc in enumerate(encoded):
-        spans = spans_per_text[i]
-        owner = best_window(len(enc), spans)
-        rows: list[list[float] | None] = []
-        for j in enc.first_subword:
-            if j < 0:
-                rows.append(None)
-                continue
-            k = owner[j]
-            rows.append(out_rows[(i, k)][j - spans[k][0]].tolist())
-        result.append(rows)
-    return result
+    return [[out_rows[(i, k)][r].tolist() if k >= 0 else None for k, r in rows] for i, rows in enumerate(where)]
 
 
 def _in_order(items: list, batch_size: int) -> Iterator[tuple[int, list]]:

@@ -93,13 +93,14 @@ class RelationModel:
 
         Windows of all instances are sorted into length buckets (a multiple of
         :data:`~lit.models.ner.infer.BUCKET`) and run in batches of same-bucket windows, never
-        one row alone, exactly as the NER tagger runs its windows. ``forward`` (optional)
-        replaces the encoder call ``(input_ids, attention_mask, features) -> states``: the
-        benchmark times the forward pass alone through it.
+        one row alone, exactly as the NER tagger runs its windows, and the encoder's last
+        layer runs only for the wanted subwords (the ``positions`` of :meth:`encode`).
+        ``forward`` (optional) replaces the encoder call ``(input_ids, attention_mask,
+        features, positions=) -> states``: the benchmark times the forward pass alone through it.
         """
         import torch
 
-        from lit.models.ner.infer import bucketed
+        from lit.models.ner.infer import BUCKET, bucketed
 
         items = [(j, k) for j, e in enumerate(encoded) for k in range(len(e.windows))]
         wanted: list[dict[int, list[int]]] = []  # per instance: window -> positions mentions use
@@ -121,25 +122,27 @@ class RelationModel:
                 ids = torch.zeros((len(chunk), L), dtype=torch.long)
                 mask = torch.zeros((len(chunk), L), dtype=torch.long)
                 feats = torch.zeros((len(chunk), L, 3), dtype=torch.long)
+                # Padded to a multiple of BUCKET, as the NER tagger pads its positions (why: there).
+                want = [wanted[j].get(k, []) for j, k in chunk]
+                positions = torch.zeros((len(chunk), -(-max(1, *map(len, want)) // BUCKET) * BUCKET), dtype=torch.long)
                 for r, (j, k) in enumerate(chunk):
                     window = encoded[j].windows[k]
                     ids[r, : len(window)] = torch.tensor(window)
                     mask[r, : len(window)] = 1
                     feats[r, : len(window)] = torch.tensor(encoded[j].features[k])
+                    positions[r, : len(want[r])] = torch.tensor(want[r], dtype=torch.long)
                 ids, mask, feats = ids.to(self.device), mask.to(self.device), feats.to(self.device)
                 with torch.autocast("cuda", dtype=torch.bfloat16, enabled=cuda):
-                    h = run(ids, mask, feats).float()
+                    h = run(ids, mask, feats, positions=positions.to(self.device)).float()
                 for r, (j, k) in enumerate(chunk):  # a doubled lone row fills the same slots twice
-                    positions = wanted[j].get(k, [])
-                    if positions:
-                        rows = h[r].index_select(0, torch.tensor(positions, dtype=torch.long, device=h.device))
-                        for pos, row in zip(positions, rows):
-                            states[j][(k, pos)] = row
+                    for pos, row in zip(want[r], h[r]):
+                        states[j][(k, pos)] = row
         return states
 
-    def encode(self, input_ids: Any, attention_mask: Any, features: Any) -> Any:
-        """The encoder's forward pass over a batch of windows: ``(rows, length, hidden)``."""
-        return self.net.top(self.net.bottom(input_ids, attention_mask), attention_mask, features)
+    def encode(self, input_ids: Any, attention_mask: Any, features: Any, positions: Any = None) -> Any:
+        """The encoder's forward pass over a batch of windows: ``(rows, length, hidden)``, or
+        ``(rows, k, hidden)`` at ``positions`` ``(rows, k)``."""
+        return self.net.top(self.net.bottom(input_ids, attention_mask), attention_mask, features, positions)
 
     def score_instance(self, instance: Instance, encoded: EncodedInstance, states: dict[tuple[int, int], Any]) -> list[float]:
         """Probabilities of one instance's candidates from its mentions' subword states.

@@ -87,17 +87,25 @@ class RelationNet(nn.Module):
                 h = layer(h, mask)
         return h
 
-    def top(self, hidden: torch.Tensor, attention_mask: torch.Tensor, features: torch.Tensor) -> torch.Tensor:
-        """The adapted layers on top of :meth:`bottom`'s output, casing added at their input."""
+    def top(self, hidden: torch.Tensor, attention_mask: torch.Tensor, features: torch.Tensor,
+            positions: torch.Tensor | None = None) -> torch.Tensor:
+        """The adapted layers on top of :meth:`bottom`'s output, casing added at their input;
+        with ``positions`` ``(rows, k)`` the output is at those subwords only, the last layer
+        run for them alone (:func:`~lit.models.ner.model.last_layer_at`)."""
         case = self.body.case
         if case is not None:
             hidden = hidden + (case[0](features[..., 0]) + case[1](features[..., 1]) + case[2](features[..., 2])).to(
                 hidden.dtype
             )
+        from lit.models.ner.model import last_layer_at
+
         mask = self._mask(hidden, attention_mask)
-        for layer in self.layers[self.config.adapt_from_layer :]:
+        adapted = self.layers[self.config.adapt_from_layer :]
+        for layer in adapted if positions is None else adapted[:-1]:
             hidden = layer(hidden, mask)
-        return hidden
+        if positions is None:
+            return hidden
+        return last_layer_at(adapted[-1], hidden, attention_mask, positions)
 
     def pool(self, hidden: torch.Tensor, batch: Any) -> torch.Tensor:
         """Mean subword vector of every mention of the batch, ``(n_mentions, hidden)``."""
@@ -223,4 +231,7 @@ def build_net(config: ReConfig, seed: int | None = None) -> RelationNet:
             dropout=config.dropout,
         )
     )
+    layers = body.encoder.config.num_hidden_layers
+    if config.adapt_from_layer >= layers:
+        raise ModelError(f"adapt_from_layer {config.adapt_from_layer}: the base has {layers} layers, none would be adapted")
     return RelationNet(config, body)
