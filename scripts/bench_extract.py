@@ -35,6 +35,7 @@ import random
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -117,15 +118,24 @@ class ForwardTimer:
     def __init__(self, extractor):
         self.model = extractor.tagger.model if extractor.tagger is not None else None
         self.relation = extractor.linker.model if extractor.linker is not None else None
-        self.seconds = 0.0  # NER
-        self.relation_seconds = 0.0
-        self._t0 = 0.0
+        self.spans: list[tuple[float, float]] = []  # NER batches: (start, end)
+        self.relation_spans: list[tuple[float, float]] = []
+        self._started = threading.local()  # batches run on several threads at once
         self._hooks: list = []
+
+    @property
+    def seconds(self) -> float:
+        """NER forward seconds (time some batch was running)."""
+        return busy_seconds(self.spans)
+
+    @property
+    def relation_seconds(self) -> float:
+        return busy_seconds(self.relation_spans)
 
     def __enter__(self) -> "ForwardTimer":
         if self.model is not None:
             self._hooks = [
-                self.model.register_forward_pre_hook(lambda *_: setattr(self, "_t0", time.perf_counter())),
+                self.model.register_forward_pre_hook(lambda *_: setattr(self._started, "t", time.perf_counter())),
                 self.model.register_forward_hook(self._stop),
             ]
         if self.relation is not None:
@@ -134,14 +144,14 @@ class ForwardTimer:
             def timed(*args, **named):
                 started = time.perf_counter()
                 out = encode(*args, **named)
-                self.relation_seconds += time.perf_counter() - started
+                self.relation_spans.append((started, time.perf_counter()))
                 return out
 
             self.relation.encode = timed  # an instance attribute, removed on exit
         return self
 
     def _stop(self, *_: object) -> None:
-        self.seconds += time.perf_counter() - self._t0
+        self.spans.append((self._started.t, time.perf_counter()))
 
     def __exit__(self, *exc: object) -> None:
         for hook in self._hooks:
@@ -150,17 +160,35 @@ class ForwardTimer:
             del self.relation.encode
 
 
+def busy_seconds(spans: list[tuple[float, float]]) -> float:
+    """Seconds during which at least one of the ``(start, end)`` spans was running."""
+    total, end = 0.0, float("-inf")
+    for t0, t1 in sorted(spans):
+        if t1 > end:
+            total += t1 - max(t0, end)
+            end = t1
+    return total
+
+
 class _Counted:
-    """A forward function that adds up its seconds and the unpadded tokens it was given."""
+    """A forward function that records when it ran and the unpadded tokens it was given."""
 
     def __init__(self, fn):
-        self.fn, self.seconds, self.tokens = fn, 0.0, 0
+        self.fn, self.spans, self.counts = fn, [], []  # appends only: calls come from several threads
+
+    @property
+    def seconds(self) -> float:
+        return busy_seconds(self.spans)
+
+    @property
+    def tokens(self) -> int:
+        return sum(self.counts)
 
     def __call__(self, ids, mask, *rest, **named):
         started = time.perf_counter()
         out = self.fn(ids, mask, *rest, **named)
-        self.seconds += time.perf_counter() - started
-        self.tokens += int(mask.sum())
+        self.spans.append((started, time.perf_counter()))
+        self.counts.append(int(mask.sum()))
         return out
 
 

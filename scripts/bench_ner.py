@@ -7,21 +7,24 @@ Usage::
 
 A variant is ``BACKEND[:OPTION]...``; options override the inference windowing and batching
 for that variant only: ``sN`` stride, ``LN`` window length (with the specials), ``bN`` batch
-size, ``tN`` padded subwords per batch (``t0``: no limit, ``bN`` rows of any length), ``plain``
-windows batched in text order (each batch padded to its longest) instead of by length, ``all``
+size, ``tN`` padded subwords per batch (``t0``: no limit, ``bN`` rows of any length), ``pN``
+batches run at once, one thread each (default: torch's thread count; ONNX variants 1, as
+ONNX Runtime has threads of its own), ``plain`` windows batched in text order (each batch
+padded to its longest) instead of by length and run one at a time on every thread, ``all``
 logits for every subword (the last layer run in full) instead of only for the first subwords
 each window owns.
 Without options a variant uses the model config. The first variant is the baseline that
 ratios are taken against; the default list starts with plain fp32: the windows the model
-was trained on (256 subwords), overlapping by half (stride 128), batched in text order, every
-subword's logits computed.
+was trained on (256 subwords), overlapping by half (stride 128), batched in text order and
+run one batch at a time, every subword's logits computed.
 
 For each variant it runs the tagger's windowing and the forward pass over a PolyIE split
 (``--split``, default test; choose settings on validation) or its first N examples, ``--repeat`` times, variants interleaved so load drifts hit
 them alike. It reports the median over repeats of the *text* subwords per second of forward
 time (each subword of the input counted once, however many windows it sits in: the number
-that shows what less overlap saves), the median per-batch window tokens/s (overlap counted,
-as before), the median wall time of the whole pass (windows, forward, decoding) and the
+that shows what less overlap saves; forward time is the time some batch was running, so
+batches side by side count once), the median per-batch window tokens/s (overlap counted;
+per thread when batches run side by side), the median wall time of the whole pass (windows, forward, decoding) and the
 PolyIE micro-F1 of that pass on the split; ratios are against the first variant, measured in this run.
 ONNX variants need the ``onnx`` package to export (``pip install onnx``); they are skipped
 with a note when it is missing.
@@ -61,15 +64,27 @@ from pathlib import Path
 
 
 def _timed(run, stats):
-    """Wrap a forward so each batch's time and real-token count are recorded."""
+    """Wrap a forward so each batch's real-token count, start and end are recorded (batches
+    may run on several threads at once: see :func:`_busy`)."""
 
     def forward(ids, mask, feats, positions):
         t0 = time.perf_counter()
         out = run(ids, mask, feats, positions=positions)
-        stats.append((int(mask.sum()), time.perf_counter() - t0))
+        stats.append((int(mask.sum()), t0, time.perf_counter()))
         return out
 
     return forward
+
+
+def _busy(stats) -> float:
+    """Seconds during which at least one batch was running: the forward time of the pass,
+    whether batches ran one after another or side by side."""
+    total, end = 0.0, float("-inf")
+    for _, t0, t1 in sorted(stats, key=lambda s: s[1]):
+        if t1 > end:
+            total += t1 - max(t0, end)
+            end = t1
+    return total
 
 
 def _picked(run):
@@ -153,7 +168,7 @@ def parse_variant(spec: str) -> tuple[str, dict[str, int]]:
     """``"ort-opt:s254:b16"`` -> ``("ort-opt", {"stride": 254, "batch_size": 16})``;
     ``"torch-fp32:s128:plain"`` -> ``("torch-fp32", {"stride": 128, "plain": 1})``."""
     backend, *opts = spec.split(":")
-    keys = {"s": "stride", "L": "infer_len", "b": "batch_size", "t": "batch_tokens"}
+    keys = {"s": "stride", "L": "infer_len", "b": "batch_size", "t": "batch_tokens", "p": "threads"}
     out: dict[str, int] = {}
     for o in opts:
         if o in ("plain", "all"):
@@ -161,7 +176,7 @@ def parse_variant(spec: str) -> tuple[str, dict[str, int]]:
             continue
         if not o or o[0] not in keys or not o[1:].isdigit():
             raise ValueError(
-                f"{spec}: unknown option {o!r} (use sN stride, LN window length, bN batch size, tN batch subwords, plain, all)"
+                f"{spec}: unknown option {o!r} (use sN stride, LN window length, bN batch size, tN batch subwords, pN batch threads, plain, all)"
             )
         out[keys[o[0]]] = int(o[1:])
     return backend, out
@@ -272,24 +287,25 @@ def main(argv: list[str] | None = None) -> int:
             cfg = model.config
             model.config = dataclasses.replace(cfg, infer_len=opts.get("infer_len", cfg.window),
                                               stride=opts.get("stride", cfg.stride))
-            stats: list[tuple[int, float]] = []
+            stats: list[tuple[int, float, float]] = []
+            threads = 1 if "plain" in opts else opts.get("threads", 1 if backend.startswith("ort") else None)
             try:
                 t0 = time.perf_counter()
                 probs = window_probs(model, texts, words, opts.get("batch_size", args.batch_size), "cpu",
                                      forward=_timed(_picked(run) if "all" in opts else run, stats),
-                                     by_length="plain" not in opts,
+                                     by_length="plain" not in opts, threads=threads,
                                      batch_tokens=opts.get("batch_tokens", BATCH_TOKENS) or None)
                 preds = [[(m.start, m.end, m.label) for m in decode_words(t, w, p, tagger.id2label)]
                          for t, w, p in zip(texts, words, probs)]
                 wall = time.perf_counter() - t0
             finally:
                 model.config = cfg
-            fwd = sum(dt for _, dt in stats)
+            fwd = _busy(stats)
             passes[spec].append({
                 "text_tok_s": subwords / fwd,
-                "batch_tok_s": statistics.median(n / dt for n, dt in stats),
+                "batch_tok_s": statistics.median(n / (t1 - t0) for n, t0, t1 in stats),
                 "wall_s": wall,
-                "window_tokens": sum(n for n, _ in stats),
+                "window_tokens": sum(n for n, _, _ in stats),
                 "f1": score_spans(gold, preds).to_dict()["micro"]["f1"],
             })
             print(f"{spec} pass {rep + 1}: {passes[spec][-1]}", file=sys.stderr)

@@ -153,3 +153,35 @@ def test_ner_infer_text_order_batches_and_short_windows_agree(tagger):
     argmax = lambda rows: [max(range(len(r)), key=r.__getitem__) for r in rows if r is not None]  # noqa: E731
     agree = sum(x == y for a, b in zip(short, by_length) for x, y in zip(argmax(a), argmax(b)))
     assert agree >= 0.9 * sum(len(argmax(a)) for a in by_length)
+
+
+def test_ner_infer_batches_side_by_side_give_the_same_probabilities(tagger):
+    """On CPU batches run side by side, one thread each (``map_batches``); the result is
+    bitwise what one batch at a time on every thread gives."""
+    from lit.models.ner.infer import window_probs
+    from lit.models.ner.words import split_words
+
+    texts = [" ".join(SENTENCES * 12), *SENTENCES, " ".join(SENTENCES * 3)]
+    words = [split_words(t) for t in texts]
+    one = window_probs(tagger.model, texts, words, 4, "cpu", threads=1)
+    assert window_probs(tagger.model, texts, words, 4, "cpu", threads=2) == one
+    assert window_probs(tagger.model, texts, words, 4, "cpu", threads=3) == one
+
+
+def test_ner_infer_map_batches_keeps_order_and_runs_each_batch_on_one_thread():
+    import threading
+
+    import torch
+
+    from lit.models.ner.infer import map_batches
+
+    before = torch.get_num_threads()
+
+    def job(x):
+        return x * 10, torch.get_num_threads(), threading.current_thread().name
+
+    out = map_batches(job, range(12), "cpu", threads=2)
+    assert [v for v, _, _ in out] == [x * 10 for x in range(12)]
+    assert all(n == 1 and name.startswith("lit-batch") for _, n, name in out)
+    assert torch.get_num_threads() == before  # the caller's setting is its own
+    assert {name for _, _, name in map_batches(job, range(3), "cpu", threads=1)} == {threading.current_thread().name}

@@ -191,3 +191,20 @@ def test_ner_model_positions_give_the_full_forwards_logits_there(case_at):
             assert pruned.shape == (3, 8, full.shape[-1])
             assert torch.equal(pruned, picked)
     assert len(m.encoder.encoder.layer) == 6  # the last layer is back after each call
+
+
+def test_ner_model_forward_is_the_encoders_own_forward():
+    """``forward`` runs the layers itself (nothing patched per call, so threads can share the
+    model); it must compute what transformers' own encoder forward computes, bitwise."""
+    m = build_model(NerConfig(version="t", lora_r=2), seed=9).eval()
+    with torch.no_grad():
+        for p in m.case.parameters():
+            p.add_(torch.randn_like(p) * 0.05)
+    ids = torch.randint(1000, 20000, (2, 12), generator=torch.Generator().manual_seed(1))
+    mask = torch.ones_like(ids)
+    mask[1, 7:] = 0
+    feats = torch.randint(0, 3, (2, 12, 3), generator=torch.Generator().manual_seed(2))
+    with torch.inference_mode():
+        emb = m.encoder.get_input_embeddings()(ids) + sum(m.case[i](feats[..., i]) for i in range(3))
+        hidden = m.encoder(inputs_embeds=emb, attention_mask=mask).last_hidden_state
+        assert torch.equal(m(ids, mask, feats), m.classifier(hidden)[..., : len(m.config.tags)])

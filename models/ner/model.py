@@ -94,52 +94,29 @@ class NerModel(nn.Module):
         feed-forward and head for those alone; its keys and values still see every subword,
         which keeps the result the full forward's at those positions.
         """
-        if positions is None:
-            return self._logits(self._hidden(input_ids, attention_mask, features), heads)
-        layers = self.encoder.encoder.layer
-        self.encoder.encoder.layer = layers[:-1]
-        try:
-            hidden = self._hidden(input_ids, attention_mask, features)
-        finally:
-            self.encoder.encoder.layer = layers
-        return self._logits(last_layer_at(layers[-1], hidden, attention_mask, positions), heads)
+        from transformers.masking_utils import create_bidirectional_mask
 
-    def _hidden(
-        self,
-        input_ids: torch.Tensor,
-        attention_mask: torch.Tensor,
-        features: torch.Tensor | None,
-    ) -> torch.Tensor:
-        """The encoder's output with the casing added. Casing meant for the input of a layer
-        the encoder does not hold now (the last one, which :meth:`forward` may run itself) is
-        added to the output, which is that layer's input."""
         case = None
         if self.case is not None and features is not None:
             case = self.case[0](features[..., 0]) + self.case[1](features[..., 1]) + self.case[2](features[..., 2])
         k = self.config.adapt_from_layer
-        if case is None or k == 0:
-            emb = self.encoder.get_input_embeddings()(input_ids)
-            if case is not None:
-                emb = emb + case
-            hidden = self.encoder(inputs_embeds=emb, attention_mask=attention_mask).last_hidden_state
-        else:
-            # Add the casing at the input of layer k (see NerConfig.adapt_from_layer).
-            def add_case(_module, args, kwargs):
-                if args:
-                    return (args[0] + case.to(args[0].dtype),) + tuple(args[1:]), kwargs
-                kwargs["hidden_states"] = kwargs["hidden_states"] + case.to(kwargs["hidden_states"].dtype)
-                return args, kwargs
-
-            layers = self.encoder.encoder.layer
-            handle = layers[k].register_forward_pre_hook(add_case, with_kwargs=True) if k < len(layers) else None
-            try:
-                hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
-            finally:
-                if handle is not None:
-                    handle.remove()
-            if handle is None:
+        hidden = self.encoder.get_input_embeddings()(input_ids)
+        if case is not None and k == 0:
+            hidden = hidden + case
+        hidden = self.encoder.embeddings(inputs_embeds=hidden)
+        mask = create_bidirectional_mask(config=self.encoder.config, inputs_embeds=hidden, attention_mask=attention_mask)
+        # The layers run here, not through the encoder's own forward, so that nothing is
+        # patched per call (hooks, a shortened layer list): inference runs batches on several
+        # threads at once through this one module.
+        layers = self.encoder.encoder.layer
+        for i, layer in enumerate(layers):
+            if case is not None and i == k > 0:  # the casing joins at layer k's input
                 hidden = hidden + case.to(hidden.dtype)
-        return hidden
+            if positions is not None and i == len(layers) - 1:
+                hidden = last_layer_at(layer, hidden, attention_mask, positions)
+            else:
+                hidden = layer(hidden, mask)
+        return self._logits(hidden, heads)
 
     def _logits(self, hidden: torch.Tensor, heads: torch.Tensor | None) -> torch.Tensor:
         logits = self.classifier(self.dropout(hidden))

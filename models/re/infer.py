@@ -93,14 +93,15 @@ class RelationModel:
 
         Windows of all instances are sorted into length buckets (a multiple of
         :data:`~lit.models.ner.infer.BUCKET`) and run in batches of same-bucket windows, never
-        one row alone, exactly as the NER tagger runs its windows, and the encoder's last
+        one row alone, exactly as the NER tagger runs its windows (and like it, several
+        batches at once on CPU: :func:`~lit.models.ner.infer.map_batches`), and the encoder's last
         layer runs only for the wanted subwords (the ``positions`` of :meth:`encode`).
         ``forward`` (optional) replaces the encoder call ``(input_ids, attention_mask,
         features, positions=) -> states``: the benchmark times the forward pass alone through it.
         """
         import torch
 
-        from lit.models.ner.infer import BUCKET, bucketed
+        from lit.models.ner.infer import BUCKET, bucketed, map_batches
 
         items = [(j, k) for j, e in enumerate(encoded) for k in range(len(e.windows))]
         wanted: list[dict[int, list[int]]] = []  # per instance: window -> positions mentions use
@@ -114,29 +115,32 @@ class RelationModel:
         def size(item: tuple[int, int]) -> int:
             return len(encoded[item[0]].windows[item[1]])
 
-        states: list[dict[tuple[int, int], Any]] = [{} for _ in encoded]
         cuda = self.device.startswith("cuda")
         run = forward or self.encode
-        with torch.inference_mode():
-            for L, chunk in bucketed(items, size, 32, self.batch_tokens):
-                ids = torch.zeros((len(chunk), L), dtype=torch.long)
-                mask = torch.zeros((len(chunk), L), dtype=torch.long)
-                feats = torch.zeros((len(chunk), L, 3), dtype=torch.long)
-                # Padded to a multiple of BUCKET, as the NER tagger pads its positions (why: there).
-                want = [wanted[j].get(k, []) for j, k in chunk]
-                positions = torch.zeros((len(chunk), -(-max(1, *map(len, want)) // BUCKET) * BUCKET), dtype=torch.long)
-                for r, (j, k) in enumerate(chunk):
-                    window = encoded[j].windows[k]
-                    ids[r, : len(window)] = torch.tensor(window)
-                    mask[r, : len(window)] = 1
-                    feats[r, : len(window)] = torch.tensor(encoded[j].features[k])
-                    positions[r, : len(want[r])] = torch.tensor(want[r], dtype=torch.long)
-                ids, mask, feats = ids.to(self.device), mask.to(self.device), feats.to(self.device)
-                with torch.autocast("cuda", dtype=torch.bfloat16, enabled=cuda):
-                    h = run(ids, mask, feats, positions=positions.to(self.device)).float()
-                for r, (j, k) in enumerate(chunk):  # a doubled lone row fills the same slots twice
-                    for pos, row in zip(want[r], h[r]):
-                        states[j][(k, pos)] = row
+
+        def run_batch(batch: tuple[int, list[tuple[int, int]]]) -> tuple[list, list[list[int]], Any]:
+            L, chunk = batch
+            ids = torch.zeros((len(chunk), L), dtype=torch.long)
+            mask = torch.zeros((len(chunk), L), dtype=torch.long)
+            feats = torch.zeros((len(chunk), L, 3), dtype=torch.long)
+            # Padded to a multiple of BUCKET, as the NER tagger pads its positions (why: there).
+            want = [wanted[j].get(k, []) for j, k in chunk]
+            positions = torch.zeros((len(chunk), -(-max(1, *map(len, want)) // BUCKET) * BUCKET), dtype=torch.long)
+            for r, (j, k) in enumerate(chunk):
+                window = encoded[j].windows[k]
+                ids[r, : len(window)] = torch.tensor(window)
+                mask[r, : len(window)] = 1
+                feats[r, : len(window)] = torch.tensor(encoded[j].features[k])
+                positions[r, : len(want[r])] = torch.tensor(want[r], dtype=torch.long)
+            ids, mask, feats = ids.to(self.device), mask.to(self.device), feats.to(self.device)
+            with torch.inference_mode(), torch.autocast("cuda", dtype=torch.bfloat16, enabled=cuda):
+                return chunk, want, run(ids, mask, feats, positions=positions.to(self.device)).float()
+
+        states: list[dict[tuple[int, int], Any]] = [{} for _ in encoded]
+        for chunk, want, h in map_batches(run_batch, bucketed(items, size, 32, self.batch_tokens), self.device):
+            for r, (j, k) in enumerate(chunk):  # a doubled lone row fills the same slots twice
+                for pos, row in zip(want[r], h[r]):
+                    states[j][(k, pos)] = row
         return states
 
     def encode(self, input_ids: Any, attention_mask: Any, features: Any, positions: Any = None) -> Any:
