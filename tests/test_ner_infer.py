@@ -185,3 +185,18 @@ def test_ner_infer_map_batches_keeps_order_and_runs_each_batch_on_one_thread():
     assert all(n == 1 and name.startswith("lit-batch") for _, n, name in out)
     assert torch.get_num_threads() == before  # the caller's setting is its own
     assert {name for _, _, name in map_batches(job, range(3), "cpu", threads=1)} == {threading.current_thread().name}
+
+
+def test_ner_infer_map_batches_raises_what_a_batch_raises():
+    """An error in one batch on a worker thread reaches the caller (the pipeline records it
+    against its group) instead of being lost with the thread."""
+    from lit.models.ner.infer import map_batches
+
+    def job(x):
+        if x == 5:
+            raise ValueError(f"batch {x} is bad")
+        return x
+
+    with pytest.raises(ValueError, match="batch 5 is bad"):
+        map_batches(job, range(8), "cpu", threads=2)
+    assert map_batches(job, range(5), "cpu", threads=2) == list(range(5))  # the pool still works
