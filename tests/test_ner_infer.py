@@ -200,3 +200,13 @@ def test_ner_infer_map_batches_raises_what_a_batch_raises():
     with pytest.raises(ValueError, match="batch 5 is bad"):
         map_batches(job, range(8), "cpu", threads=2)
     assert map_batches(job, range(5), "cpu", threads=2) == list(range(5))  # the pool still works
+
+
+def test_ner_infer_positions_are_padded_to_a_bucket_with_cls():
+    from lit.models.ner.infer import BUCKET, padded_positions
+
+    out = padded_positions([[1, 2, 3], [4] * 9, []])
+    assert out.shape == (3, 2 * BUCKET)
+    assert out[0, :3].tolist() == [1, 2, 3] and out[0, 3:].eq(0).all()
+    assert out[1, :9].tolist() == [4] * 9 and out[2].eq(0).all()
+    assert padded_positions([[], []]).shape == (2, BUCKET)

@@ -204,20 +204,13 @@ def window_probs(
         ids = torch.zeros((len(chunk), L), dtype=torch.long)
         mask = torch.zeros((len(chunk), L), dtype=torch.long)
         feats = torch.zeros((len(chunk), L, 3), dtype=torch.long)
-        # Positions are padded with [CLS] (0), whose outputs are dropped, to a multiple of
-        # BUCKET: CPU attention takes another code path for the last 1-3 queries of a block
-        # of 32 (measured: those rows differ in the last bits), so an unrounded count would
-        # tie a row's result to its batch partners' counts.
         wanted = [needed.get((i, k), []) for i, k, _ in chunk]
-        padded = -(-max(1, *map(len, wanted)) // BUCKET) * BUCKET
-        positions = torch.zeros((len(chunk), padded), dtype=torch.long)
         for r, (_, _, w) in enumerate(chunk):
             n = len(w.input_ids)
             ids[r, :n] = torch.tensor(w.input_ids)
             mask[r, :n] = 1
             feats[r, :n] = torch.tensor(w.features)
-            positions[r, : len(wanted[r])] = torch.tensor(wanted[r], dtype=torch.long)
-        ids, mask, feats, positions = ids.to(device), mask.to(device), feats.to(device), positions.to(device)
+        ids, mask, feats, positions = ids.to(device), mask.to(device), feats.to(device), padded_positions(wanted).to(device)
         with torch.inference_mode(), torch.autocast("cuda", dtype=torch.bfloat16, enabled=use_amp):
             logits = run(ids, mask, feats, positions=positions)
             return chunk, wanted, torch.softmax(logits.float(), dim=-1).cpu()
@@ -235,6 +228,19 @@ def window_probs(
         if was_training:
             model.train()
     return [[out_rows[(i, k)][r].tolist() if k >= 0 else None for k, r in rows] for i, rows in enumerate(where)]
+
+
+def padded_positions(wanted: Sequence[Sequence[int]]):
+    """One row of positions per window, padded with 0 ([CLS], whose outputs are dropped) to
+    a multiple of :data:`BUCKET`: CPU attention takes another code path for the last 1-3
+    queries of a block of 32 (measured: those rows differ in the last bits), so an unrounded
+    count would tie a row's result to its batch partners' counts."""
+    import torch
+
+    out = torch.zeros((len(wanted), -(-max(1, *map(len, wanted)) // BUCKET) * BUCKET), dtype=torch.long)
+    for r, row in enumerate(wanted):
+        out[r, : len(row)] = torch.tensor(row, dtype=torch.long)
+    return out
 
 
 def map_batches(fn: Callable[[T], R], batches: Iterable[T], device: str, threads: int | None = None) -> list[R]:

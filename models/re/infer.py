@@ -101,7 +101,7 @@ class RelationModel:
         """
         import torch
 
-        from lit.models.ner.infer import BUCKET, bucketed, map_batches
+        from lit.models.ner.infer import bucketed, map_batches, padded_positions
 
         items = [(j, k) for j, e in enumerate(encoded) for k in range(len(e.windows))]
         wanted: list[dict[int, list[int]]] = []  # per instance: window -> positions mentions use
@@ -123,18 +123,16 @@ class RelationModel:
             ids = torch.zeros((len(chunk), L), dtype=torch.long)
             mask = torch.zeros((len(chunk), L), dtype=torch.long)
             feats = torch.zeros((len(chunk), L, 3), dtype=torch.long)
-            # Padded to a multiple of BUCKET, as the NER tagger pads its positions (why: there).
             want = [wanted[j].get(k, []) for j, k in chunk]
-            positions = torch.zeros((len(chunk), -(-max(1, *map(len, want)) // BUCKET) * BUCKET), dtype=torch.long)
             for r, (j, k) in enumerate(chunk):
                 window = encoded[j].windows[k]
                 ids[r, : len(window)] = torch.tensor(window)
                 mask[r, : len(window)] = 1
                 feats[r, : len(window)] = torch.tensor(encoded[j].features[k])
-                positions[r, : len(want[r])] = torch.tensor(want[r], dtype=torch.long)
             ids, mask, feats = ids.to(self.device), mask.to(self.device), feats.to(self.device)
+            positions = padded_positions(want).to(self.device)
             with torch.inference_mode(), torch.autocast("cuda", dtype=torch.bfloat16, enabled=cuda):
-                return chunk, want, run(ids, mask, feats, positions=positions.to(self.device)).float()
+                return chunk, want, run(ids, mask, feats, positions=positions).float()
 
         states: list[dict[tuple[int, int], Any]] = [{} for _ in encoded]
         for chunk, want, h in map_batches(run_batch, bucketed(items, size, 32, self.batch_tokens), self.device):
