@@ -248,22 +248,19 @@ def map_batches(fn: Callable[[T], R], batches: Iterable[T], device: str, threads
     thread count), each on one core.
 
     Why: on the 2-core machine two batches side by side, one thread each, ran the NER forward
-    pass ~1.3-1.5x faster than one batch at a time on two threads, which synchronise at every
-    operation (probe of 6 batches of 8x256). A batch's result is bitwise the same on one
+    pass 1.0-1.1x as fast as one batch at a time on two threads in full bench_ner runs and
+    1.3-1.5x in probes while other processes shared the cores: threads that synchronise at
+    every operation suffer most when a core is taken away. A batch's result is bitwise the same on one
     thread as on two (measured; the partner-independence tests run through here), so this
     changes speed only. Each batch must be independent of the others; ``fn`` runs on worker
     threads, so it enters ``torch.inference_mode`` itself (a per-thread setting).
     """
-    n = threads if threads is not None else _torch_threads()
+    import torch
+
+    n = threads if threads is not None else torch.get_num_threads()
     if device != "cpu" or n <= 1:
         return [fn(b) for b in batches]
     return list(_pool(n).map(fn, batches))
-
-
-def _torch_threads() -> int:
-    import torch
-
-    return torch.get_num_threads()
 
 
 #: Worker threads by (process, count): a pool inherited through fork has no threads behind it.
