@@ -202,27 +202,6 @@ def test_ner_infer_map_batches_runs_a_lone_batch_on_the_callers_threads():
     assert map_batches(job, [], "cpu", threads=2) == []
 
 
-def test_ner_infer_map_batches_starts_the_costliest_batches_first():
-    """Longest-first: with two workers the two costliest batches start before any other and
-    the cheapest starts last; results still come back in the batches' order."""
-    import threading
-    import time
-
-    from lit.models.ner.infer import map_batches, padded_size
-
-    started, lock = [], threading.Lock()
-    batches = [(32, ["a"] * 4), (256, ["b"] * 8), (64, ["c"] * 2), (128, ["d"] * 8), (32, ["e"])]
-
-    def job(batch):
-        with lock:
-            started.append(batch[1][0])
-        time.sleep(0.05)  # each start waits for a worker to free up: the order is the queue's
-        return batch[1][0]
-
-    assert map_batches(job, batches, "cpu", threads=2, cost=padded_size) == ["a", "b", "c", "d", "e"]
-    assert set(started[:2]) == {"b", "d"} and started[-1] == "e"
-
-
 def test_ner_infer_map_batches_raises_what_a_batch_raises():
     """An error in one batch on a worker thread reaches the caller (the pipeline records it
     against its group) instead of being lost with the thread."""

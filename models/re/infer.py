@@ -101,7 +101,7 @@ class RelationModel:
         """
         import torch
 
-        from lit.models.ner.infer import bucketed, map_batches, padded_positions, padded_size
+        from lit.models.ner.infer import bucketed, map_batches, padded_positions
 
         items = [(j, k) for j, e in enumerate(encoded) for k in range(len(e.windows))]
         wanted: list[dict[int, list[int]]] = []  # per instance: window -> positions mentions use
@@ -135,9 +135,7 @@ class RelationModel:
                 return chunk, want, run(ids, mask, feats, positions=positions).float()
 
         states: list[dict[tuple[int, int], Any]] = [{} for _ in encoded]
-        for chunk, want, h in map_batches(
-            run_batch, bucketed(items, size, 32, self.batch_tokens), self.device, cost=padded_size
-        ):
+        for chunk, want, h in map_batches(run_batch, bucketed(items, size, 32, self.batch_tokens), self.device):
             for r, (j, k) in enumerate(chunk):  # a doubled lone row fills the same slots twice
                 for pos, row in zip(want[r], h[r]):
                     states[j][(k, pos)] = row
