@@ -1,8 +1,10 @@
 """Relations -> Facts: normalise each linked value, property and compound, or drop it.
 
 A relation becomes a Fact only when every part survives normalisation: the compound is a
-real compound (not "the sample"), the property is in the vocabulary (or follows from the
-unit unambiguously), and the value's unit fits the property's dimension. Abbreviations
+real compound (not "the sample"), the number is the property's value (not a bound, a
+difference or a setting: :mod:`lit.extract.roles`), the property is in the vocabulary (or
+follows from the unit unambiguously), and the value's unit fits the property's dimension;
+in a sentence a bare number is no value of a property that has a unit. Abbreviations
 defined in the document ("CH3NH3PbI3 (MAPI)") resolve to the full name's key, while
 ``Fact.compound`` keeps the string as written at the recorded offsets.
 """
@@ -18,6 +20,7 @@ from lit.extract.facts import Fact, Mention, Relation
 from lit.extract.normalize.compounds import CompoundInfo, normalize_compound
 from lit.extract.normalize.properties import PropertyVocabulary, Rejection
 from lit.extract.normalize.values import Quantity, parse_quantity
+from lit.extract.roles import value_role
 
 # "full name (ABBR)" or "full name (formula, ABBR)": the parenthesis right after a compound;
 # "name (FORMULA, ABBR)": the abbreviation after a compound inside the parenthesis.
@@ -131,7 +134,10 @@ def _build_fact(
         return None
     resolved = aliases.resolve(relation.compound.text) or compound
     quantity = parse_quantity(relation.value.text)
-    if quantity is None:
+    if quantity is None or quantity.comparison is not None:
+        return None  # "> 300 K" is a bound
+    at = relation.value.start - sentence.start
+    if value_role(sentence.text, at, at + len(relation.value.text)) != "value":
         return None
     if relation.value_index is not None:
         if relation.value_index >= len(quantity.values):
@@ -143,8 +149,8 @@ def _build_fact(
         if prop is None:
             return None
     normalised = vocab.canonicalize(prop, quantity)
-    if isinstance(normalised, Rejection):
-        return None
+    if isinstance(normalised, Rejection) or "unit_assumed" in normalised.flags:
+        return None  # in prose, "x = 0.2" or "T/TN = 0.8" is no temperature; tables name units in headers
     mentions = [relation.compound, relation.value] + ([relation.property] if relation.property else [])
     confidence = relation.score * sum(m.score for m in mentions) / len(mentions)
     value_start = relation.value.start + quantity.value_span[0]

@@ -13,6 +13,8 @@ import hashlib
 from dataclasses import asdict, dataclass, field
 from typing import Iterator, Literal
 
+from lit.extract.tex import detex
+
 BlockKind = Literal["title", "heading", "paragraph", "caption", "cell"]
 
 #: Separator between blocks in ``Document.text``. Two newlines keep paragraphs apart for
@@ -160,7 +162,9 @@ class DocumentBuilder:
     """Appends text block by block and records offsets, so readers never compute them.
 
     Whitespace inside a block is collapsed to single spaces (PDF and HTML line breaks carry
-    no meaning inside a paragraph); empty blocks are skipped.
+    no meaning inside a paragraph), TeX markup is rendered as the characters it prints
+    (:func:`~lit.extract.tex.detex`: "CaMnO_3" is "CaMnO3" for every later stage); empty
+    blocks are skipped. Offsets point into this text, the one every stage reads.
     """
 
     def __init__(self, info: DocumentInfo):
@@ -174,7 +178,7 @@ class DocumentBuilder:
 
     # -- low level -------------------------------------------------------------------------
     def _append(self, text: str, kind: BlockKind, sep: str = BLOCK_SEP) -> TextBlock | None:
-        text = " ".join(text.split())
+        text = _clean(text)
         if not text:
             return None
         if self._length:
@@ -193,7 +197,7 @@ class DocumentBuilder:
     # -- what readers call ------------------------------------------------------------------
     def set_title(self, title: str) -> None:
         """Record the title as metadata and as the first block (facts in titles keep offsets)."""
-        title = " ".join(title.split())
+        title = _clean(title)
         if not title:
             return
         self.info.title = self.info.title or title
@@ -224,7 +228,7 @@ class DocumentBuilder:
         out_rows: list[list[TextBlock]] = []
         first = True
         for row in rows:
-            cells = [" ".join(c.split()) for c in row]
+            cells = [_clean(c) for c in row]
             if not any(cells):
                 continue
             out_row: list[TextBlock] = []
@@ -251,6 +255,10 @@ class DocumentBuilder:
             captions=self._captions,
             title_block=self._title,
         )
+
+
+def _clean(text: str) -> str:
+    return " ".join(detex(text).split())
 
 
 def paragraph_document(text: str, source: str) -> Document:

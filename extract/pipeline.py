@@ -32,6 +32,7 @@ from lit.extract.assemble import Aliases, VocabularyJudge, build_facts
 from lit.extract.document import Document, DocumentInfo, Sentence
 from lit.extract.facts import Fact, Mention, Relation
 from lit.extract.link import link_sentence
+from lit.extract.materials import material_mentions
 from lit.extract.normalize.properties import PropertyVocabulary
 from lit.extract.readers import read_document
 from lit.extract.relate import Block, ModelLinker, paragraphs
@@ -228,7 +229,9 @@ class Extractor:
         """Mentions of each sentence in document offsets, and the document's abbreviations.
 
         Rule mentions and the abbreviations the paper defines ("CH3NH3PbI3 (MAPI)", then
-        "MAPI") come first; the model's mentions are added where none of those fired.
+        "MAPI") come first; the model's mentions are added where none of those fired. Then
+        formulae written apart are joined and compounds that are not materials, or are only
+        a substrate or a dopant, are left out (:func:`material_mentions`).
         ``predicted``: the NER model's mentions of each sentence (sentence offsets) when the
         caller has them already (:meth:`extract_paths` predicts a group's at once).
         """
@@ -239,7 +242,12 @@ class Extractor:
         model = [_shift(ms, s.start) for s, ms in zip(sentences, predicted)]
         aliases = Aliases.from_mentions(doc, (m for ms in rules + model for m in ms if m.label == "COMPOUND"))
         merged = [
-            merge_mentions(found, ruled + aliases.mentions_in(sentence, ruled), self.vocab)
+            material_mentions(
+                sentence.text,
+                merge_mentions(found, ruled + aliases.mentions_in(sentence, ruled), self.vocab),
+                aliases.full,
+                sentence.start,
+            )
             for sentence, ruled, found in zip(sentences, rules, model)
         ]
         return merged, aliases

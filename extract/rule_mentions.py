@@ -67,12 +67,23 @@ def merge_mentions(model: list[Mention], rules: list[Mention], vocab: PropertyVo
     """
     kept = list(rules)
     for mention in model:
-        if any(mention.start < r.end and r.start < mention.end for r in rules):
+        overlapping = [r for r in kept if mention.start < r.end and r.start < mention.end]
+        if overlapping and _whole_formula(mention, overlapping):
+            kept = [r for r in kept if r not in overlapping]  # "Nd2−x Ce x CuO4" over the rules' "CuO4"
+        elif overlapping:
             continue
         if mention.label == "COMPOUND" and vocab is not None and vocab.lookup(mention.text) is not None:
             continue
         kept.append(mention)
     return sorted(kept, key=lambda m: m.start)
+
+
+def _whole_formula(mention: Mention, inside: list[Mention]) -> bool:
+    if mention.label != "COMPOUND" or any(r.label == "VALUE" or r.start < mention.start or r.end > mention.end
+                                          for r in inside):
+        return False
+    info = normalize_compound(mention.text)
+    return info is not None and info.is_formula and not info.is_label and any(r.label == "COMPOUND" for r in inside)
 
 
 def _free(taken: list[tuple[int, int]], start: int, end: int) -> bool:
@@ -143,8 +154,8 @@ def _properties(text: str, tokens: list[Token], vocab: PropertyVocabulary, taken
                 continue
             if not _free(taken, start, end):
                 continue
-            if width == 1 and _is_compound_formula(phrase):
-                continue  # "GaP" is gallium phosphide, not the symbol of a gap
+            if width == 1 and (_is_compound_formula(phrase) or (phrase in ELEMENTS and not vocab.is_exact_symbol(phrase))):
+                continue  # "GaP" is gallium phosphide, not the symbol of a gap; "Ce" no "CE"
             found = vocab.lookup(phrase) if (width > 1 or _symbol_like(phrase)) else vocab.lookup_phrase(phrase)
             if found is not None and i > 0 and vocab.match(text[tokens[i - 1].start : end]) is None:
                 found = None  # the word before changes its meaning: "sum gap" is no band gap

@@ -239,6 +239,10 @@ class PropertyVocabulary:
             return None
         return self._match_symbol(text) or self._phrases.get(_fold(text))
 
+    def is_exact_symbol(self, text: str) -> bool:
+        """Is ``text`` a property symbol as written, case included ("Tc" yes, "Ce" for "CE" no)?"""
+        return _compact(text) in self._abbr_cs
+
     def lookup_phrase(self, text: str) -> PropertyDef | None:
         """Exact lookup among phrases only ("gap", "melting point"), never symbols."""
         return self._phrases.get(_fold(text)) if text and text.strip() else None

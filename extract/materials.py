@@ -1,0 +1,193 @@
+"""Which COMPOUND mentions are materials a fact can be about, and where a formula ends.
+
+Both the NER model and the rules propose compound mentions; on real abstracts many of
+them are not materials at all, or are materials in a role no property belongs to:
+
+* **not materials**: methods and functionals (PBE0, GGA+U), physics acronyms (AFM, SOC),
+  descriptors ("Cu-rich", "Al-substituted"), families ("perovskites", "cuprates"). The
+  decision is general: a mention that parses as a formula, or names an element or a known
+  oxide, is a material; a name is one unless it is a descriptor (a material word followed by
+  "-rich", "-based", "-doped"... with nothing after it), a bare plural common noun, or an
+  entry of the stop lexicon ``data/not_materials.json`` (terms of method and physics that
+  look like names but never are materials). A paper's own abbreviation of a material
+  ("... (MAPI)") is a material whatever its shape;
+* **a material in a setting role**: the substrate a film is grown on, the crucible, the
+  dopant of a host ("Mn-doped ZnO": the facts are ZnO's). Such a mention is dropped before
+  linking so the value goes to the material the sentence is about;
+* **a formula cut at a space**: text from PDFs and TeX strippers often writes subscripts
+  apart ("Nd2−x Ce x CuO4", "CeFeAsO1−y H y"). :func:`repair_formula` joins the pieces when
+  one of them is a bare stoichiometry (a variable or a count) and the joined string parses
+  as one formula, so the compound is not cut to "CuO4".
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from importlib import resources
+from typing import Container, Sequence
+
+from lit.extract.facts import Mention
+from lit.extract.normalize.compounds import ELEMENT_NAMES, ELEMENTS, TRIVIAL_NAMES, normalize_compound
+
+#: "Cu-rich", "Fe-based", "Al-substituted": a material word used as an adjective.
+_DESCRIPTOR = re.compile(
+    r"[-\s](?:rich|poor|based|doped|co-doped|substituted|deficient|excess|free|containing|"
+    r"terminated|modified|coated|decorated|functionali[sz]ed|type|like|site|sites|phase|related|derived)$",
+    re.IGNORECASE,
+)
+#: What follows a mention that is a setting, not the subject: "quartz slides", "Al2O3 crucible".
+_SETTING_AFTER = re.compile(
+    r"\s*(?:substrates?|slides?|crucibles?|wafers?|boats?|ampoules?|ampules?|tubes?|capillar(?:y|ies)|"
+    r"holders?|windows?|foils?\s+(?:as|for)|-doped|\s+doped|-substituted|\s+substitution|-doping|\s+doping|"
+    r"dopants?|-coated|\s+coating)\b",
+    re.IGNORECASE,
+)
+#: "grown on SrTiO3", "deposited onto MgO": the material after is the substrate.
+_SETTING_BEFORE = re.compile(
+    r"\b(?:grown|deposited|epitaxial(?:ly)?|prepared|spin-coated|sputtered|evaporated|coated|fabricated|"
+    r"synthesi[sz]ed|films?|layers?)\s+(?:\w+\s+){0,2}(?:on|onto)\s+(?:an?\s+|the\s+|(?:\(\d+\)|\d{3})\s*)?$",
+    re.IGNORECASE,
+)
+#: One piece of a formula written apart: a bare stoichiometry ("x", "1−x", "δ", "2") or a
+#: run of element symbols with counts ("Ce", "Nd2−x", "CuO4").
+_STOICHIOMETRY = r"(?:\d+(?:\.\d+)?[-−+]\d*(?:\.\d+)?[xyzδ]|[-−+]?\d*(?:\.\d+)?[xyzδ]|\d+(?:\.\d+)?)"
+_PIECE = re.compile(rf"(?:{_STOICHIOMETRY}|(?:[A-Z][a-z]?(?:\d+(?:\.\d+)?)?(?:[-−+]\d*(?:\.\d+)?[xyzδ]?)?)+)")
+_BARE = re.compile(rf"{_STOICHIOMETRY}")
+_MAX_PIECES = 4
+
+
+@lru_cache(maxsize=1)
+def _stop_lexicon() -> frozenset[str]:
+    data = json.loads(resources.files("lit.extract").joinpath("data/not_materials.json").read_text("utf-8"))
+    return frozenset(term.casefold() for group in data["terms"].values() for term in group)
+
+
+def material_mentions(text: str, mentions: Sequence[Mention], defined: Container[str], offset: int = 0) -> list[Mention]:
+    """``mentions`` of one sentence (``text``, which starts at ``offset``) with each formula
+    written apart joined, and the COMPOUND mentions that are not materials, or are in a
+    setting role, left out. ``defined``: the document's abbreviations of materials."""
+    out = list(mentions)
+    for i, mention in enumerate(out):
+        if mention.label == "COMPOUND":
+            out[i] = repair_formula(text, mention, out, offset)
+    kept: list[Mention] = []
+    for mention in out:
+        if mention.label == "COMPOUND":
+            inside = any(o is not mention and o.label == "COMPOUND" and o.start <= mention.start and mention.end <= o.end
+                         and (o.start, o.end) != (mention.start, mention.end) for o in out)
+            if inside or not is_material(mention.text, mention.text.strip() in defined):
+                continue
+            if in_setting_role(text, mention, offset):
+                continue
+        kept.append(mention)
+    return list({(m.start, m.end, m.label): m for m in kept}.values())
+
+
+def is_material(text: str, defined: bool = False) -> bool:
+    """Can a fact be about the compound mention ``text``? ``defined``: the document defines
+    it as the abbreviation of a material, which makes it one."""
+    if defined:
+        return True
+    info = normalize_compound(text)
+    if info is None:
+        return False
+    stripped = text.strip()
+    if stripped.casefold() in _stop_lexicon():
+        return False
+    if info.is_formula or stripped in ELEMENTS or stripped.lower() in ELEMENT_NAMES or stripped.lower() in TRIVIAL_NAMES:
+        return True
+    if _DESCRIPTOR.search(stripped):
+        return False
+    return not _family(stripped)
+
+
+def _family(text: str) -> bool:
+    """A bare plural common noun names a class of materials ("perovskites", "spinels",
+    "cuprates", "MOFs"), not one material."""
+    words = text.split()
+    last = words[-1] if words else ""
+    if not last.endswith("s") or len(last) < 4 or any(c.isdigit() for c in last):
+        return False
+    if len(words) == 1:
+        return last[:-1].isupper() or last.islower() or (last[0].isupper() and last[1:].islower())
+    return all(w.islower() for w in words)
+
+
+def in_setting_role(text: str, mention: Mention, offset: int = 0) -> bool:
+    """Is ``mention`` (offsets into ``text`` plus ``offset``) a substrate, vessel or dopant
+    rather than the material the sentence states a property of?"""
+    start, end = mention.start - offset, mention.end - offset
+    return bool(_SETTING_AFTER.match(text, end) or _SETTING_BEFORE.search(text[max(0, start - 60) : start]))
+
+
+def repair_formula(text: str, mention: Mention, taken: Sequence[Mention], offset: int = 0) -> Mention:
+    """``mention`` widened over formula pieces written apart from it (see the module
+    docstring); ``taken``: the sentence's mentions: a widened span may take in other
+    compounds (the pieces themselves) but no value or property."""
+    start, end = mention.start - offset, mention.end - offset
+    others = [(m.start - offset, m.end - offset) for m in taken if m.label != "COMPOUND"]
+
+    def free(s: int, e: int) -> bool:
+        return all(e <= a or s >= b for a, b in others)
+
+    left = _pieces_left(text, start, free)
+    right = _pieces_right(text, end, free)
+    best = None
+    for i in range(len(left) + 1):
+        for j in range(len(right) + 1):
+            if i == j == 0:
+                continue
+            pieces = [p for p, _ in left[:i][::-1]] + [text[start:end]] + [p for p, _ in right[:j]]
+            if not _broken(pieces):
+                continue
+            joined = "".join(pieces)
+            info = normalize_compound(joined)
+            if info is None or not info.is_formula or info.is_label:
+                continue
+            s = left[i - 1][1] if i else start
+            e = right[j - 1][1] if j else end
+            if best is None or e - s > best[1] - best[0]:
+                best = (s, e)
+    if best is None:
+        return mention
+    s, e = best
+    return Mention(s + offset, e + offset, "COMPOUND", text[s:e], mention.score)
+
+
+def _broken(pieces: list[str]) -> bool:
+    """Do the pieces show a subscript written apart? A variable anywhere ("CeFeAsO1−y H y")
+    or a bare count between two symbol runs ("Sr 2 RuO4"); a count at either end is a number
+    of its own ("ZnO 2 samples"), and symbol runs alone are separate words ("GaN Ti")."""
+    for k, piece in enumerate(pieces):
+        if _BARE.fullmatch(piece) and (not piece.replace(".", "").isdigit() or 0 < k < len(pieces) - 1):
+            return True
+    return False
+
+
+def _pieces_left(text: str, start: int, free) -> list[tuple[str, int]]:
+    out: list[tuple[str, int]] = []
+    at = start
+    while len(out) < _MAX_PIECES:
+        m = re.search(rf"(?:^|(?<=\s))({_PIECE.pattern}) $", text[max(0, at - 20) : at])
+        if m is None:
+            break
+        s = max(0, at - 20) + m.start(1)
+        if not free(s, at - 1):
+            break
+        out.append((m.group(1), s))
+        at = s
+    return out
+
+
+def _pieces_right(text: str, end: int, free) -> list[tuple[str, int]]:
+    out: list[tuple[str, int]] = []
+    at = end
+    while len(out) < _MAX_PIECES:
+        m = re.compile(rf" ({_PIECE.pattern})(?=$|[\s,;.:)])").match(text, at)
+        if m is None or not free(m.start(1), m.end(1)):
+            break
+        out.append((m.group(1), m.end(1)))
+        at = m.end(1)
+    return out

@@ -1,0 +1,95 @@
+"""Which compound mentions are materials, where a formula written apart ends (extract/materials.py),
+and what role a number plays (extract/roles.py)."""
+
+import pytest
+
+from lit.extract.facts import Mention
+from lit.extract.materials import in_setting_role, is_material, material_mentions, repair_formula
+from lit.extract.roles import value_role
+
+
+@pytest.mark.parametrize("text", ["ZnO", "CsPbBr3", "Nd2-xCexCuO4", "iron", "zinc oxide", "P3HT", "MOF-5", "graphene"])
+def test_materials(text):
+    assert is_material(text)
+
+
+@pytest.mark.parametrize("text", ["PBE0", "B3LYP", "GGA+U", "AFM", "SOC", "Cu-rich", "Al-substituted", "Fe-based",
+                                  "perovskites", "cuprates", "MOFs", "the sample"])
+def test_not_materials(text):
+    assert not is_material(text)
+
+
+def test_a_defined_abbreviation_is_a_material_whatever_its_shape():
+    assert not is_material("SOC") and is_material("SOC", defined=True)
+
+
+def _mention(text, sub, label="COMPOUND"):
+    i = text.index(sub)
+    return Mention(i, i + len(sub), label, sub)
+
+
+@pytest.mark.parametrize(
+    "text, seen, whole",
+    [
+        ("crystals of Nd2−x Ce x CuO4 exhibit", "CuO4", "Nd2−x Ce x CuO4"),
+        ("crystals of Nd2−x Ce x CuO4 exhibit", "Nd2−x", "Nd2−x Ce x CuO4"),
+        ("Fluorine-doped CeFeAsO1−y H y shows", "CeFeAsO1−y", "CeFeAsO1−y H y"),
+        ("the Sr 2 RuO4 crystal", "RuO4", "Sr 2 RuO4"),
+        ("in YBa2Cu3O 7−δ films", "YBa2Cu3O", "YBa2Cu3O 7−δ"),
+        ("GaN Ti alloys", "GaN", "GaN"),  # no broken subscript: two words
+        ("ZnO 2 samples", "ZnO", "ZnO"),  # a count at the end is a number of its own
+    ],
+)
+def test_formula_written_apart_is_joined(text, seen, whole):
+    mention = _mention(text, seen)
+    assert repair_formula(text, mention, [mention]).text == whole
+
+
+def test_a_formula_is_not_widened_over_a_value():
+    text = "CuO 4 K"
+    compound, value = _mention(text, "CuO"), _mention(text, "4 K", "VALUE")
+    assert repair_formula(text, compound, [compound, value]).text == "CuO"
+
+
+@pytest.mark.parametrize(
+    "text, sub, setting",
+    [
+        ("ZnO films deposited on quartz slides", "quartz", True),
+        ("films grown on SrTiO3 show", "SrTiO3", True),
+        ("Mn-doped ZnO", "Mn", True),
+        ("ZnO in an Al2O3 crucible", "Al2O3", True),
+        ("Mn-doped ZnO", "ZnO", False),
+        ("ZnO films deposited on quartz slides", "ZnO", False),
+    ],
+)
+def test_setting_roles(text, sub, setting):
+    assert in_setting_role(text, _mention(text, sub)) is setting
+
+
+def test_material_mentions_keep_the_subject_and_drop_the_rest():
+    text = "ZnO films on quartz slides computed with PBE0 have a band gap of 3.3 eV."
+    mentions = [_mention(text, "ZnO"), _mention(text, "quartz"), _mention(text, "PBE0"),
+                _mention(text, "band gap", "PROPERTY"), _mention(text, "3.3 eV", "VALUE")]
+    kept = material_mentions(text, mentions, defined=set())
+    assert [m.text for m in kept] == ["ZnO", "band gap", "3.3 eV"]
+
+
+@pytest.mark.parametrize(
+    "sentence, number, role",
+    [
+        ("The band gap of ZnO is 3.3 eV.", "3.3 eV", "value"),
+        ("The Néel temperature of NiO is above 500 K.", "500 K", "bound"),
+        ("LiFePO4 delivers up to 160 mAh g−1.", "160 mAh g−1", "bound"),
+        ("The compound becomes ferromagnetic below 150 K.", "150 K", "value"),
+        ("Ni doping raised the Tc of FeSe by 3 K.", "3 K", "difference"),
+        ("The band gap of TiO2 is 0.2 eV larger than that of SnO2.", "0.2 eV", "difference"),
+        ("Films annealed at 500 °C were studied.", "500 °C", "setting"),
+        ("The PL spectra excited at 325 nm show a peak.", "325 nm", "setting"),
+        ("A capacity at a current density of 0.1 A g−1 was found.", "0.1 A g−1", "setting"),
+        ("No superconductivity was observed in CuS down to 2 K.", "2 K", "bound"),
+        ("Thin films grown on SrTiO3 show a Tc of 30 K.", "30 K", "value"),
+    ],
+)
+def test_value_roles(sentence, number, role):
+    start = sentence.index(number)
+    assert value_role(sentence, start, start + len(number)) == role
