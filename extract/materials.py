@@ -12,7 +12,8 @@ them are not materials at all, or are materials in a role no property belongs to
   look like names but never are materials). A paper's own abbreviation of a material
   ("... (MAPI)") is a material whatever its shape;
 * **a material in a setting role**: the substrate a film is grown on, the crucible, the
-  dopant of a host ("Mn-doped ZnO": the facts are ZnO's). Such a mention is dropped before
+  dopant of a host ("Mn-doped ZnO": the facts are ZnO's), the reference a result is
+  compared with ("close to that of Gd"). Such a mention is dropped before
   linking so the value goes to the material the sentence is about;
 * **a formula cut at a space**: text from PDFs and TeX strippers often writes subscripts
   apart ("Nd2−x Ce x CuO4", "CeFeAsO1−y H y"). :func:`repair_formula` joins the pieces when
@@ -26,7 +27,7 @@ import json
 import re
 from functools import lru_cache
 from importlib import resources
-from typing import Container, Sequence
+from typing import Container, Iterable, Sequence
 
 from lit.extract.facts import Mention
 from lit.extract.normalize.compounds import ELEMENT_NAMES, ELEMENTS, TRIVIAL_NAMES, normalize_compound
@@ -41,7 +42,8 @@ _DESCRIPTOR = re.compile(
 _SETTING_AFTER = re.compile(
     r"\s*(?:substrates?|slides?|crucibles?|wafers?|boats?|ampoules?|ampules?|tubes?|capillar(?:y|ies)|"
     r"holders?|windows?|foils?\s+(?:as|for)|-doped|\s+doped|-substituted|\s+substitution|-doping|\s+doping|"
-    r"dopants?|-coated|\s+coating)\b",
+    r"dopants?|-coated|\s+coating|ions?|vacanc(?:y|ies)|atoms?|content|deficiency|atmosphere|gas|flow|partial|"
+    r"loading|source|precursors?|salts?|species|incorporation|addition|substitution|additives?)\b",
     re.IGNORECASE,
 )
 #: "grown on SrTiO3", "deposited onto MgO": the material after is the substrate.
@@ -50,12 +52,25 @@ _SETTING_BEFORE = re.compile(
     r"synthesi[sz]ed|films?|layers?)\s+(?:\w+\s+){0,2}(?:on|onto)\s+(?:an?\s+|the\s+|(?:\(\d+\)|\d{3})\s*)?$",
     re.IGNORECASE,
 )
+#: "close to that of Gd", "compared with LiFePO4", "than in SnO2": a material the text
+#: compares with, whose own values it rarely states in the same breath.
+_REFERENCE = re.compile(
+    r"\b(?:than|(?:that|those)\s+(?:of|in|for)|compared\s+(?:to|with)|relative\s+to|versus|vs\.?|"
+    r"(?:similar|close|comparable|superior|inferior|equal)\s+to)\s+(?:the\s+|pure\s+|pristine\s+|bulk\s+)?$",
+    re.IGNORECASE,
+)
+#: "the addition of Li and Sb", "doping with Mn": what is added to the material is not it.
+_ADDED = re.compile(
+    r"\b(?:addition|doping|co-doping|substitution|incorporation|introduction|replacement)\s+(?:of|with|by)\s+"
+    r"(?:\w+\s*(?:,|and)\s*)*$",
+    re.IGNORECASE,
+)
 #: One piece of a formula written apart: a bare stoichiometry ("x", "1−x", "δ", "2") or a
 #: run of element symbols with counts ("Ce", "Nd2−x", "CuO4").
 _STOICHIOMETRY = r"(?:\d+(?:\.\d+)?[-−+]\d*(?:\.\d+)?[xyzδ]|[-−+]?\d*(?:\.\d+)?[xyzδ]|\d+(?:\.\d+)?)"
 _PIECE = re.compile(rf"(?:{_STOICHIOMETRY}|(?:[A-Z][a-z]?(?:\d+(?:\.\d+)?)?(?:[-−+]\d*(?:\.\d+)?[xyzδ]?)?)+)")
 _BARE = re.compile(rf"{_STOICHIOMETRY}")
-_MAX_PIECES = 4
+_MAX_PIECES = 6
 
 
 @lru_cache(maxsize=1)
@@ -71,7 +86,7 @@ def material_mentions(text: str, mentions: Sequence[Mention], defined: Container
     out = list(mentions)
     for i, mention in enumerate(out):
         if mention.label == "COMPOUND":
-            out[i] = repair_formula(text, mention, out, offset)
+            out[i] = composite(text, repair_formula(text, mention, out, offset), out, offset)
     kept: list[Mention] = []
     for mention in out:
         if mention.label == "COMPOUND":
@@ -119,7 +134,9 @@ def in_setting_role(text: str, mention: Mention, offset: int = 0) -> bool:
     """Is ``mention`` (offsets into ``text`` plus ``offset``) a substrate, vessel or dopant
     rather than the material the sentence states a property of?"""
     start, end = mention.start - offset, mention.end - offset
-    return bool(_SETTING_AFTER.match(text, end) or _SETTING_BEFORE.search(text[max(0, start - 60) : start]))
+    before = text[max(0, start - 60) : start]
+    return bool(_SETTING_AFTER.match(text, end) or _SETTING_BEFORE.search(before) or _ADDED.search(before)
+                or _REFERENCE.search(before))
 
 
 def repair_formula(text: str, mention: Mention, taken: Sequence[Mention], offset: int = 0) -> Mention:
@@ -156,14 +173,56 @@ def repair_formula(text: str, mention: Mention, taken: Sequence[Mention], offset
     return Mention(s + offset, e + offset, "COMPOUND", text[s:e], mention.score)
 
 
+#: A run of text with no space in it, as far as the punctuation that closes a word.
+_RUN_END = re.compile(r"[^\s]*?(?=[,;:]?(?:\s|$)|[.)](?:\s|$))")
+_OTHER_PARTS = frozenset({"C", "carbon", "graphene", "rGO", "RGO", "GO", "CNT", "CNTs", "G"})
+
+
+def composite(text: str, mention: Mention, taken: Sequence[Mention], offset: int = 0) -> Mention:
+    """``mention`` widened to the composite it is one part of: "Bi2O3/C", "TiO2/PbSe",
+    "C@Se". Two parts only; a longer stack ("FTO/TiO2/CsPbBr3/carbon") names a device whose
+    layers each keep their own mention."""
+    start, end = mention.start - offset, mention.end - offset
+    left = text.rfind(" ", 0, start) + 1
+    tail = _RUN_END.match(text, end)
+    right = tail.end() if tail else end
+    while left < start and text[left] in "([" and text[left:right].count("(") + text[left:right].count("[") > \
+            text[left:right].count(")") + text[left:right].count("]"):
+        left += 1  # "(TiO2/PbSe)": the brackets around the composite are not part of it
+    while right > end and text[right - 1] in ")]" and text[left:right].count(")") + text[left:right].count("]") > \
+            text[left:right].count("(") + text[left:right].count("["):
+        right -= 1
+    if text[left] in "([" and text[right - 1] in ")]" and left < start and right > end:
+        left, right = left + 1, right - 1
+    run = text[left:right]
+    parts = re.split(r"[/@]", run)
+    if len(parts) != 2 or run == text[start:end] or not all(parts):
+        return mention
+    if any(_material_part(p) is False for p in parts):
+        return mention
+    if any(m.label != "COMPOUND" and m.start - offset < right and left < m.end - offset for m in taken):
+        return mention
+    return Mention(left + offset, right + offset, "COMPOUND", run, mention.score)
+
+
+def _material_part(part: str) -> bool:
+    part = part.strip("()[]")
+    if part in _OTHER_PARTS or part in ELEMENTS:
+        return True
+    info = normalize_compound(part)
+    return info is not None and (info.is_formula or (part[:1].isupper() and len(part) >= 2 and not part.isdigit()))
+
+
 def _broken(pieces: list[str]) -> bool:
     """Do the pieces show a subscript written apart? A variable anywhere ("CeFeAsO1−y H y")
-    or a bare count between two symbol runs ("Sr 2 RuO4"); a count at either end is a number
-    of its own ("ZnO 2 samples"), and symbol runs alone are separate words ("GaN Ti")."""
-    for k, piece in enumerate(pieces):
-        if _BARE.fullmatch(piece) and (not piece.replace(".", "").isdigit() or 0 < k < len(pieces) - 1):
-            return True
-    return False
+    or a bare count between two symbol runs ("Sr 2 RuO4", and then also one at the end:
+    "Gd 5 Si 2 Ge 2"); a lone count at either end is a number of its own ("ZnO 2 samples"),
+    and symbol runs alone are separate words ("GaN Ti")."""
+    bare = [k for k, piece in enumerate(pieces) if _BARE.fullmatch(piece)]
+    variables = any(not pieces[k].replace(".", "").isdigit() for k in bare)
+    interior = any(0 < k < len(pieces) - 1 for k in bare)
+    # a count at the end is the formula's when the pieces already alternate ("Gd 5 Si 2 Ge 2")
+    return variables or (interior and 0 not in bare)
 
 
 def _pieces_left(text: str, start: int, free) -> list[tuple[str, int]]:
@@ -191,3 +250,28 @@ def _pieces_right(text: str, end: int, free) -> list[tuple[str, int]]:
         out.append((m.group(1), m.end(1)))
         at = m.end(1)
     return out
+
+
+class Topic:
+    """The material a paragraph is about so far: the one named most often (the first named
+    on a tie), which an anaphoric sentence ("It delivers 160 mAh g−1") refers to. The first
+    compound of the previous sentence, the older choice, is as often a precursor, a dopant or
+    a material compared with as the subject."""
+
+    def __init__(self) -> None:
+        self._counts: dict[str, int] = {}
+        self._latest: dict[str, Mention] = {}
+
+    def add(self, compounds: Iterable[Mention]) -> None:
+        for mention in compounds:
+            info = normalize_compound(mention.text)
+            key = info.key if info is not None else mention.text
+            self._counts[key] = self._counts.get(key, 0) + 1
+            self._latest[key] = mention
+
+    @property
+    def compound(self) -> Mention | None:
+        if not self._counts:
+            return None
+        best = max(self._counts, key=lambda k: (self._counts[k], -list(self._counts).index(k)))
+        return self._latest[best]

@@ -32,7 +32,7 @@ from lit.extract.assemble import Aliases, VocabularyJudge, build_facts
 from lit.extract.document import Document, DocumentInfo, Sentence
 from lit.extract.facts import Fact, Mention, Relation
 from lit.extract.link import link_sentence
-from lit.extract.materials import material_mentions
+from lit.extract.materials import Topic, material_mentions
 from lit.extract.normalize.properties import PropertyVocabulary
 from lit.extract.readers import read_document
 from lit.extract.relate import Block, ModelLinker, paragraphs
@@ -271,12 +271,10 @@ class Extractor:
         judge = VocabularyJudge(self.vocab)
         rules: list[list[Relation]] = []
         for paragraph in paragraphs(doc, sentences):
-            carried: Mention | None = None  # a compound carries over within a paragraph only
+            topic = Topic()  # a compound carries over within a paragraph only
             for i in paragraph:
-                rules.append(link_sentence(sentences[i], per_sentence[i], carried, judge))
-                compounds = [m for m in per_sentence[i] if m.label == "COMPOUND"]
-                if compounds:
-                    carried = compounds[0]
+                rules.append(link_sentence(sentences[i], per_sentence[i], topic.compound, judge))
+                topic.add(m for m in per_sentence[i] if m.label == "COMPOUND")
         blocks = self.linker.blocks(doc, sentences, per_sentence) if self.linker is not None and sentences else []
         return _Linking(doc, list(sentences), per_sentence, aliases, rules, blocks)
 
