@@ -4,7 +4,9 @@ A relation becomes a Fact only when every part survives normalisation: the compo
 real compound (not "the sample"), the number is the property's value (not a bound, a
 difference or a setting: :mod:`lit.extract.roles`), the property is in the vocabulary (or
 follows from the unit unambiguously), and the value's unit fits the property's dimension;
-in a sentence a bare number is no value of a property that has a unit. Abbreviations
+in a sentence a bare number is no value of a property that has a unit, and a property must
+be named: a unit alone ("4600 cm−1", "521 J kg−1") is as often a wavenumber, an activation
+energy or a refrigerant capacity as the one property the vocabulary gives that unit. Abbreviations
 defined in the document ("CH3NH3PbI3 (MAPI)") resolve to the full name's key, while
 ``Fact.compound`` keeps the string as written at the recorded offsets.
 """
@@ -145,9 +147,7 @@ def _build_fact(
         quantity = quantity.pick(relation.value_index)
     prop = vocab.match(relation.property.text, sentence.text) if relation.property is not None else None
     if prop is None:
-        prop = vocab.infer_unique(quantity.unit_text)
-        if prop is None:
-            return None
+        return None
     normalised = vocab.canonicalize(prop, quantity)
     if isinstance(normalised, Rejection) or "unit_assumed" in normalised.flags:
         return None  # in prose, "x = 0.2" or "T/TN = 0.8" is no temperature; tables name units in headers
