@@ -145,7 +145,9 @@ def _build_fact(
         if relation.value_index >= len(quantity.values):
             return None  # fewer listed values than compounds: do not guess
         quantity = quantity.pick(relation.value_index)
-    prop = vocab.match(relation.property.text, sentence.text) if relation.property is not None else None
+    if relation.property is None or vocab.names_other_quantity(relation.property.text):
+        return None
+    prop = vocab.match(relation.property.text, sentence.text)
     if prop is None:
         return None
     normalised = vocab.canonicalize(prop, quantity)

@@ -157,8 +157,9 @@ def _properties(text: str, tokens: list[Token], vocab: PropertyVocabulary, taken
             if width == 1 and (_is_compound_formula(phrase) or (phrase in ELEMENTS and not vocab.is_exact_symbol(phrase))):
                 continue  # "GaP" is gallium phosphide, not the symbol of a gap; "Ce" no "CE"
             found = vocab.lookup(phrase) if (width > 1 or _symbol_like(phrase)) else vocab.lookup_phrase(phrase)
-            if found is not None and i > 0 and vocab.match(text[tokens[i - 1].start : end]) is None:
-                found = None  # the word before changes its meaning: "sum gap" is no band gap
+            if found is not None and i > 0 and (vocab.match(text[tokens[i - 1].start : end]) is None or
+                                                vocab.names_other_quantity(text[tokens[i - 1].start : end])):
+                found = None  # the word before changes its meaning: "sum gap", "removal efficiency"
             if found is not None:
                 taken.append((start, end))
                 out.append(Mention(start, end, "PROPERTY", phrase, SCORE))

@@ -93,3 +93,23 @@ def test_material_mentions_keep_the_subject_and_drop_the_rest():
 def test_value_roles(sentence, number, role):
     start = sentence.index(number)
     assert value_role(sentence, start, start + len(number)) == role
+
+
+@pytest.mark.parametrize(
+    "mention, other",
+    [
+        ("storage modulus", True),
+        ("removal efficiency", True),
+        ("peak current density", True),
+        ("capacity loss", True),
+        ("the highest reversible capacity", False),
+        ("ZnO band gap", False),
+        ("measured optical band gap of", False),
+        ("sodium chloride melts", False),
+        ("Tc", False),
+    ],
+)
+def test_property_mentions_that_name_another_quantity(mention, other):
+    from lit.extract.normalize.properties import PropertyVocabulary
+
+    assert PropertyVocabulary.load().names_other_quantity(mention) is other

@@ -129,6 +129,40 @@ def _singular(word: str) -> str:
     return word
 
 
+#: Words that may stand before a vocabulary phrase inside a longer property mention without
+#: changing what it names ("the highest reversible capacity", "measured band gap").
+_QUALIFIERS = frozenset(
+    """the a an its their this these those our such each both of in for at and with as high higher highest low lower
+    lowest large larger largest small smaller smallest maximum maximal max minimum minimal initial reversible average
+    mean overall total measured calculated computed theoretical experimental estimated predicted obtained observed
+    intrinsic typical corresponding respective remarkable excellent good outstanding superior record best enhanced
+    improved stable final first second nominal apparent effective net relative bulk film device optical electronic
+    electrical magnetic ferromagnetic antiferromagnetic superconducting critical transition onset direct
+    indirect fundamental room-temperature ambient normal cell solar photovoltaic champion
+    discharge charge gravimetric volumetric areal specific intrinsic extrinsic lattice""".split()
+)
+#: Words right after a vocabulary phrase that turn it into another quantity ("capacity loss").
+_CHANGERS = frozenset(
+    """loss losses fade fading decay narrowing widening enhancement increase decrease change changes shift shifts
+    ratio ratios difference differences variation window roll-off drop states state renormalization reduction
+    dependence anomaly anomalies""".split()
+)
+
+
+#: Endings of chemical names, which may stand before a phrase ("sodium chloride melts").
+_CHEMICAL_ENDINGS = ("ide", "ate", "ite", "ium", "ine", "ene", "yne", "ol", "one", "ane", "ose")
+
+
+def _same_meaning(before: list[str], after: list[str]) -> bool:
+    """Do the words around a phrase found inside a property mention leave its meaning alone?
+    Qualifiers and formulae before it do ("ZnO band gap"); a noun of another quantity does not."""
+    for word in before:
+        chemical = word.endswith(_CHEMICAL_ENDINGS) or any(c.isdigit() for c in word)
+        if word not in _QUALIFIERS and not chemical and len(word) > 4:
+            return False
+    return not (after and after[0] in _CHANGERS)
+
+
 @lru_cache(maxsize=1 << 15)  # rule mentions fold every word n-gram of every sentence
 def _fold(text: str) -> str:
     """Lower-case phrase form: hyphens/underscores/slashes as spaces, plurals singular."""
@@ -269,14 +303,32 @@ class PropertyVocabulary:
         # The longest known phrase inside the text, so "ionic conductivity" beats
         # "conductivity": look up every word n-gram instead of scanning every phrase.
         words = folded.split()
-        best: tuple[int, int] | None = None  # (-length, start) of the best n-gram
-        hit: PropertyDef | None = None
+        best = self._best_gram(words)
+        return self._phrases[" ".join(words[best[1] : best[1] + best[2]])] if best is not None else None
+
+    def _best_gram(self, words: list[str]) -> tuple[int, int, int] | None:
+        """(-characters, start, word count) of the longest known phrase among ``words``."""
+        best: tuple[int, int, int] | None = None
         for n in range(min(self._max_words, len(words)), 0, -1):
             for i in range(len(words) - n + 1):
                 gram = " ".join(words[i : i + n])
-                d = self._phrases.get(gram)
-                if d is not None and (best is None or (-len(gram), i) < best):
-                    best, hit = (-len(gram), i), d
+                if gram in self._phrases and (best is None or (-len(gram), i) < best[:2]):
+                    best = (-len(gram), i, n)
+        return best
+
+    def names_other_quantity(self, text: str) -> bool:
+        """Does a PROPERTY mention name another quantity around the vocabulary phrase it
+        contains ("storage modulus", "removal efficiency", "capacity loss")? Symbols and
+        exact phrases never do; qualifiers and formulae ("highest reversible capacity",
+        "ZnO band gap") leave the meaning alone."""
+        if self._match_symbol(text) is not None:
+            return False
+        words = _fold(text).split()
+        best = self._best_gram(words)
+        if best is None:
+            return False
+        _, start, n = best
+        return not _same_meaning(words[:start], words[start + n : start + n + 1])
         return hit
 
     def _tc_rule(self, found: PropertyDef, text: str, context: str | None) -> PropertyDef:
