@@ -100,7 +100,6 @@ def test_value_roles(sentence, number, role):
     [
         ("storage modulus", True),
         ("removal efficiency", True),
-        ("peak current density", True),
         ("capacity loss", True),
         ("the highest reversible capacity", False),
         ("ZnO band gap", False),
