@@ -18,6 +18,9 @@ of guessing (:class:`CypherLexError`), so the guard never sees *less* code than 
   parser decodes them Java-style before reading tokens, even inside backticked names
   (neo4j/neo4j#12901), so ``//\\u000a`` could end a comment there (``\\u0027`` a string,
   ``\\u0060`` a name); a backslash outside a string is refused too;
+* a number must not run into a name: a lexer with hex literals (Neo4j and ArcadeDB have them)
+  may read ``0xfSET`` as ``0xf`` and the keyword ``SET``, where this one would see ``0`` and a
+  name ``xfSET``;
 * outside strings, names and comments only ASCII is accepted: LadybugDB treats a no-break space
   or U+2028 as white space and Unicode letters as parts of names, and a lookalike letter must
   not be able to split or hide a keyword. Non-ASCII text inside strings and comments is fine;
@@ -89,6 +92,11 @@ def tokenize(text: str) -> list[Token]:
                 if not _ESCAPE.match(match.group(), escape.start()):
                     at = pos + escape.start()
                     raise CypherLexError(f"unknown escape {escape.group()!r} in a string at offset {at}")
+        if kind == "number" and re.match(r"[A-Za-z0-9_]", text[match.end() : match.end() + 1]):
+            raise CypherLexError(
+                f"number {match.group()!r} at offset {pos} runs into a name (hex, octal and "
+                "1_000 literals are not read here; put a space between number and name)"
+            )
         if kind not in ("space", "comment"):
             tokens.append(Token(kind, match.group(), pos))
         pos = match.end()

@@ -91,7 +91,8 @@ def test_query_guard_refuses_text_it_cannot_read_like_the_engines() -> None:
     for text in ("MATCH (n) WHERE n.x = 'CREATE", "MATCH (n) /* RETURN n", "MATCH (`n) RETURN 1",
                  "RETURN '\\q' AS x", "RETURN 1\u00a0AS x", "MATCH (n) RETURN n //.\u2028DELETE n",
                  "MATCH (n) //\\u000aDELETE n", "RETURN '\\u0027 DELETE' AS x", "MATCH (`n\\u0060) RETURN 1",
-                 "RETURN \\ 1", "MATCH (m) \uff24\uff25\uff2c\uff25\uff34\uff25 m"):
+                 "RETURN \\ 1", "MATCH (m) \uff24\uff25\uff2c\uff25\uff34\uff25 m",
+                 "MATCH (n) WITH n, 0xfSET n.value = 0", "WITH 0xcLOAD CSV FROM 'x' AS r RETURN r"):
         with pytest.raises(ReadOnlyQueryError, match="cannot be checked safely"):
             check_read_only(text)
     with pytest.raises(ReadOnlyQueryError):
