@@ -46,7 +46,7 @@ from lit.errors import GraphError, GraphLockedError
 from lit.extract.document import DocumentInfo
 from lit.extract.facts import Fact
 from lit.graph import schema
-from lit.graph.query import check_read_only
+from lit.graph.query import check_read_only, first_line
 from lit.graph.store import ExtractionRun, GraphStore
 
 DB_FILE = "graph.lbdb"
@@ -138,6 +138,7 @@ class EmbeddedStore(GraphStore):
         else:
             self._writer_key = None
         self._grown = 0.0  # estimated MiB the database has kept since it was last opened
+        self._reader: Any = None  # the read-only database queries run on (see query())
         try:
             self._open_engine()
         except RuntimeError as exc:
@@ -162,14 +163,27 @@ class EmbeddedStore(GraphStore):
     def _open_engine(self) -> None:
         import ladybug
 
-        self._db = ladybug.Database(
-            str(self._db_file), read_only=self.read_only, checkpoint_threshold=CHECKPOINT_THRESHOLD
-        )
+        self._db = self._database(self.read_only)
         self._conn = ladybug.Connection(self._db)
+
+    def _database(self, read_only: bool) -> Any:
+        import ladybug
+
+        return ladybug.Database(
+            str(self._db_file), read_only=read_only, checkpoint_threshold=CHECKPOINT_THRESHOLD
+        )
+
+    def _drop_reader(self) -> None:
+        """Close the read-only database queries run on: it is a snapshot, and this store is
+        about to write (or to close)."""
+        reader, self._reader = self._reader, None
+        if reader is not None:
+            reader.close()
 
     def _recycle(self) -> None:
         """Close and reopen the database (see ``REOPEN_AFTER_MIB``), keeping this store's
         writer claim: nothing else in the process may slip in between."""
+        self._drop_reader()
         self._conn.close()
         self._db.close()
         try:
@@ -210,6 +224,7 @@ class EmbeddedStore(GraphStore):
         """All-or-nothing: on any failure the engine's transaction is rolled back and the cause
         is raised as a GraphError naming the store and the operation. A read-only store is not
         checked here: the engine itself refuses the first write."""
+        self._drop_reader()
         try:
             self._run("BEGIN TRANSACTION")
             yield
@@ -452,26 +467,40 @@ class EmbeddedStore(GraphStore):
 
     # -- reads ---------------------------------------------------------------------------------
     def query(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
-        """Run ``cypher`` after the shared guard, inside a read-only transaction, so the engine
-        refuses writes even on a store opened for writing (the ingest's own handle)."""
+        """Run ``cypher`` after the shared guard, on a read-only database, so the engine refuses
+        writes whatever this store holds.
+
+        A store opened read-only queries its own database. A writable one (the ingest's handle,
+        a notebook's) opens a second, read-only ``Database`` on the same file, which LadybugDB
+        allows beside a writer in the same process (~60 ms; it sees every commit made before it
+        opened, so it is kept until this store next writes). A read-only transaction on the
+        writer's database is not enough: a ``COMMIT`` in the query text ends it and what follows
+        runs with auto-commit. Each query gets a fresh connection, so a setting it might change
+        (``CALL threads=1``) dies with it.
+        """
+        import ladybug
+
         check_read_only(cypher, str(self.path))
         if self._closed:
             raise GraphError(f"{self.path}: the store is closed")
-        self._run("BEGIN TRANSACTION READ ONLY")
         try:
-            result = self._conn.execute(cypher, dict(params or {}))
-            if isinstance(result, list):
-                result = result[-1]
-            names = result.get_column_names()
-            rows = [dict(zip(names, row)) for row in result.get_all()]
-            self._run("COMMIT")
+            if self.read_only:
+                db = self._db
+            else:
+                self._reader = db = self._reader or self._database(read_only=True)
+            conn = ladybug.Connection(db)
         except RuntimeError as exc:
-            try:
-                self._run("ROLLBACK")
-            except RuntimeError:
-                pass
-            raise GraphError(f"{self.path}: query failed: {exc}") from None
-        return rows
+            raise self._open_error(exc) from None
+        try:
+            result = conn.execute(cypher, dict(params or {}))
+            if isinstance(result, list):  # the guard let one statement through; the engine ran more
+                raise GraphError(f"{self.path}: query failed: the engine read several statements")
+            names = result.get_column_names()
+            return [dict(zip(names, row)) for row in result.get_all()]
+        except RuntimeError as exc:
+            raise GraphError(f"{self.path}: query failed: {first_line(str(exc))}") from None
+        finally:
+            conn.close()
 
     def document_versions(self) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {d: [] for (d,) in self._run("MATCH (d:Document) RETURN d.id")}
@@ -497,6 +526,7 @@ class EmbeddedStore(GraphStore):
             return
         self._closed = True
         try:
+            self._drop_reader()
             self._conn.close()
             self._db.close()
         finally:

@@ -37,9 +37,11 @@ ArcadeDB differences met while testing against it (ArcadeDB 26.10.2 via ``arcade
   ClientError; DESIGN.md expected a DatabaseError, this build stores the node). Rows are checked
   for null keys before they are sent, so both servers refuse the same input the same way.
 * A write sent in a READ-mode session is executed by ArcadeDB (Neo4j refuses it with
-  ``Neo.ClientError.Statement.AccessMode``). The read-only path therefore relies on the shared
-  query guard first; for server-side enforcement give ``lit query`` a reader account (a Neo4j
-  reader role; an ArcadeDB group with ``readRecord`` only), whose writes come back Forbidden.
+  ``Neo.ClientError.Statement.AccessMode``). So besides the shared query guard, every read runs
+  in an explicit transaction that is rolled back, never committed, and is refused when the
+  result's counters show a change (ArcadeDB reports them). For enforcement by the server's own
+  rights give ``lit query`` a reader account too (a Neo4j reader role; an ArcadeDB group with
+  ``readRecord`` only), whose writes come back Forbidden.
 * Relationship ``MERGE`` scans from the node written first (see above).
 * ``MATCH (n) DETACH DELETE n`` takes seconds per few thousand facts; tests drop and re-create
   the database instead. Every error carries GQL status ``50N42`` whatever its Neo4j code.
@@ -60,7 +62,7 @@ from lit.errors import GraphError, GraphUnavailableError, ReadOnlyQueryError
 from lit.extract.document import DocumentInfo
 from lit.extract.facts import Fact
 from lit.graph import schema
-from lit.graph.query import check_read_only
+from lit.graph.query import check_read_only, first_line, refusal
 from lit.graph.store import ExtractionRun, GraphStore
 
 log = logging.getLogger("lit.graph.neo4j")
@@ -402,7 +404,7 @@ class Neo4jStore(GraphStore):
                 if not _retryable(err):
                     if isinstance(err, (Neo4jError, DriverError)):
                         raise GraphError(
-                            f"{self.uri}: {what} failed: {self._scrub(str(err))}"
+                            f"{self.uri}: {what} failed: {self._scrub(first_line(str(err)))}"
                         ) from None
                     raise
                 now = time.monotonic()
@@ -530,18 +532,33 @@ class Neo4jStore(GraphStore):
         self._write(f"recording run {run.run_id}", work)
 
     def query(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
-        """Run a read-only query: the shared guard refuses writes before anything is sent,
-        then it runs in a READ transaction (which Neo4j enforces; ArcadeDB does not)."""
+        """Run a read-only query: the shared guard refuses writes before anything is sent, then
+        it runs in a READ transaction that is always rolled back (see :meth:`_read`)."""
         check_read_only(cypher, self.uri)
         return self._read(cypher, params)
 
     def _read(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
-        def work(tx: Any) -> list[dict[str, Any]]:
-            return [record.data() for record in tx.run(cypher, dict(params or {}))]
+        """Rows of ``cypher`` from an explicit transaction in a READ session, never committed.
+
+        Neo4j refuses a write in a READ transaction. ArcadeDB runs it, so the result's
+        counters are read after the last row and the query is refused if the server changed
+        anything; the rollback undoes it either way (measured on ArcadeDB 26.10: a
+        ``DETACH DELETE`` there reports ``contains_updates`` and leaves nothing deleted).
+        """
 
         def call() -> list[dict[str, Any]]:
             with self._session(read=True) as session:
-                return session.execute_read(work)
+                tx = session.begin_transaction()
+                try:
+                    result = tx.run(cypher, dict(params or {}))
+                    rows = [record.data() for record in result]
+                    counters = result.consume().counters
+                finally:
+                    if not tx.closed():
+                        tx.rollback()
+            if counters.contains_updates or counters.contains_system_updates:
+                raise refusal("the server reported changes (they were rolled back)", self.uri)
+            return rows
 
         return self._with_retry("query", call)
 

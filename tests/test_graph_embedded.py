@@ -369,10 +369,17 @@ def test_embedded_query_guard_refuses_writes(store: EmbeddedStore) -> None:
 def test_embedded_engine_refuses_writes_the_guard_missed(store: EmbeddedStore, monkeypatch: pytest.MonkeyPatch) -> None:
     store.upsert(gs.DOCS, gs.facts())
     monkeypatch.setattr(embedded, "check_read_only", lambda *a, **k: None)  # simulate a guard gap
-    with pytest.raises(GraphError, match="read-only transaction"):
+    with pytest.raises(GraphError, match="read-only database"):
         store.query("MATCH (m:Measurement) SET m.value = 0.0 RETURN m.id")
+    # A COMMIT in the text ended the old read-only transaction and auto-committed the rest;
+    # the query's database is read-only, so there is nothing to commit out of.
+    with pytest.raises(GraphError, match="query failed"):
+        store.query("MATCH (n) RETURN count(n);\n//.\nCOMMIT;\nMATCH (m:Measurement) //.\nDETACH //.\nDELETE m")
+    with pytest.raises(GraphError, match="read-only database"):
+        store.query("BEGIN TRANSACTION; MATCH (m:Measurement) DETACH DELETE m; COMMIT")
     assert 0.0 not in {r["value"] for r in _measurements(store).values()}
     assert store.query("MATCH (m:Measurement) RETURN count(m) AS n") == [{"n": len(gs.facts())}]
+    assert store.counts()["Measurement"] == len(gs.facts())
 
 
 def test_embedded_read_only_store_refuses_upsert_in_engine(tmp_path: Path) -> None:

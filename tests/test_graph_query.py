@@ -28,6 +28,11 @@ READS = [
     "CALL db.labels()",
     "CALL { MATCH (n) RETURN n } RETURN n",
     "MATCH (n) RETURN n.x STARTS WITH 'a' AS s",
+    "MATCH (m) RETURN m.`start` AS start, m.`end` AS end",
+    "MATCH (m) //.\n// LOAD FROM 'x'\nRETURN m // trailing",
+    "RETURN 'caf\u00e9 \\u00e9 \\'//' AS x, `\u00b5` AS y;",
+    "MATCH (m) WHERE m.unit <> 'a\\' DETACH DELETE m //' RETURN m",
+    "OPTIONAL MATCH (m) WITH m UNWIND [1] AS i RETURN i UNION ALL RETURN 2 AS i",
 ]
 WRITES = [
     ("CREATE (n:Compound {key: 'x'})", "CREATE"),
@@ -48,6 +53,21 @@ WRITES = [
     ("CALL db . createLabel('X')", "CALL db.createLabel"),
     ("INSTALL json", "INSTALL"),
     ("ATTACH 'other.lbdb' AS o", "ATTACH"),
+    # keywords the old text check skipped after a comment ending in `.`, `:` or `$`
+    ("//.\nLOAD FROM '/etc/passwd' (file_format='csv') RETURN *", "LOAD"),
+    ("//:\nCOPY (RETURN 'x' AS x) TO 'stolen.csv'", "COPY"),
+    ("//$\nEXPORT DATABASE 'dump'", "EXPORT"),
+    ("MATCH (m:Measurement) //.\nDETACH //.\nDELETE m", "DETACH"),
+    ("//.\nCALL threads=1", "CALL threads"),
+    ("MATCH (n) RETURN count(n);\n//.\nCOMMIT;\nMATCH (m) DELETE m", "COMMIT"),
+    ("MATCH (m) /*.*/ SET m.x = 1", "SET"),
+    ("RETURN 1 AS x; RETURN 2 AS y", "2 statements"),
+    ("EXPLAIN MATCH (n) RETURN n", "`EXPLAIN` does not start a read query"),
+    ("RETURN nextval('seq') AS n", "NEXTVAL"),
+    ("CALL { RETURN 1 AS x } IN TRANSACTIONS RETURN x", "TRANSACTIONS"),
+    ("LOAD CSV FROM 'file:///etc/passwd' AS row RETURN row", "LOAD"),
+    ("RETURN 1.DELETE", "DELETE"),
+    ("CALL (x) { RETURN 1 }", "CALL ("),
 ]
 
 
@@ -60,14 +80,21 @@ def test_query_guard_lets_reads_through(cypher: str) -> None:
 def test_query_guard_refuses_writes_naming_the_clause(cypher: str, word: str) -> None:
     with pytest.raises(ReadOnlyQueryError) as err:
         check_read_only(cypher, "lit-graph")
-    assert f"`{word}" in str(err.value) and "on lit-graph" in str(err.value)
+    assert word in str(err.value) and "on lit-graph" in str(err.value)
     assert err.value.code == "E301"
 
 
-def test_query_guard_refuses_unterminated_string_hiding_nothing() -> None:
-    # An unterminated literal swallows the rest: the engine will reject it anyway, and the
-    # guard must not treat text after a stray quote as safe when it is not in a string.
-    check_read_only("MATCH (n) WHERE n.x = 'CREATE")
+def test_query_guard_refuses_text_it_cannot_read_like_the_engines() -> None:
+    # An unterminated literal or comment, an escape neither engine defines, a \u escape for
+    # ASCII or a line break, or non-ASCII outside strings and comments is refused: an engine
+    # might read the rest differently.
+    for text in ("MATCH (n) WHERE n.x = 'CREATE", "MATCH (n) /* RETURN n", "MATCH (`n) RETURN 1",
+                 "RETURN '\\q' AS x", "RETURN 1\u00a0AS x", "MATCH (n) RETURN n //.\u2028DELETE n",
+                 "MATCH (n) //\\u000aDELETE n", "RETURN '\\u0027 DELETE' AS x", "MATCH (`n\\u0060) RETURN 1",
+                 "RETURN \\ 1", "MATCH (m) \uff24\uff25\uff2c\uff25\uff34\uff25 m",
+                 "MATCH (n) WITH n, 0xfSET n.value = 0", "WITH 0xcLOAD CSV FROM 'x' AS r RETURN r"):
+        with pytest.raises(ReadOnlyQueryError, match="cannot be checked safely"):
+            check_read_only(text)
     with pytest.raises(ReadOnlyQueryError):
         check_read_only("MATCH (n) WHERE n.x = 'a' CREATE (m)")
 
