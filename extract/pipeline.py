@@ -90,11 +90,12 @@ class Extractor:
         relation_model: str | Path | None = None,
         require_model: bool = False,
     ) -> "Extractor":
-        """Load the NER and relation models (given paths, else the newest in ``models/trained``).
+        """Load the NER and relation models (given paths, else the default bundle's:
+        :mod:`lit.models.bundle`; other artifacts in ``models/trained`` are never picked up).
 
         Without trained models the pipeline still runs on rule mentions, the rule linker and
         tables; ``model_versions`` then says so, and ``require_model=True`` turns a missing
-        model into an error. The newest fact calibration is used when it was fitted for the
+        model into an error. The bundle's fact calibration is used when it was fitted for the
         models loaded; otherwise confidences stay raw and the model string has no ``conf-`` tag.
         """
         from lit.models.ner.infer import NerTagger
@@ -116,12 +117,12 @@ class Extractor:
         return cls(tagger, vocab, linker).calibrated()
 
     def calibrated(self) -> "Extractor":
-        """Take the newest fact calibration if it was fitted for exactly these models (else none)."""
-        from lit.models.fact_confidence import newest_calibration
+        """Take the bundle's fact calibration if it was fitted for exactly these models (else none)."""
+        from lit.models.fact_confidence import default_calibration
 
         self.confidence = None
         try:
-            calibration = newest_calibration()
+            calibration = default_calibration()
         except LitError:
             return self
         if calibration.applies_to(self.sentence_model):

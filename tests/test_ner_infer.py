@@ -4,7 +4,8 @@ import pytest
 
 from lit.errors import ModelError
 from lit.extract.facts import Mention
-from lit.models.ner.infer import TRAINED_DIR, NerTagger, newest_model
+from lit.models.bundle import TRAINED_DIR, default_artifact
+from lit.models.ner.infer import NerTagger
 
 FAST_DIR = TRAINED_DIR / "fast"
 
@@ -21,15 +22,15 @@ def tagger() -> NerTagger:
     import os
 
     os.environ["HF_HUB_OFFLINE"] = "1"
-    return NerTagger.load(None, device="cpu")  # None: the newest committed model
+    return NerTagger.load(None, device="cpu")  # None: the default bundle's model
 
 
 def _by_label(ms: list[Mention], label: str) -> set[str]:
     return {m.text for m in ms if m.label == label}
 
 
-def test_ner_infer_newest_model_is_committed_and_small():
-    path = newest_model()
+def test_ner_infer_default_model_is_committed_and_small():
+    path = default_artifact("ner")
     assert path.name.startswith("ner-")
     files = list(path.glob("*.safetensors"))
     assert files and all(f.stat().st_size <= 16 * 1024 * 1024 for f in files)
@@ -45,7 +46,7 @@ def test_ner_infer_fast_model_is_opt_in_and_finds_the_same_entities(tagger):
     """The five-layer model in ``models/trained/fast/`` loads by path, is never the default,
     and still finds every entity of the sentences above."""
     fast_dir = FAST_DIR / "ner-v2-l5"
-    assert newest_model() != fast_dir and fast_dir.parent not in newest_model().parents
+    assert default_artifact("ner") != fast_dir and fast_dir.parent not in default_artifact("ner").parents
     fast = NerTagger.load(fast_dir, device="cpu")
     assert len(fast.model.encoder.encoder.layer) == 5 < len(tagger.model.encoder.encoder.layer)
     assert all(f.stat().st_size <= 16 * 1024 * 1024 for f in fast_dir.glob("*.safetensors"))
@@ -90,8 +91,8 @@ def test_ner_infer_long_text_is_labelled_to_the_end(tagger):
 def test_ner_infer_missing_model_is_a_model_error(tmp_path):
     with pytest.raises(ModelError, match="config.json"):
         NerTagger.load(tmp_path, device="cpu")
-    with pytest.raises(ModelError, match="no trained NER model"):
-        newest_model(tmp_path)
+    with pytest.raises(ModelError, match="default ner model is missing"):
+        default_artifact("ner", tmp_path)
 
 
 def test_ner_infer_probabilities_do_not_depend_on_batch_partners(tagger):

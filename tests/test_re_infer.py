@@ -6,7 +6,8 @@ import pytest
 
 from lit.errors import ModelError
 from lit.extract.facts import Mention
-from lit.models.re.infer import RelationModel, newest_re_model
+from lit.models.bundle import default_artifact
+from lit.models.re.infer import RelationModel
 
 RESPECTIVELY = "FAPbI3 and CsPbI3 show band gaps of 1.48 and 1.73 eV, respectively."
 SIMPLE = "The band gap of GaN is 3.4 eV."
@@ -26,15 +27,15 @@ def model() -> RelationModel:
     import os
 
     os.environ["HF_HUB_OFFLINE"] = "1"
-    return RelationModel.load(None, device="cpu")  # None: the newest committed re-* model
+    return RelationModel.load(None, device="cpu")  # None: the default bundle's relation model
 
 
 def _triples(relations) -> set[tuple[str, str | None, str]]:
     return {(r.compound.text, r.property.text if r.property else None, r.value.text) for r in relations}
 
 
-def test_re_infer_newest_model_is_committed_small_and_carded():
-    path = newest_re_model()
+def test_re_infer_default_model_is_committed_small_and_carded():
+    path = default_artifact("re")
     assert path.name.startswith("re-")
     weights = path / "model.safetensors"
     assert weights.is_file() and weights.stat().st_size <= 16 * 1024 * 1024

@@ -21,7 +21,7 @@ def extract(
     ),
     no_graph: bool = typer.Option(False, "--no-graph", help="Write the facts file only."),
     workers: int = typer.Option(1, "--workers", "-w", min=1, help="Worker processes (Ray actors with --ray)."),
-    model: str = typer.Option(None, "--model", help="NER model folder (default: newest in models/trained)."),
+    model: str = typer.Option(None, "--model", help="NER model folder (default: the bundle in lit.models.bundle)."),
     min_confidence: float = typer.Option(
         0.0, "--min-confidence", min=0.0, max=1.0, help="Leave out facts below this confidence."
     ),

@@ -19,7 +19,7 @@ def ingest(
     graph: str = typer.Option("lit-graph", "--graph", help="Graph target: a folder or a bolt:// / neo4j:// URI."),
     reextract: bool = typer.Option(False, "--reextract", help="Also redo documents extracted by an older model."),
     workers: int = typer.Option(1, "--workers", "-w", min=1),
-    model: str = typer.Option(None, "--model", help="NER model folder (default: newest in models/trained)."),
+    model: str = typer.Option(None, "--model", help="NER model folder (default: the bundle in lit.models.bundle)."),
     state_dir: Path = typer.Option(None, "--state-dir", help="Where the lock and last-run files live."),
     quiet: bool = typer.Option(False, "--quiet", "--silent", help="Only the summary line (no progress)."),
 ) -> None:

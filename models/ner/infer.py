@@ -20,7 +20,6 @@ or a resume. (On CUDA with bf16 this is not promised: kernels vary with batch sh
 
 from __future__ import annotations
 
-import json
 import os
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -44,31 +43,6 @@ BUCKET = 8
 #: bench_ner); short sentences still batch 32 at a time.
 BATCH_TOKENS = 2048
 
-#: Where committed artifacts live: ``models/trained/ner-<version>/``.
-TRAINED_DIR = Path(__file__).resolve().parents[1] / "trained"
-
-
-def newest_model(
-    root: Path = TRAINED_DIR,
-    prefix: str = "ner-",
-    file: str = "config.json",
-    what: str = "trained NER model (train one with `lit train ner`)",
-) -> Path:
-    """The most recent ``<prefix>*`` artifact folder under ``root``, by the ``created`` stamp in
-    its ``file`` (NER and relation models, fact calibrations: every artifact writes one)."""
-    candidates = [p for p in root.glob(f"{prefix}*") if (p / file).is_file()] if root.is_dir() else []
-    if not candidates:
-        raise ModelError(f"{root}: no {what}: nothing matches {prefix}*/{file}")
-
-    def created(p: Path) -> tuple[str, str]:
-        try:
-            return str(json.loads((p / file).read_text()).get("created", "")), p.name
-        except (OSError, json.JSONDecodeError):
-            return "", p.name
-
-    return max(candidates, key=created)
-
-
 class NerTagger:
     """A loaded NER model ready for batched prediction on CPU or CUDA."""
 
@@ -82,13 +56,14 @@ class NerTagger:
 
     @classmethod
     def load(cls, path: str | Path | None = None, device: str = "auto") -> "NerTagger":
-        """Load ``path`` (default: the newest model in ``models/trained/``) for inference."""
+        """Load ``path`` (default: the bundle's NER model, :mod:`lit.models.bundle`) for inference."""
         import torch
 
+        from lit.models.bundle import default_artifact
         from lit.models.ner.model import NerModel
 
         torch.set_num_threads(max(1, os.cpu_count() or 1))
-        target = Path(path) if path is not None else newest_model()
+        target = Path(path) if path is not None else default_artifact("ner")
         model = NerModel.from_pretrained(target, merge=True)
         dev = resolve_device(device)
         model.to(dev)

@@ -29,13 +29,6 @@ from lit.models.re.decode import Decoding, PredTuple, decode
 from lit.models.re.data import EncodedInstance, Instance, from_mentions
 
 
-def newest_re_model() -> Path:
-    """The most recently trained ``models/trained/re-*`` artifact."""
-    from lit.models.ner.infer import TRAINED_DIR, newest_model
-
-    return newest_model(TRAINED_DIR, "re-", what="trained relation model (train one with `lit train re`)")
-
-
 class RelationModel:
     """A loaded relation model with its tuned decoder, on CPU or CUDA."""
 
@@ -51,13 +44,14 @@ class RelationModel:
 
     @classmethod
     def load(cls, path: str | Path | None = None, device: str = "auto") -> "RelationModel":
-        """Load ``path`` (default: the newest ``models/trained/re-*``) for inference, offline."""
+        """Load ``path`` (default: the bundle's relation model, :mod:`lit.models.bundle`) for inference, offline."""
         import torch
 
+        from lit.models.bundle import default_artifact
         from lit.models.ner.infer import resolve_device
         from lit.models.re.model import RelationNet
 
-        target = Path(path) if path is not None else newest_re_model()
+        target = Path(path) if path is not None else default_artifact("re")
         torch.set_num_threads(max(1, os.cpu_count() or 1))
         net, data = RelationNet.from_pretrained(target, merge=True)
         dev = resolve_device(device)
