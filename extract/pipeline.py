@@ -13,9 +13,10 @@ returns a :class:`DocumentResult` carrying either facts or the error.
 :meth:`Extractor.extract_paths` does the same for a group of files with one NER call over
 all their sentences and one relation-model call over all their paragraphs: a document's
 few sentences (or its one or two paragraphs) alone make small, padded batches, which cost
-a model about twice its batched time. Neither model's output for a text depends on what
-shares its batch (:mod:`lit.models.ner.infer`, :mod:`lit.models.re.infer`), so a group
-gives exactly the facts its documents give one by one. A document is therefore extracted
+a model about twice its batched time. Neither model's decided output for a text depends
+on what shares its batch: probabilities differ at most in the last float32 bits, on some
+CPUs, and are rounded before any decision (:mod:`lit.models.ner.infer`,
+:mod:`lit.models.re.infer`), so a group gives the facts its documents give one by one. A document is therefore extracted
 in stages (:meth:`Extractor._stage`: mentions, rule links and the paragraphs the relation
 model reads; then :meth:`Extractor._facts`) so that the model calls can sit between them.
 """
