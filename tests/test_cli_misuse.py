@@ -269,3 +269,24 @@ def test_cli_misuse_fifo_input_is_refused_without_blocking(rules_only, docs: Pat
 def test_cli_misuse_parse_missing_file_and_folder(tmp_path: Path) -> None:
     _one_error_line(_lit("parse", str(tmp_path / "none.pdf")), 2, "no such file")
     _one_error_line(_lit("parse", str(tmp_path)), 2, "is a folder")
+
+
+def test_cli_misuse_out_dash_into_a_reader_that_quit(docs: Path, tmp_path: Path) -> None:
+    """``lit extract ... --out - | head`` where the reader is gone before lit writes: one
+    Error line naming the broken pipe, exit 1, and no second message from Python at exit.
+    (A child process, as a pipe needs; rules only, as in the other runs here.)"""
+    import subprocess
+    import sys
+
+    (tmp_path / "no-models").mkdir()
+    code = ("import sys, pathlib, lit.models.bundle as b; b.TRAINED_DIR = pathlib.Path(sys.argv[1]); "
+            "from lit.cli.main import app; app(sys.argv[2:])")
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code, str(tmp_path / "no-models"),
+         "extract", str(docs), "--out", "-", "--no-graph", "--silent"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    proc.stdout.close()  # the reader quits before a single fact is written
+    stderr = proc.stderr.read()
+    assert proc.wait(timeout=300) == 1
+    assert stderr.splitlines() == ["Error: -: Broken pipe"], stderr
