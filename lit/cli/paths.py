@@ -12,10 +12,10 @@ import tempfile
 from pathlib import Path
 
 from lit.errors import UsageError
-from lit.extract.batch import is_stream
+from lit.extract.batch import input_problem, is_stream
 
 #: ``scheme://``: a URI, which must be one of the graph stores' schemes.
-_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
 
 def writes_stdout(out: str | Path) -> bool:
@@ -70,7 +70,7 @@ def check_graph(target: str, *, writing: bool) -> None:
 
     if is_bolt_uri(target):
         return
-    if _URI.match(target) and "://" in target:
+    if _URI.match(target):
         raise UsageError(
             f"--graph {target}: not a graph target; use a folder or a URI starting with "
             + ", ".join(BOLT_SCHEMES)
@@ -97,8 +97,6 @@ def check_graph(target: str, *, writing: bool) -> None:
 def check_input_file(file: str | Path) -> None:
     """One input file to read (``lit parse``): it must exist and be a regular file (a FIFO
     would block the reader forever)."""
-    from lit.extract.batch import input_problem
-
     reason = input_problem(str(file))
     if reason is not None:
         raise UsageError(f"{file}: {reason}")
