@@ -15,22 +15,27 @@ is kept for the whole run, beside the input list itself.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import glob
 import hashlib
 import json
 import os
+import stat
+import sys
 import time
 import uuid
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Sequence, TextIO
+from typing import Callable, Iterator, Sequence, TextIO
 
 from lit import __version__
+from lit.errors import UsageError
 from lit.extract.document import DocumentInfo
 from lit.extract.facts import Fact
-from lit.extract.journal import Journal, JournalState, read_facts, trim_facts, write_durably
+from lit.extract.journal import Journal, JournalState, NoJournal, read_facts, trim_facts, write_durably
 from lit.extract.pipeline import DocumentResult
 from lit.extract.readers import SUFFIXES
 from lit.extract.workers import model_versions, open_workers
@@ -73,6 +78,37 @@ def collect_sources(inputs: Sequence[str | Path]) -> tuple[list[str], list[str]]
             for path in files:
                 found.setdefault(os.path.realpath(path), path)
     return sorted(found.values()), missing
+
+
+def input_problem(path: str) -> str | None:
+    """Why ``path`` cannot be read as an input file or folder, or None if it can: what a
+    failure names instead of a bare "no such file" (a symlink loop, a FIFO)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "a symbolic link loop"
+        if os.path.islink(path):
+            return "a symbolic link to nothing"
+        return "no such file, folder or glob match"
+    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        return "not a regular file (a FIFO, device or socket); lit reads files and folders"
+    return None
+
+
+def is_stream(out: str | Path) -> bool:
+    """Whether ``out`` names a stream rather than a facts file to keep a journal beside: ``-``
+    (stdout), anything under /dev or /proc (``/dev/stdout``, ``/dev/null``), or an existing
+    file that is neither a regular file nor a folder (a FIFO). A stream gets the facts and nothing else: no
+    journal (no resume) and no failures file; failures are reported on stderr only."""
+    text = str(out)
+    if text == "-" or os.path.abspath(text).startswith(("/dev/", "/proc/")):
+        return True
+    try:
+        mode = os.stat(text).st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
 def collect_paths(inputs: Sequence[str | Path]) -> tuple[list[Path], list[str]]:
@@ -174,10 +210,17 @@ def run_batch(
     journal unless ``restart`` is set. ``on_result(result, summary)`` is called after each
     document is safely recorded. KeyboardInterrupt propagates once the workers are stopped;
     the journal stays valid, so the same call resumes.
+
+    ``out`` may be a stream (:func:`is_stream`: ``-`` for stdout, a FIFO, ``/dev/null``);
+    then only the facts are written there. An ``out`` that is one of the inputs is refused
+    (UsageError) before anything is opened, so the input is left intact.
     """
     out = Path(out)
+    stream = is_stream(out)
     paths, missing = collect_sources(inputs)
-    out.parent.mkdir(parents=True, exist_ok=True)
+    if not stream:
+        _refuse_input_as_out(out, inputs, paths)
+        out.parent.mkdir(parents=True, exist_ok=True)
     names = "\n".join(paths)
     header = {
         "inputs": hashlib.sha256(names.encode("utf-8", "surrogateescape")).hexdigest(),
@@ -186,11 +229,11 @@ def run_batch(
         "min_confidence": min_confidence,
         "graph": display_target(graph) if graph is not None else None,
     }
-    journal = Journal(out)
+    journal = NoJournal(out) if stream else Journal(out)
     state = None if restart else journal.resumable(header)
     summary = BatchSummary(run_id=uuid.uuid4().hex[:16], started=_now(), total=len(paths) + len(missing))
     for raw in missing:
-        summary.failures.append({"source": raw, "code": "E100", "error": f"{raw}: no such file, folder or glob match"})
+        summary.failures.append({"source": raw, "code": "E100", "error": f"{raw}: {input_problem(raw)}"})
     store = open_store(graph, engine_mib=GRAPH_ENGINE_MIB) if graph is not None else None
     run = ExtractionRun(run_id=summary.run_id, started=summary.started, lit_version=__version__)
     writer = _GraphWriter(store, journal, run)
@@ -202,9 +245,10 @@ def run_batch(
         if state is not None:
             _resume(state, out, summary, writer, seen, models)
             todo = [p for p in paths if p not in state.done]
-        with open(out, "a" if state is not None else "w", encoding="utf-8") as fh:
+        with _open_facts(out, stream, "a" if state is not None else "w") as fh:
             if todo:
-                committer = _Committer(fh, journal, writer, summary, seen, models, min_confidence, on_result)
+                committer = _Committer(fh, journal, writer, summary, seen, models, min_confidence, on_result,
+                                       sync=not stream)
                 with open_workers(model, min(workers, len(todo)), ray) as pool:
                     models.update(pool.model_versions)
                     summary.models = sorted(models)
@@ -225,8 +269,36 @@ def run_batch(
         journal.close()
         if store is not None:
             store.close()
-        _write_failures(out, summary.failures)
+        if not stream:
+            _write_failures(out, summary.failures)
     return summary
+
+
+def _refuse_input_as_out(out: Path, inputs: Sequence[str | Path], paths: Sequence[str]) -> None:
+    """UsageError if the facts file ``out`` is one of the input files (a run would truncate it).
+
+    Only an existing file can be; a folder contributes only files with a reader's suffix, so
+    unless ``out`` has one or an input is a glob, only the files named explicitly need
+    comparing (a resume over a million files then resolves no million paths)."""
+    if not out.is_file():
+        return
+    real = os.path.realpath(out)
+    globbed = any(not os.path.exists(i) for i in inputs)
+    named = [str(i) for i in inputs if os.path.isfile(i)]
+    candidates = paths if globbed or out.suffix.lower() in SUFFIXES else named
+    if any(os.path.realpath(p) == real for p in candidates):
+        raise UsageError(f"--out {out}: is one of the input files; name another facts file (the input is left as it is)")
+
+
+@contextlib.contextmanager
+def _open_facts(out: Path, stream: bool, mode: str) -> Iterator[TextIO]:
+    """The facts file, or the stream ``out`` names (stdout for ``-``, left open)."""
+    if stream and str(out) == "-":
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    with open(out, "w" if stream else mode, encoding="utf-8") as fh:
+        yield fh
 
 
 def _resume(
@@ -302,11 +374,11 @@ class _Committer:
         self, fh: TextIO, journal: Journal, writer: _GraphWriter, summary: BatchSummary,
         seen: "_Seen", models: set[str], min_confidence: float,
         on_result: Callable[[DocumentResult, BatchSummary], None] | None,
-        size: int = 64, delay: float = 0.5,
+        size: int = 64, delay: float = 0.5, sync: bool = True,
     ):
         self.fh, self.journal, self.writer, self.summary = fh, journal, writer, summary
         self.seen, self.models, self.min_confidence, self.on_result = seen, models, min_confidence, on_result
-        self.size, self.delay = size, delay
+        self.size, self.delay, self.sync = size, delay, sync
         self._lines: list[str] = []
         self._entries: list[tuple[dict, DocumentResult, list[Fact] | None]] = []
         self._last = time.monotonic()
@@ -333,7 +405,7 @@ class _Committer:
     def commit(self) -> None:
         if not self._entries:
             return
-        write_durably(self.fh, self._lines)
+        write_durably(self.fh, self._lines, self.sync)
         self.journal.record_many([entry for entry, _, _ in self._entries])
         entries, self._entries, self._lines = self._entries, [], []
         self._last = time.monotonic()

@@ -27,7 +27,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
-from lit.errors import LockedError
+from lit.errors import LockedError, UsageError
 from lit.extract.batch import BatchSummary, collect_paths, run_batch
 from lit.extract.document import content_id
 from lit.extract.pipeline import DocumentResult
@@ -216,7 +216,11 @@ def ingest(
     on_result: Callable[[DocumentResult, BatchSummary], None] | None = None,
 ) -> IngestSummary:
     """Extract the new (and with ``reextract`` the outdated) files of ``source_dir`` into
-    ``target``, holding the target's ingest lock; raises LockedError if another ingest holds it."""
+    ``target``, holding the target's ingest lock; raises LockedError if another ingest holds it,
+    UsageError if ``source_dir`` is not a folder (a mistyped or unmounted inbox must not pass
+    for an inbox with nothing new)."""
+    if not source_dir.is_dir():
+        raise UsageError(f"{source_dir}: not a folder (lit ingest reads a folder of papers)")
     started = time.perf_counter()
     state = _state_dir(target, state_dir)
     with IngestLock(state / "lock", target):

@@ -123,6 +123,27 @@ class Journal:
         os.fsync(self._fh.fileno())
 
 
+class NoJournal(Journal):
+    """The journal of a run whose facts go to a stream (``--out -``, a FIFO, ``/dev/null``):
+    nothing is written, since a stream cannot be trimmed and re-read to resume, and no file
+    is created beside it (under /dev, that would be a stray file in the system's folder)."""
+
+    def resumable(self, header: dict[str, Any]) -> JournalState | None:
+        return None
+
+    def start(self, header: dict[str, Any], state: JournalState | None) -> None:
+        pass
+
+    def record_many(self, entries: Sequence[dict[str, Any]]) -> None:
+        pass
+
+    def finish(self, summary: dict[str, Any]) -> None:
+        pass
+
+    def _write(self, entry: dict[str, Any]) -> None:
+        pass
+
+
 def trim_facts(out: Path, keep_doc_ids: set[str]) -> tuple[int, set[str]]:
     """Cut the facts file back to the journaled documents, streaming (atomic rewrite).
 
@@ -160,8 +181,12 @@ def read_facts(out: Path, doc_ids: set[str]) -> Iterator[dict[str, Any]]:
                 yield fact
 
 
-def write_durably(fh: TextIO, lines: Sequence[str]) -> None:
-    """Append lines in one write and fsync, so a journal entry never outruns its facts."""
+def write_durably(fh: TextIO, lines: Sequence[str], sync: bool = True) -> None:
+    """Append lines in one write and fsync, so a journal entry never outruns its facts.
+
+    ``sync=False`` for a stream (a pipe, ``/dev/null``): it cannot be synced, and it has no
+    journal to outrun (:class:`NoJournal`), so flushing is all there is."""
     fh.write("".join(lines))
     fh.flush()
-    os.fsync(fh.fileno())
+    if sync:
+        os.fsync(fh.fileno())

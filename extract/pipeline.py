@@ -13,9 +13,10 @@ returns a :class:`DocumentResult` carrying either facts or the error.
 :meth:`Extractor.extract_paths` does the same for a group of files with one NER call over
 all their sentences and one relation-model call over all their paragraphs: a document's
 few sentences (or its one or two paragraphs) alone make small, padded batches, which cost
-a model about twice its batched time. Neither model's output for a text depends on what
-shares its batch (:mod:`lit.models.ner.infer`, :mod:`lit.models.re.infer`), so a group
-gives exactly the facts its documents give one by one. A document is therefore extracted
+a model about twice its batched time. Neither model's decided output for a text depends
+on what shares its batch: probabilities differ at most in the last float32 bits, on some
+CPUs, and are rounded before any decision (:mod:`lit.models.ner.infer`,
+:mod:`lit.models.re.infer`), so a group gives the facts its documents give one by one. A document is therefore extracted
 in stages (:meth:`Extractor._stage`: mentions, rule links and the paragraphs the relation
 model reads; then :meth:`Extractor._facts`) so that the model calls can sit between them.
 """
@@ -91,11 +92,12 @@ class Extractor:
         relation_model: str | Path | None = None,
         require_model: bool = False,
     ) -> "Extractor":
-        """Load the NER and relation models (given paths, else the newest in ``models/trained``).
+        """Load the NER and relation models (given paths, else the default bundle's:
+        :mod:`lit.models.bundle`; other artifacts in ``models/trained`` are never picked up).
 
         Without trained models the pipeline still runs on rule mentions, the rule linker and
         tables; ``model_versions`` then says so, and ``require_model=True`` turns a missing
-        model into an error. The newest fact calibration is used when it was fitted for the
+        model into an error. The bundle's fact calibration is used when it was fitted for the
         models loaded; otherwise confidences stay raw and the model string has no ``conf-`` tag.
         """
         from lit.models.ner.infer import NerTagger
@@ -117,12 +119,12 @@ class Extractor:
         return cls(tagger, vocab, linker).calibrated()
 
     def calibrated(self) -> "Extractor":
-        """Take the newest fact calibration if it was fitted for exactly these models (else none)."""
-        from lit.models.fact_confidence import newest_calibration
+        """Take the bundle's fact calibration if it was fitted for exactly these models (else none)."""
+        from lit.models.fact_confidence import default_calibration
 
         self.confidence = None
         try:
-            calibration = newest_calibration()
+            calibration = default_calibration()
         except LitError:
             return self
         if calibration.applies_to(self.sentence_model):

@@ -94,10 +94,10 @@ def load_extractor(model: str | None) -> Extractor:
     model to load (table facts only): the common case before a model is trained, and the
     difference between a 1 s and a 10 s ``lit extract`` of one file."""
     if model is None:
-        from lit.models.ner.infer import newest_model
+        from lit.models.bundle import default_artifact
 
         try:
-            newest_model()
+            default_artifact("ner")
         except ModelError:
             return Extractor(None)
     return Extractor.load(model)
@@ -116,10 +116,10 @@ def model_versions(model: str | Path | None = None) -> list[str]:
     instead of loading the weights (the ingest decides what to re-extract before any worker
     starts, and the driver should not hold a copy of the model). The strings themselves are
     composed by :class:`Extractor`, so they cannot drift from what workers record."""
-    from lit.models.ner.infer import newest_model
+    from lit.models.bundle import default_artifact
 
     try:
-        path = Path(model) if model is not None else newest_model()
+        path = Path(model) if model is not None else default_artifact("ner")
         version = json.loads((path / "config.json").read_text(encoding="utf-8"))["version"]
     except ModelError:
         return Extractor(None).calibrated().model_versions
@@ -130,10 +130,10 @@ def model_versions(model: str | Path | None = None) -> list[str]:
 
 def _relation_version() -> "_VersionOnly | None":
     """The relation model :meth:`Extractor.load` would pick, as its linker's version only."""
-    from lit.models.re.infer import newest_re_model
+    from lit.models.bundle import default_artifact
 
     try:
-        config = json.loads((newest_re_model() / "config.json").read_text(encoding="utf-8"))
+        config = json.loads((default_artifact("re") / "config.json").read_text(encoding="utf-8"))
     except (ModelError, OSError, ValueError):
         return None
     return _VersionOnly(f"re-{config.get('version', 'unknown')}")

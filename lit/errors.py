@@ -19,6 +19,14 @@ class LitError(Exception):
         return f"[{self.code}] {super().__str__()}"
 
 
+class UsageError(LitError):
+    """A command was given arguments that cannot work: an output that is a folder or one of
+    the inputs, a graph target that is a file or another tool's folder, an unknown URI
+    scheme. Raised before any work starts; the CLI exits with code 2."""
+
+    code = "E010"
+
+
 class ReaderError(LitError):
     """A file could not be turned into a Document. Always names the file and the cause."""
 

@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     from lit.extract.pipeline import Extractor
     from lit.models.corpus import Example
 
-__all__ = ["PREFIX", "FactCalibration", "newest_calibration", "judge_facts", "collect", "release"]
+__all__ = ["PREFIX", "FactCalibration", "default_calibration", "judge_facts", "collect", "release"]
 
 #: Artifacts live in ``models/trained/conf-<version>/calibration.json``.
 PREFIX = "conf-"
@@ -91,12 +91,11 @@ class FactCalibration:
             raise ModelError(f"{file}: not a fact calibration ({exc})") from exc
 
 
-def newest_calibration(root: Path | None = None) -> FactCalibration:
-    """The ``conf-*`` calibration under ``models/trained`` with the latest ``created`` stamp."""
-    from lit.models.ner.infer import TRAINED_DIR, newest_model
+def default_calibration() -> FactCalibration:
+    """The fact calibration of the default model bundle (:mod:`lit.models.bundle`)."""
+    from lit.models.bundle import default_artifact
 
-    what = "fact calibration (fit one with `lit train confidence`)"
-    return FactCalibration.load(newest_model(root or TRAINED_DIR, PREFIX, FILE, what) / FILE)
+    return FactCalibration.load(default_artifact("confidence") / FILE)
 
 
 def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:

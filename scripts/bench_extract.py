@@ -241,7 +241,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=300, help="abstracts to generate")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--model", default=None, help="NER model folder (default: newest in models/trained)")
+    parser.add_argument("--model", default=None, help="NER model folder (default: the bundle in lit.models.bundle)")
     parser.add_argument("--pdfs", type=int, default=None, help="use only the first N fixture PDFs")
     parser.add_argument("--group", type=int, default=GROUP_DOCS, help="documents per NER call (grouped path)")
     args = parser.parse_args()

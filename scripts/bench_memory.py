@@ -91,7 +91,7 @@ def main() -> None:
     parser.add_argument("--scale", type=int, default=10)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--no-graph", action="store_true", help="facts file only (no embedded graph)")
-    parser.add_argument("--model", default=None, help="NER model folder (default: lit's newest in models/trained)")
+    parser.add_argument("--model", default=None, help="NER model folder (default: lit's bundle, lit.models.bundle)")
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)
     rows = []

@@ -197,7 +197,7 @@ def _jit(model):
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--model", default=None, help="model folder (default: newest in models/trained/)")
+    ap.add_argument("--model", default=None, help="model folder (default: the bundle in lit.models.bundle)")
     ap.add_argument("--fast-model", default=None, help="model folder of the fast-fp32 variant "
                     "(default: models/trained/fast/ner-v2-l5)")
     ap.add_argument("--limit", type=int, default=None, help="first N PolyIE examples of the split (default: all)")
@@ -218,7 +218,8 @@ def main(argv: list[str] | None = None) -> int:
     from lit.models.corpora import load_examples
     from lit.models.ner.decode import decode_words
     from lit.models.ner.evaluate import score_spans
-    from lit.models.ner.infer import BATCH_TOKENS, TRAINED_DIR, NerTagger, window_probs
+    from lit.models.bundle import TRAINED_DIR
+    from lit.models.ner.infer import BATCH_TOKENS, NerTagger, window_probs
     from lit.models.ner.windows import encode_texts
 
     torch.set_num_threads(os.cpu_count() or 1)

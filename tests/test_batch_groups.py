@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from pathlib import Path
 
 from lit.extract.batch import run_batch
@@ -159,12 +160,26 @@ def test_batch_groups_pool_starts_every_worker_up_front(tmp_path: Path) -> None:
     paths = [str(p) for p in make_corpus(tmp_path / "docs", 70)]  # three groups
 
     def workers() -> set[int]:
-        return {c.pid for c in psutil.Process().children(recursive=True)
-                if any("spawn_main" in part for part in c.cmdline())}
+        found = set()
+        for child in psutil.Process().children(recursive=True):
+            try:
+                if any("spawn_main" in part for part in child.cmdline()):
+                    found.add(child.pid)
+            except psutil.NoSuchProcess:
+                continue
+        return found
+
+    def started_workers(n: int, timeout: float = 60.0) -> set[int]:
+        """The workers once ``n`` are up: a child forked but not yet exec'd (which a loaded
+        machine shows for a while) still has the parent's command line."""
+        deadline = time.monotonic() + timeout
+        while len(found := workers()) < n and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return found
 
     with ProcessPool(None, 2) as pool:
         pool._executor()
-        started = workers()
+        started = started_workers(2)
         assert len(started) == 2
         assert len(list(pool.map(paths))) == len(paths)
         assert workers() == started

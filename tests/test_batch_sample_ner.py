@@ -21,12 +21,12 @@ from tests.batch_corpus import read_facts
 
 @pytest.fixture(scope="module")
 def trained_model() -> Path:
-    from lit.models.ner.infer import newest_model
+    from lit.models.bundle import default_artifact
 
     try:
-        return newest_model()
+        return default_artifact("ner")
     except ModelError:
-        pytest.skip("no trained NER model in models/trained yet")
+        pytest.skip("the default NER model is not in models/trained")
 
 
 def _by_id(facts: list[dict]) -> dict[str, str]:
@@ -42,7 +42,7 @@ def test_batch_sample_ner_sentence_facts_same_in_workers_and_resume(
     single = run_batch([sample_dir], tmp_path / "single.jsonl", str(tmp_path / "graph"), model=trained_model)
     facts = read_facts(tmp_path / "single.jsonl")
     sentence_model = model_versions(trained_model)[0]
-    assert sentence_model.startswith(json.loads((trained_model / "config.json").read_text())["version"])
+    assert sentence_model.startswith("ner-" + json.loads((trained_model / "config.json").read_text())["version"])
     sentence_facts = [f for f in facts if f["model"] == sentence_model]
     assert sentence_facts, "the NER path produced no sentence facts on the sample corpus"
     assert {f["source"] for f in sentence_facts} >= {str(sample_dir / "halide_perovskites.txt")}

@@ -16,7 +16,7 @@ from lit.extract.normalize.properties import PropertyVocabulary
 from lit.extract.pipeline import Extractor
 from lit.extract.readers import read_document
 from lit.models.calibration import expected_calibration_error, fit_logistic, logit, reliability
-from lit.models.fact_confidence import FactCalibration, judge_facts, newest_calibration
+from lit.models.fact_confidence import FactCalibration, default_calibration, judge_facts
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -105,20 +105,18 @@ def test_fact_confidence_judges_real_polyie_tuples(corpora_dir: Path) -> None:
     assert judge_facts(example, [replace(right, value_start=None, value_end=None)], vocab) == [None]
 
 
-def test_fact_confidence_newest_calibration_by_created_stamp(tmp_path: Path) -> None:
-    for name, created in (("conf-a", "2026-01-02T00:00:00Z"), ("conf-b", "2026-01-01T00:00:00Z")):
-        (tmp_path / name).mkdir()
-        data = {"version": name[5:], "fitted_for": "m", "a": 1.5, "b": -0.5, "created": created}
-        (tmp_path / name / "calibration.json").write_text(json.dumps(data))
-    assert newest_calibration(tmp_path).version == "a"
-    assert FactCalibration.load(tmp_path / "conf-b").version == "b"
-    with pytest.raises(Exception, match="no fact calibration"):
-        newest_calibration(tmp_path / "nothing")
+def test_fact_confidence_load_reads_a_calibration_and_refuses_other_files(tmp_path: Path) -> None:
+    (tmp_path / "conf-b").mkdir()
+    data = {"version": "b", "fitted_for": "m", "a": 1.5, "b": -0.5, "created": "2026-01-01T00:00:00Z"}
+    (tmp_path / "conf-b" / "calibration.json").write_text(json.dumps(data))
+    assert FactCalibration.load(tmp_path / "conf-b") == FactCalibration("b", "m", 1.5, -0.5)
+    with pytest.raises(Exception, match="not a fact calibration"):
+        FactCalibration.load(tmp_path / "nothing")
 
 
 def test_fact_confidence_committed_calibration_applies_to_the_default_models() -> None:
     """The default pipeline writes calibrated confidences: same facts, confidence = map(raw)."""
-    calibration = newest_calibration()
+    calibration = default_calibration()
     extractor = Extractor.load()
     assert extractor.confidence == calibration
     assert extractor.sentence_model == f"{calibration.fitted_for}+{calibration.tag}"

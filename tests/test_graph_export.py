@@ -130,12 +130,14 @@ def test_export_cli_writes_file_and_reports(graph: Path, tmp_path: Path) -> None
 
 
 def test_export_cli_usage_errors(graph: Path, tmp_path: Path) -> None:
+    """Each misuse is one plain ``Error:`` line (no box wrapped at the terminal's width)."""
     runner = CliRunner()
     bad = runner.invoke(app, ["export", "--graph", str(graph), "--out", str(tmp_path / "x.txt")])
-    assert bad.exit_code == 2 and "suffix must be one of" in bad.stderr
+    assert bad.exit_code == 2
+    assert bad.stderr == f"Error: [E010] --out {tmp_path / 'x.txt'}: the suffix must be one of .csv, .jsonl, .parquet\n"
     years = runner.invoke(app, ["export", "--graph", str(graph), "--out", str(tmp_path / "x.csv"),
                                 "--year-from", "2020", "--year-to", "2010"])
-    assert years.exit_code == 2 and "is after --year-to" in years.stderr
+    assert years.exit_code == 2 and years.stderr == "Error: [E010] --year-from 2020 is after --year-to 2010\n"
     missing = runner.invoke(app, ["export", "--graph", str(tmp_path / "none"), "--out", str(tmp_path / "x.csv")])
     assert missing.exit_code == 1 and missing.stderr.startswith("Error: [E300]")
 

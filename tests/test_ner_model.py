@@ -167,8 +167,10 @@ def test_ner_model_init_from_refuses_what_does_not_fit(tiny, tmp_path):
 @pytest.mark.parametrize("case_at", [0, 3, 5])
 def test_ner_model_positions_give_the_full_forwards_logits_there(case_at):
     """``positions`` runs the last layer for those subwords only; their logits are the full
-    forward's, bitwise, with padded rows, unmerged or merged adapters, and the casing added
-    at the first, a middle or the last layer's input (which the pruned path adds itself)."""
+    forward's, with padded rows, unmerged or merged adapters, and the casing added at the
+    first, a middle or the last layer's input (which the pruned path adds itself). Equal to
+    float precision, not bitwise: the pruned layer multiplies matrices of another shape,
+    which some CPUs (AVX-512) round differently; the tags (argmax) are the same."""
     m = build_model(NerConfig(version="t", lora_r=2, adapt_from_layer=case_at), seed=5)
     with torch.no_grad():
         for p in m.parameters():
@@ -189,7 +191,8 @@ def test_ner_model_positions_give_the_full_forwards_logits_there(case_at):
             picked = full.gather(1, positions.unsqueeze(-1).expand(-1, -1, full.shape[-1]))
             pruned = m(ids, mask, feats, positions=positions)
             assert pruned.shape == (3, 8, full.shape[-1])
-            assert torch.equal(pruned, picked)
+            torch.testing.assert_close(pruned, picked, atol=1e-5, rtol=0)
+            assert torch.equal(pruned.argmax(-1), picked.argmax(-1))
     assert len(m.encoder.encoder.layer) == 6  # the last layer is back after each call
 
 

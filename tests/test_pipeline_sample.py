@@ -21,7 +21,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="module")
 def extractor() -> Extractor:
-    """The default pipeline: the newest committed NER model plus rule mentions."""
+    """The default pipeline: the default bundle's NER model plus rule mentions."""
     return Extractor.load()
 
 

@@ -6,7 +6,8 @@ import pytest
 
 from lit.errors import ModelError
 from lit.extract.facts import Mention
-from lit.models.re.infer import RelationModel, newest_re_model
+from lit.models.bundle import default_artifact
+from lit.models.re.infer import RelationModel
 
 RESPECTIVELY = "FAPbI3 and CsPbI3 show band gaps of 1.48 and 1.73 eV, respectively."
 SIMPLE = "The band gap of GaN is 3.4 eV."
@@ -26,15 +27,15 @@ def model() -> RelationModel:
     import os
 
     os.environ["HF_HUB_OFFLINE"] = "1"
-    return RelationModel.load(None, device="cpu")  # None: the newest committed re-* model
+    return RelationModel.load(None, device="cpu")  # None: the default bundle's relation model
 
 
 def _triples(relations) -> set[tuple[str, str | None, str]]:
     return {(r.compound.text, r.property.text if r.property else None, r.value.text) for r in relations}
 
 
-def test_re_infer_newest_model_is_committed_small_and_carded():
-    path = newest_re_model()
+def test_re_infer_default_model_is_committed_small_and_carded():
+    path = default_artifact("re")
     assert path.name.startswith("re-")
     weights = path / "model.safetensors"
     assert weights.is_file() and weights.stat().st_size <= 16 * 1024 * 1024
@@ -106,15 +107,16 @@ EXPECTED_RESPECTIVELY = {("FAPbI3", "band gaps", "1.48"), ("CsPbI3", "band gaps"
 
 
 def test_re_infer_probabilities_do_not_depend_on_batch_partners(model):
-    """A paragraph's candidate probabilities are bitwise the same alone and beside other
-    paragraphs (short, long, several windows, in any order): what lets the pipeline score
-    the paragraphs of many documents in one call and still give each document its facts."""
-    def inst(text, spans):
-        return model.instance(text, _mentions(text, spans), [(0, len(text))])
-
-    simple = inst(SIMPLE, [("band gap", "PROPERTY"), ("GaN", "COMPOUND"), ("3.4 eV", "VALUE")])
-    listed = inst(RESPECTIVELY, [("FAPbI3", "COMPOUND"), ("CsPbI3", "COMPOUND"), ("band gaps", "PROPERTY"),
-                                 ("1.48", "VALUE"), ("1.73 eV", "VALUE")])
+    """A paragraph's relations are the same alone and beside other paragraphs (short, long,
+    several windows, in any order), and its candidate probabilities agree within one step
+    of their rounding to 4 decimals (float noise with batch shape on some CPUs can tip a
+    rounding): what lets the pipeline score the paragraphs of many documents in one call
+    and still give each document its facts."""
+    simple = (SIMPLE, _mentions(SIMPLE, [("band gap", "PROPERTY"), ("GaN", "COMPOUND"), ("3.4 eV", "VALUE")]),
+              [(0, len(SIMPLE))])
+    listed = (RESPECTIVELY, _mentions(RESPECTIVELY, [("FAPbI3", "COMPOUND"), ("CsPbI3", "COMPOUND"),
+                                                     ("band gaps", "PROPERTY"), ("1.48", "VALUE"), ("1.73 eV", "VALUE")]),
+              [(0, len(RESPECTIVELY))])
     sentence = "The band gap of ZnO films annealed in air at 450 C is 3.3 eV. "
     long_text = sentence * 30  # well over one 256-subword window
     pos, mentions = 0, []
@@ -123,17 +125,37 @@ def test_re_infer_probabilities_do_not_depend_on_batch_partners(model):
             start = long_text.index(s, pos)
             mentions.append(Mention(start, start + len(s), label, s))
             pos = start + len(s)
-    long = model.instance(long_text, mentions, [(i * len(sentence), (i + 1) * len(sentence) - 1) for i in range(30)])
+    long = (long_text, mentions, [(i * len(sentence), (i + 1) * len(sentence) - 1) for i in range(30)])
     assert len(model.net.tokenizer(long_text)["input_ids"]) > model.config.max_len  # several windows
-    alone = [model.probabilities([i])[0] for i in (simple, listed, long)]
+    blocks = [simple, listed, long]
+    alone = [model.probabilities([model.instance(*b)])[0] for b in blocks]
     assert all(alone) and len(alone[2]) >= 30
-    assert model.probabilities([simple, listed, long]) == alone
-    assert model.probabilities([long, simple, simple, listed]) == [alone[2], alone[0], alone[0], alone[1]]
+
+    def close(got: list[list[float]], want: list[list[float]]) -> bool:
+        return [len(g) for g in got] == [len(w) for w in want] and all(
+            abs(x - y) <= 1e-4 + 1e-9 for g, w in zip(got, want) for x, y in zip(g, w))
+
+    assert close(model.probabilities([model.instance(*b) for b in blocks]), alone)
+    assert close(model.probabilities([model.instance(*b) for b in (long, simple, simple, listed)]),
+                 [alone[2], alone[0], alone[0], alone[1]])
+
+    def decided(relations) -> list[tuple]:
+        return [(r.compound.start, r.property.start if r.property else None, r.value.start,
+                 tuple(c.start for c in r.conditions), r.value_index) for r in relations]
+
+    one_by_one = [model.predict_many([b])[0] for b in blocks]
+    assert _triples(one_by_one[1]) >= EXPECTED_RESPECTIVELY
+    for order in ([0, 1, 2], [2, 0, 0, 1]):
+        together = model.predict_many([blocks[i] for i in order])
+        want = [one_by_one[i] for i in order]
+        assert [decided(r) for r in together] == [decided(r) for r in want]
+        assert all(abs(a.score - b.score) <= 1e-4 + 1e-9 for x, y in zip(together, want) for a, b in zip(x, y))
 
 
 def test_re_infer_encoder_at_positions_is_the_full_encoders_rows(model):
     """The encoder runs its last layer only for the subwords mentions cover; those rows are
-    bitwise the full encoder's, in a batch with a padded row."""
+    the full encoder's to float precision (bitwise on some CPUs; on AVX-512 the pruned
+    layer's other matrix shapes round differently), in a batch with a padded row."""
     import torch
 
     ids = torch.randint(1000, 20000, (3, 40), generator=torch.Generator().manual_seed(2))
@@ -145,4 +167,5 @@ def test_re_infer_encoder_at_positions_is_the_full_encoders_rows(model):
         full = model.encode(ids, mask, feats)
         at = model.encode(ids, mask, feats, positions)
     assert at.shape == (3, 8, full.shape[-1])
-    assert torch.equal(at, full.gather(1, positions.unsqueeze(-1).expand(-1, -1, full.shape[-1])))
+    torch.testing.assert_close(at, full.gather(1, positions.unsqueeze(-1).expand(-1, -1, full.shape[-1])),
+                               atol=1e-5, rtol=0)

@@ -52,7 +52,7 @@ def evaluate_facts_cmd(
 def evaluate_ner(
     corpus: str = typer.Option(..., "--corpus", help="Corpus name (polyie, matscholar, mspt, bc5cdr, ...)."),
     split: str = typer.Option("test", "--split", help="train, validation or test."),
-    model: Path = typer.Option(None, "--model", help="Model folder (default: newest in models/trained/)."),
+    model: Path = typer.Option(None, "--model", help="Model folder (default: the bundle in lit.models.bundle)."),
     limit: int = typer.Option(None, "--limit", min=1, help="Score only the first N examples."),
     device: str = typer.Option("auto", "--device", help="auto, cpu or cuda."),
     as_json: bool = typer.Option(False, "--json", help="Print the scores as one JSON object."),
@@ -75,7 +75,7 @@ def evaluate_ner(
 def evaluate_re(
     corpus: str = typer.Option("polyie", "--corpus", help="Corpus with links/tuples (polyie, mspt)."),
     split: str = typer.Option("test", "--split", help="train, validation or test."),
-    model: Path = typer.Option(None, "--model", help="Model folder (default: newest models/trained/re-*)."),
+    model: Path = typer.Option(None, "--model", help="Model folder (default: the bundle in lit.models.bundle)."),
     limit: int = typer.Option(None, "--limit", min=1, help="Score only the first N paragraphs."),
     device: str = typer.Option("auto", "--device", help="auto, cpu or cuda."),
     as_json: bool = typer.Option(False, "--json", help="Print the scores as one JSON object."),

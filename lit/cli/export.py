@@ -12,6 +12,7 @@ from typing import Optional
 import typer
 
 from lit.cli.errors import cli_errors
+from lit.errors import UsageError
 
 
 def export(
@@ -28,14 +29,11 @@ def export(
     include_superseded: bool = typer.Option(False, "--include-superseded", help="Also export measurements superseded by a newer model."),
 ) -> None:
     """Export measurements from the graph as a training set (CSV, JSON Lines or Parquet)."""
+    from lit.cli.paths import check_graph, check_out
     from lit.graph.export import FORMATS, ExportFilter
     from lit.graph.export import export as run_export
     from lit.graph.store import open_store
 
-    if out.suffix.lower() not in FORMATS:
-        raise typer.BadParameter(f"{out}: the suffix must be one of {', '.join(FORMATS)}", param_hint="--out")
-    if year_from is not None and year_to is not None and year_from > year_to:
-        raise typer.BadParameter(f"--year-from {year_from} is after --year-to {year_to}", param_hint="--year-from")
     flt = ExportFilter(
         properties=tuple(prop),
         unit=unit,
@@ -44,7 +42,14 @@ def export(
         year_to=year_to,
         include_superseded=include_superseded,
     )
-    with cli_errors():
+    with cli_errors(writing=out):
+        if out.suffix.lower() not in FORMATS:
+            raise UsageError(f"--out {out}: the suffix must be one of {', '.join(FORMATS)}")
+        if year_from is not None and year_to is not None and year_from > year_to:
+            raise UsageError(f"--year-from {year_from} is after --year-to {year_to}")
+        check_out(out)
+        if graph is not None:
+            check_graph(graph, writing=False)
         with open_store(graph, read_only=True) as store:
             n = run_export(store, out, flt, aggregate=per_compound)
     what = "compound summaries" if per_compound else "measurements"

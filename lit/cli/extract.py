@@ -15,13 +15,16 @@ EXIT_INTERRUPTED = 130
 
 def extract(
     paths: list[str] = typer.Argument(..., help="Files, folders (recursive) or glob patterns."),
-    out: Path = typer.Option(Path("facts.jsonl"), "--out", "-o", help="Facts file (JSON lines)."),
+    out: Path = typer.Option(
+        Path("facts.jsonl"), "--out", "-o",
+        help="Facts file (JSON lines); '-' writes the facts to stdout (no journal, no resume).",
+    ),
     graph: str = typer.Option(
         "lit-graph", "--graph", help="Graph target: a folder (embedded store) or a bolt:// / neo4j:// URI."
     ),
     no_graph: bool = typer.Option(False, "--no-graph", help="Write the facts file only."),
     workers: int = typer.Option(1, "--workers", "-w", min=1, help="Worker processes (Ray actors with --ray)."),
-    model: str = typer.Option(None, "--model", help="NER model folder (default: newest in models/trained)."),
+    model: str = typer.Option(None, "--model", help="NER model folder (default: the bundle in lit.models.bundle)."),
     min_confidence: float = typer.Option(
         0.0, "--min-confidence", min=0.0, max=1.0, help="Leave out facts below this confidence."
     ),
@@ -32,17 +35,25 @@ def extract(
     silent: bool = typer.Option(False, "--silent", help="No progress on stderr (the summary is still printed)."),
 ) -> None:
     """Extract compound-property facts. Exit code 0: all documents succeeded; 3: some failed
-    (listed in OUT.failures.jsonl); 130: interrupted; 1: error.
+    (listed in OUT.failures.jsonl); 130: interrupted; 2: unusable arguments; 1: error.
 
     Progress goes to stderr: a bar on a terminal, plain lines otherwise. An interrupted run
     (Ctrl-C, kill, crash) resumes where it stopped when re-run with the same arguments.
+    With ``--out -`` (or a FIFO, ``/dev/null``) only the facts go there: no journal, no
+    failures file (failures are listed on stderr), and the summary goes to stderr when the
+    facts go to stdout.
     """
+    from lit.cli.paths import check_graph, check_out, writes_stdout
     from lit.cli.progress import BatchProgress, summary_lines
-    from lit.extract.batch import run_batch
+    from lit.extract.batch import is_stream, run_batch
 
     started = time.perf_counter()
+    stream, to_stdout = is_stream(out), writes_stdout(out)
     progress = BatchProgress("silent" if silent else "auto")
-    with cli_errors():
+    with cli_errors(writing=out):
+        check_out(out)
+        if not no_graph:
+            check_graph(graph, writing=True)
         try:
             with progress:
                 summary = run_batch(
@@ -50,13 +61,15 @@ def extract(
                     min_confidence=min_confidence, on_result=progress.update, restart=restart, ray=ray,
                 )
         except KeyboardInterrupt:
-            typer.echo(f"interrupted; run the same command again to resume (journal: {out}.journal)", err=True)
+            resume = "" if stream else f"; run the same command again to resume (journal: {out}.journal)"
+            typer.echo(f"interrupted{resume}", err=True)
             raise typer.Exit(EXIT_INTERRUPTED) from None
-    where = f"{out}" + ("" if no_graph else f" and graph {graph}")
+    where = ("stdout" if to_stdout else f"{out}") + ("" if no_graph else f" and graph {graph}")
     for line in summary_lines(summary, time.perf_counter() - started, where):
-        typer.echo(line)
+        typer.echo(line, err=to_stdout)
     if summary.failures:
-        typer.echo(f"{len(summary.failures)} failed (see {out}.failures.jsonl):", err=True)
+        see = "" if stream else f" (see {out}.failures.jsonl)"
+        typer.echo(f"{len(summary.failures)} failed{see}:", err=True)
         for failure in summary.failures:
             typer.echo(f"  {failure['error']}", err=True)
         raise typer.Exit(EXIT_PARTIAL)

@@ -11,14 +11,16 @@ from lit.cli.errors import cli_errors
 
 
 def parse(
-    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="A PDF, HTML, XML or text file."),
+    file: Path = typer.Argument(..., help="A PDF, HTML, XML or text file."),
     as_json: bool = typer.Option(False, "--json", help="Print the parsed document as one JSON object."),
 ) -> None:
     """Parse one file and print its metadata, sections, tables and sentences."""
+    from lit.cli.paths import check_input_file
     from lit.extract.readers import read_document
     from lit.extract.segment import split_sentences
 
     with cli_errors():
+        check_input_file(file)
         doc = read_document(file)
         sentences = split_sentences(doc)
     if as_json:

@@ -102,6 +102,7 @@ def query(
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="table, json or csv."),
 ) -> None:
     """Run a read-only Cypher query (or a named recipe) against the graph and print the rows."""
+    from lit.cli.paths import check_graph
     from lit.graph.recipes import RECIPES
     from lit.graph.store import open_store
 
@@ -113,6 +114,8 @@ def query(
 
     params = dict(parse_param(p) for p in param)
     with cli_errors():
+        if graph is not None:
+            check_graph(graph, writing=False)
         with open_store(graph, read_only=True) as store:
             rows = store.query(text, params)
     out = render(rows, fmt)

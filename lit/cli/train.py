@@ -23,7 +23,7 @@ def train_ner(
 ) -> None:
     """Train the NER model, save adapters + head + model card, print the metrics as JSON."""
     from lit.models.ner.config import load_config
-    from lit.models.ner.infer import TRAINED_DIR
+    from lit.models.bundle import TRAINED_DIR
     from lit.models.ner.release import train_and_release
 
     def log(msg: str) -> None:
@@ -49,7 +49,7 @@ def train_re(
     silent: bool = typer.Option(False, "--silent", help="No progress on stderr."),
 ) -> None:
     """Train the relation model, tune/calibrate on validation, score test, save with a card; print JSON."""
-    from lit.models.ner.infer import TRAINED_DIR
+    from lit.models.bundle import TRAINED_DIR
     from lit.models.re.config import load_config as load_re_config
     from lit.models.re.release import train_and_release as release_re
 
@@ -76,7 +76,7 @@ def train_confidence(
     """Fit the fact-confidence calibration for the current NER + relation models; print JSON."""
     from lit.extract.pipeline import Extractor
     from lit.models.fact_confidence import PREFIX, release
-    from lit.models.ner.infer import TRAINED_DIR
+    from lit.models.bundle import TRAINED_DIR
 
     if split == "test":
         raise typer.BadParameter("the test split is for reporting, never for fitting", param_hint="--split")

@@ -8,19 +8,23 @@ takes its first subword's tag probabilities; so the encoder's last layer runs on
 first subwords each window owns (``positions``, see :meth:`NerModel.forward`). Mentions
 come back with character offsets into the text they were found in.
 
-A text's predictions do not depend on which other texts share its call: every window is
-padded to a fixed length bucket (its length rounded up to :data:`BUCKET`) and runs in a
-batch of same-bucket windows, never alone. On CPU the float results of a row then depend
-only on the row and its padded length (measured bitwise: batch sizes 2-64, 1 or 2 threads;
-a batch of one row takes another kernel and differs in the last bits, so a lone window is
-run twice). That is what lets the pipeline batch sentences across documents and still give
-exactly the facts of a document extracted alone, whatever the grouping, the worker count
-or a resume. (On CUDA with bf16 this is not promised: kernels vary with batch shape.)
+What a text's predictions may depend on: every window is padded to a fixed length bucket
+(its length rounded up to :data:`BUCKET`) and runs in a batch of same-bucket windows, never
+alone (a batch of one row takes another kernel, so a lone window is run twice). On the
+2-core AVX2 machine a row's floats then depend only on the row and its padded length,
+bitwise (batch sizes 2-64, 1 or 2 threads). That is not true on every CPU: on an AVX-512
+CPU torch's kernels round differently per batch shape, and a row's probabilities differ in
+the last bits (~1e-7) with its batch partners. So lit promises equality at the level it
+decides and writes, not of floats: probabilities are rounded to :data:`PROB_DECIMALS`
+before decoding, the decoding breaks ties by label order, and the pipeline's facts (each
+confidence rounded to 4 decimals) are what the tests compare across grouping, worker
+count and resume. A last-bit difference can still change a decision when a probability
+sits within it of a rounding boundary or a tie; nothing short of bitwise kernels rules
+that out. (On CUDA with bf16 the differences are larger: kernels vary with batch shape.)
 """
 
 from __future__ import annotations
 
-import json
 import os
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -37,37 +41,17 @@ R = TypeVar("R")
 #: keeps padding small (~4 subwords per window) while same-bucket batches stay large.
 BUCKET = 8
 
+#: Word tag probabilities are rounded to this many decimals before anything is decided on
+#: them (the precision a mention's score is kept at), so that differences in the last bits
+#: of float32 (~1e-7, with batch shape on some CPUs) mostly vanish before decoding.
+PROB_DECIMALS = 6
+
 #: At most this many padded subwords per inference batch (and at most ``batch_size`` rows).
 #: On the 2-core AVX2 CPU the forward pass ran 12-20 % faster in batches of 1k-4k subwords than
 #: in batches of 8k (e.g. 32 full windows of 256), whose activations outgrow the caches (probe
 #: of random windows of 48/128/256, 3 interleaved passes; 10 % on PolyIE validation with
 #: bench_ner); short sentences still batch 32 at a time.
 BATCH_TOKENS = 2048
-
-#: Where committed artifacts live: ``models/trained/ner-<version>/``.
-TRAINED_DIR = Path(__file__).resolve().parents[1] / "trained"
-
-
-def newest_model(
-    root: Path = TRAINED_DIR,
-    prefix: str = "ner-",
-    file: str = "config.json",
-    what: str = "trained NER model (train one with `lit train ner`)",
-) -> Path:
-    """The most recent ``<prefix>*`` artifact folder under ``root``, by the ``created`` stamp in
-    its ``file`` (NER and relation models, fact calibrations: every artifact writes one)."""
-    candidates = [p for p in root.glob(f"{prefix}*") if (p / file).is_file()] if root.is_dir() else []
-    if not candidates:
-        raise ModelError(f"{root}: no {what}: nothing matches {prefix}*/{file}")
-
-    def created(p: Path) -> tuple[str, str]:
-        try:
-            return str(json.loads((p / file).read_text()).get("created", "")), p.name
-        except (OSError, json.JSONDecodeError):
-            return "", p.name
-
-    return max(candidates, key=created)
-
 
 class NerTagger:
     """A loaded NER model ready for batched prediction on CPU or CUDA."""
@@ -82,13 +66,14 @@ class NerTagger:
 
     @classmethod
     def load(cls, path: str | Path | None = None, device: str = "auto") -> "NerTagger":
-        """Load ``path`` (default: the newest model in ``models/trained/``) for inference."""
+        """Load ``path`` (default: the bundle's NER model, :mod:`lit.models.bundle`) for inference."""
         import torch
 
+        from lit.models.bundle import default_artifact
         from lit.models.ner.model import NerModel
 
         torch.set_num_threads(max(1, os.cpu_count() or 1))
-        target = Path(path) if path is not None else newest_model()
+        target = Path(path) if path is not None else default_artifact("ner")
         model = NerModel.from_pretrained(target, merge=True)
         dev = resolve_device(device)
         model.to(dev)
@@ -213,7 +198,7 @@ def window_probs(
         ids, mask, feats, positions = ids.to(device), mask.to(device), feats.to(device), padded_positions(wanted).to(device)
         with torch.inference_mode(), torch.autocast("cuda", dtype=torch.bfloat16, enabled=use_amp):
             logits = run(ids, mask, feats, positions=positions)
-            return chunk, wanted, torch.softmax(logits.float(), dim=-1).cpu()
+            return chunk, wanted, torch.softmax(logits.float(), dim=-1).round(decimals=PROB_DECIMALS).cpu()
 
     if by_length:
         batches = bucketed(items, lambda item: len(item[2].input_ids), max(1, batch_size), batch_tokens)
@@ -250,9 +235,9 @@ def map_batches(fn: Callable[[T], R], batches: Iterable[T], device: str, threads
     Why: on the 2-core machine two batches side by side, one thread each, ran the NER forward
     pass 1.0-1.1x as fast as one batch at a time on two threads in full bench_ner runs and
     1.3-1.5x in probes while other processes shared the cores: threads that synchronise at
-    every operation suffer most when a core is taken away. A batch's result is bitwise the same on one
-    thread as on two (measured; the partner-independence tests run through here), so this
-    changes speed only. Each batch must be independent of the others; ``fn`` runs on worker
+    every operation suffer most when a core is taken away. A batch's result on one thread
+    equals its result on two to float precision (bitwise on the AVX2 machine; the
+    partner-independence tests run through here), so this changes speed only. Each batch must be independent of the others; ``fn`` runs on worker
     threads, so it enters ``torch.inference_mode`` itself (a per-thread setting).
 
     A lone batch runs in the caller's thread on all of torch's threads: nothing could run

@@ -22,7 +22,7 @@ def evaluate_corpus(
     model: str | Path | None, corpus: str, split: str = "test", batch_size: int = 32,
     device: str = "auto", limit: int | None = None, tagger=None,
 ) -> dict[str, Any]:
-    """Entity-level scores of a model folder (default: newest trained) on a corpus split.
+    """Entity-level scores of a model folder (default: the bundle's) on a corpus split.
 
     A model with a head per corpus is scored with ``corpus``'s own head. Only the labels the corpus annotates are scored (its label map's targets), so a model
     is not charged for finding e.g. values in a chemicals-only corpus.

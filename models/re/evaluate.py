@@ -73,7 +73,7 @@ def evaluate_instances(model: Any, instances: Sequence[Instance]) -> dict[str, A
 def evaluate_corpus(
     model_path: str | Path | None, corpus: str, split: str, device: str = "auto", limit: int | None = None
 ) -> dict[str, Any]:
-    """``lit evaluate re``: the model (default: newest ``re-*``) and the rule linker on a split."""
+    """``lit evaluate re``: the model (default: the bundle's) and the rule linker on a split."""
     from lit.models.corpora import load_examples
     from lit.models.re.data import from_example
     from lit.models.re.infer import RelationModel

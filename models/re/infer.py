@@ -6,13 +6,16 @@ candidate is scored, and :func:`lit.models.re.decode.decode` turns the probabili
 :class:`~lit.extract.facts.Relation` objects whose ``score`` is the calibrated probability
 that the (compound, property, value) triple is right.
 
-A paragraph's scores do not depend on which other paragraphs share the call, so the
-pipeline batches paragraphs across documents and still gets exactly each document's
-facts alone. That holds because windows are padded to a length bucket and batched only
-with same-bucket windows, never one row alone (the NER tagger's rule,
-:func:`lit.models.ner.infer.bucketed`; bitwise on CPU), and the pooling of mention
-vectors and the pair scorer, whose row count would otherwise vary with the batch, run
-per paragraph. (On CUDA with bf16 this is not promised: kernels vary with batch shape.)
+A paragraph's scores depend on which other paragraphs share the call at most in the last
+bits of float32, so the pipeline batches paragraphs across documents and gets each
+document's facts alone: windows are padded to a length bucket and batched only with
+same-bucket windows, never one row alone (the NER tagger's rule,
+:func:`lit.models.ner.infer.bucketed`; bitwise on the AVX2 machine, not on an AVX-512 CPU,
+see :mod:`lit.models.ner.infer`), the pooling of mention vectors and the pair scorer, whose
+row count would otherwise vary with the batch, run per paragraph, and candidate
+probabilities are rounded to :data:`PROB_DECIMALS` (the precision a relation's score is
+written at) before the decoder's thresholds see them. (On CUDA with bf16 the differences
+are larger: kernels vary with batch shape.)
 
 Torch and transformers are imported only when a model is loaded, so importing this module
 is cheap.
@@ -28,12 +31,11 @@ from lit.extract.facts import Mention, Relation
 from lit.models.re.decode import Decoding, PredTuple, decode
 from lit.models.re.data import EncodedInstance, Instance, from_mentions
 
-
-def newest_re_model() -> Path:
-    """The most recently trained ``models/trained/re-*`` artifact."""
-    from lit.models.ner.infer import TRAINED_DIR, newest_model
-
-    return newest_model(TRAINED_DIR, "re-", what="trained relation model (train one with `lit train re`)")
+#: Candidate probabilities are rounded to this many decimals before the decoder compares
+#: them with its thresholds and with each other: the precision of the relation score lit
+#: writes, so what is decided is what is written (float noise far below it then changes a
+#: decision only where a probability sits on a rounding boundary).
+PROB_DECIMALS = 4
 
 
 class RelationModel:
@@ -51,13 +53,14 @@ class RelationModel:
 
     @classmethod
     def load(cls, path: str | Path | None = None, device: str = "auto") -> "RelationModel":
-        """Load ``path`` (default: the newest ``models/trained/re-*``) for inference, offline."""
+        """Load ``path`` (default: the bundle's relation model, :mod:`lit.models.bundle`) for inference, offline."""
         import torch
 
+        from lit.models.bundle import default_artifact
         from lit.models.ner.infer import resolve_device
         from lit.models.re.model import RelationNet
 
-        target = Path(path) if path is not None else newest_re_model()
+        target = Path(path) if path is not None else default_artifact("re")
         torch.set_num_threads(max(1, os.cpu_count() or 1))
         net, data = RelationNet.from_pretrained(target, merge=True)
         dev = resolve_device(device)
@@ -70,9 +73,10 @@ class RelationModel:
     def probabilities(self, instances: Sequence[Instance]) -> list[list[float]]:
         """Candidate probabilities of many instances (in candidate order), batched across them.
 
-        An instance's probabilities do not depend on which other instances share the call
-        (see the module docstring), so the pipeline can score the paragraphs of many
-        documents at once and still give each document exactly its facts alone.
+        An instance's probabilities do not depend, beyond float noise that the rounding to
+        :data:`PROB_DECIMALS` absorbs, on which other instances share the call (see the
+        module docstring), so the pipeline can score the paragraphs of many documents at
+        once and still give each document its facts alone.
         """
         from lit.models.re.data import encode_instances
 
@@ -166,7 +170,7 @@ class RelationModel:
             sums.index_add_(0, index, vals)
             counts = torch.bincount(index, minlength=n).clamp(min=1).to(vals.dtype)
             logits = self.net.score(sums / counts.unsqueeze(1), torch.tensor(pairs, dtype=torch.long, device=vals.device))
-            return torch.sigmoid(logits.float()).cpu().tolist()
+            return torch.sigmoid(logits.float()).round(decimals=PROB_DECIMALS).cpu().tolist()
 
     def decode(self, instances: Sequence[Instance], probs: Sequence[Sequence[float]]) -> list[list[PredTuple]]:
         return [decode(i, p, self.decoding) for i, p in zip(instances, probs)]
