@@ -1,6 +1,6 @@
 """The strict fact scorer of the benchmark (lit.models.benchmark.score) on small hand-made cases:
 names and aliases, lit's compound keys, unit conversion of gold, ranges, one-to-one pairing,
-duplicates, scope, annotated spans, and the summary's counts."""
+duplicates, scope and property groups, and the summary's counts."""
 
 from __future__ import annotations
 
@@ -19,13 +19,13 @@ def vocab() -> PropertyVocabulary:
 
 
 def fact(compound: str, prop: str, value: float, unit: str, value_max: float | None = None,
-         key: str | None = None, start: int = 0, end: int = 5) -> Fact:
+         key: str | None = None) -> Fact:
     return Fact(compound=compound, property=prop, value=value, unit=unit, raw_value=f"{value} {unit}", doc_id="d",
-                source="t", start=start, end=end, sentence="s", model="test", value_max=value_max, compound_key=key)
+                source="t", start=0, end=5, sentence="s", model="test", value_max=value_max, compound_key=key)
 
 
-def bench(facts: list[GoldFact], properties=("band_gap", "curie_temperature"), groups=None, annotated=None) -> BenchSet:
-    text = BenchText("t1", "dev", paragraph_document("unused text", "t1"), tuple(facts), annotated)
+def bench(facts: list[GoldFact], properties=("band_gap", "curie_temperature"), groups=None) -> BenchSet:
+    text = BenchText("t1", "dev", paragraph_document("unused text", "t1"), tuple(facts))
     return BenchSet("test", "dev", [text], frozenset(properties), groups or {})
 
 
@@ -102,19 +102,18 @@ def test_one_to_one_duplicates_and_maximum_matching(vocab):
     assert len(s2.matched) == 2 and not s2.false_positives and not s2.misses
 
 
-def test_scope_groups_and_annotated_spans(vocab):
+def test_scope_and_property_groups(vocab):
     gold = GoldFact("YSZ", "conductivity", (0.1,))
     b = bench([gold], properties=("conductivity",),
-              groups={"ionic_conductivity": "conductivity", "electrical_conductivity": "conductivity"},
-              annotated=((0, 100),))
+              groups={"ionic_conductivity": "conductivity", "electrical_conductivity": "conductivity"})
     s = score_text(b.texts[0], preds(
         b, vocab,
         fact("YSZ", "electrical_conductivity", 0.1, "S cm-1"),  # either conductivity matches the group
         fact("YSZ", "band_gap", 2.0, "eV"),                     # a property the gold does not cover
-        fact("LSM", "ionic_conductivity", 5.0, "S cm-1", start=200, end=260),  # text nobody annotated
+        fact("LSM", "ionic_conductivity", 5.0, "S cm-1"),       # in scope, not in the gold
     ), b.properties)
-    assert len(s.matched) == 1 and not s.false_positives
-    assert (s.out_of_scope, s.outside_annotated) == (1, 1)
+    assert len(s.matched) == 1 and s.out_of_scope == 1
+    assert [p.compound for p in s.false_positives] == ["LSM"]
 
 
 def test_summary_counts_per_property_and_errors(vocab):

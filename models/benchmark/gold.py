@@ -74,20 +74,12 @@ class GoldFact:
 
 @dataclass(frozen=True, slots=True)
 class BenchText:
-    """One document of a set: the Document lit reads, its gold facts, and, where only part of
-    it was annotated, the character spans that were (``annotated``; None = the whole text).
-    Predictions whose evidence lies outside those spans are not scored."""
+    """One document of a set: the Document lit reads and the gold facts it states."""
 
     id: str
     split: str
     doc: Document
     facts: tuple[GoldFact, ...]
-    annotated: tuple[tuple[int, int], ...] | None = None
-
-    def covers(self, start: int, end: int) -> bool:
-        if self.annotated is None:
-            return True
-        return any(s <= start and end <= e for s, e in self.annotated)
 
 
 @dataclass

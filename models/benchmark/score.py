@@ -16,8 +16,7 @@ string, same numbers within the tolerance: "1414 °C (1687 K)") is dropped first
 as a ``duplicate``. Gold and predictions are then paired one to
 one by a maximum matching, so no gold fact absorbs two predictions and the result does not
 depend on the order lit emits facts in. Predictions of properties the set's gold does not
-cover are not scored (``out_of_scope``), nor predictions from text that was not annotated
-(``outside_annotated``, SOFC-Exp).
+cover are not scored (``out_of_scope``).
 
 :func:`score_text` takes :class:`Pred` records, so the same rule scores lit's facts
 (:meth:`Pred.of_fact`) and one annotator against another (:meth:`Pred.of_gold`).
@@ -26,7 +25,7 @@ cover are not scored (``out_of_scope``), nor predictions from text that was not 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 from lit.extract.facts import Fact
 from lit.errors import UnitError
@@ -50,7 +49,6 @@ class Pred:
     key: str | None
     numbers: tuple[float, ...]
     evidence: str = ""
-    span: tuple[int, int] | None = None
 
     @classmethod
     def of_fact(cls, fact: Fact, bench: BenchSet, vocab: PropertyVocabulary) -> "Pred":
@@ -62,7 +60,7 @@ class Pred:
             except UnitError:
                 pass
         return cls(bench.label(fact.property), fact.compound, frozenset({name_form(fact.compound)}),
-                   fact.compound_key, tuple(sorted(numbers)), fact.sentence, (fact.start, fact.end))
+                   fact.compound_key, tuple(sorted(numbers)), fact.sentence)
 
     @classmethod
     def of_gold(cls, gold: GoldFact) -> "Pred":
@@ -99,7 +97,6 @@ class TextScore:
     misses: list[GoldFact] = field(default_factory=list)
     duplicates: int = 0
     out_of_scope: int = 0
-    outside_annotated: int = 0
 
 
 def _one_to_one(preds: Sequence[Pred], golds: Sequence[GoldFact], tolerance: float) -> dict[int, int]:
@@ -125,7 +122,7 @@ def score_text(
     text: BenchText, preds: Iterable[Pred], properties: frozenset[str], tolerance: float = TOLERANCE
 ) -> TextScore:
     """Score one text's predictions against its gold facts (see the module docstring)."""
-    return score_facts(text.id, text.facts, preds, properties, text.covers, tolerance)
+    return score_facts(text.id, text.facts, preds, properties, tolerance)
 
 
 def score_facts(
@@ -133,18 +130,14 @@ def score_facts(
     golds: Sequence[GoldFact],
     preds: Iterable[Pred],
     properties: frozenset[str],
-    covers: Callable[[int, int], bool] | None = None,
     tolerance: float = TOLERANCE,
 ) -> TextScore:
-    """:func:`score_text` on bare gold facts; ``covers(start, end)`` says whether a prediction's
-    evidence span was annotated (None: all of it was)."""
+    """:func:`score_text` on bare gold facts (inter-annotator agreement has no Documents)."""
     out = TextScore(text_id)
     kept: list[Pred] = []
     for pred in preds:
         if pred.property not in properties:
             out.out_of_scope += 1
-        elif covers is not None and pred.span is not None and not covers(*pred.span):
-            out.outside_annotated += 1
         elif any(k.property == pred.property and k.names == pred.names
                  and same_numbers(k.numbers, pred.numbers, tolerance) for k in kept):
             out.duplicates += 1
@@ -217,7 +210,6 @@ def summarise(
         "per_property": {label: prf(*v, recall_only=bench.recall_only) for label, v in per.items() if v[0] or v[1]},
         "not_scored": {
             "out_of_scope": sum(s.out_of_scope for s in scores),
-            "outside_annotated": sum(s.outside_annotated for s in scores),
             "duplicates": sum(s.duplicates for s in scores),
         },
         "loader": dict(bench.counts),
