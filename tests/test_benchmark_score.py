@@ -132,3 +132,7 @@ def test_summary_counts_per_property_and_errors(vocab):
     recall_only = summarise(BenchSet("silver", "dev", b.texts, b.properties, recall_only=True), [s], errors=5)
     assert recall_only["precision"] is None and recall_only["recall"] == 0.5
     assert recall_only["errors"]["false_positives"] == []
+    empty = summarise(BenchSet("unannotated", "dev", [], b.properties), [])
+    assert (empty["gold"], empty["precision"], empty["recall"], empty["f1"]) == (0, None, None, None)
+    missed = summarise(b, [score_text(b.texts[0], [], b.properties)])
+    assert (missed["precision"], missed["recall"], missed["f1"]) == (None, 0.0, 0.0)

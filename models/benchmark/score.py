@@ -155,17 +155,19 @@ def score_facts(
 
 
 def prf(gold: int, predicted: int, matched: int, recall_only: bool = False) -> dict[str, Any]:
-    """Counts with precision, recall and F1 (precision and F1 None when ``recall_only``)."""
-    p = matched / predicted if predicted else 0.0
-    r = matched / gold if gold else 0.0
-    f1 = 2 * p * r / (p + r) if p + r else 0.0
+    """Counts with precision, recall and F1. A ratio with nothing to divide by is None, not 0
+    (a set with no annotated text yet has no score; F1 with gold but no prediction is 0), as
+    are precision and F1 when ``recall_only``."""
+    p = matched / predicted if predicted and not recall_only else None
+    r = matched / gold if gold else None
+    f1 = None if r is None or recall_only else (2 * p * r / (p + r) if p and r else 0.0)
     return {
         "gold": gold,
         "predicted": predicted,
         "matched": matched,
-        "precision": None if recall_only else round(p, 4),
-        "recall": round(r, 4),
-        "f1": None if recall_only else round(f1, 4),
+        "precision": None if p is None else round(p, 4),
+        "recall": None if r is None else round(r, 4),
+        "f1": None if f1 is None else round(f1, 4),
     }
 
 
