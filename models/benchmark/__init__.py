@@ -15,7 +15,7 @@ set            gold                                                             
 =============  ==================================================================  ==========
 
 MSPT (synthesis procedures) is not a set: its few property-value links are yields, sizes and
-amounts, which lit's vocabulary does not name (see models/README.md).
+amounts, which lit's vocabulary does not name (see models/benchmark/README.md).
 """
 
 from __future__ import annotations
