@@ -78,3 +78,11 @@ def test_documents_go_in_groups_and_results_stay_aligned():
 def test_set_names():
     assert set_names("real") == ["realtext", "sofc_exp", "polyie", "battery"]
     assert set_names("ours,polyie,ours") == ["ours", "polyie"]
+
+
+def test_cli_agreement_needs_the_second_annotation(tmp_path, monkeypatch):
+    from lit.models.benchmark import agreement
+
+    monkeypatch.setattr(agreement, "DEFAULT_DIR", tmp_path)
+    got = CliRunner().invoke(app, ["evaluate", "agreement"])
+    assert got.exit_code != 0 and f"{tmp_path}/agreement.b.jsonl: no second annotation" in got.output

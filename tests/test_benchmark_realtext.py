@@ -30,15 +30,17 @@ def _write_jsonl(path: Path, rows: list[dict]) -> None:
 
 @pytest.fixture
 def folders(tmp_path: Path) -> tuple[Path, Path]:
-    """(realtext folder, corpora root): three texts in a JSON-lines source, the first two dev."""
+    """(realtext folder, corpora root): three texts in a JSON-lines source, as NERRE prompts
+    (with the fine-tuning separator after the text), the first two dev."""
     corpora = tmp_path / "corpora"
     (corpora / "src").mkdir(parents=True)
-    _write_jsonl(corpora / "src" / "abstracts.jsonl", [{"prompt": t} for t in TEXTS])
+    _write_jsonl(corpora / "src" / "abstracts.jsonl", [{"prompt": t + realtext.PROMPT_END} for t in TEXTS])
     folder = tmp_path / "realtext"
     folder.mkdir()
     _write_jsonl(folder / "selection.jsonl", [
         {"id": f"t{i}", "source": {"corpus": "src", "file": "abstracts.jsonl", "line": i, "field": "prompt"},
-         "sha256": hashlib.sha256(t.encode()).hexdigest(), "split": "dev" if i < 2 else "test", "has_units": True}
+         "sha256": hashlib.sha256((t + realtext.PROMPT_END).encode()).hexdigest(), "split": "dev" if i < 2 else "test",
+         "has_units": True}
         for i, t in enumerate(TEXTS)
     ])
     return folder, corpora
@@ -52,7 +54,7 @@ def test_loader_reads_texts_converts_gold_and_skips_unannotated(folders):
     assert dev.counts == {"selected": 2, "unannotated": 1}
     (gold,) = dev.texts[0].facts
     assert gold.names == {"ZnO", "zincoxide"} and gold.numbers == (3.37,)
-    assert dev.texts[0].doc.text == TEXTS[0]
+    assert dev.texts[0].doc.text == TEXTS[0]  # checked with the separator, read without it
     assert "curie_temperature" in dev.properties  # gold covers the whole vocabulary
     _write_jsonl(folder / "annotations.a2.jsonl", [{"id": "t1", "annotator": "A2", "facts": [NI]},
                                                    {"id": "t2", "annotator": "A2", "facts": []}])
@@ -73,7 +75,7 @@ def test_loader_refuses_changed_texts_double_annotation_and_unknown_properties(f
     _write_jsonl(corpora / "src" / "abstracts.jsonl", [{"prompt": t + " Edited."} for t in TEXTS])
     with pytest.raises(CorpusError, match="does not match its sha256"):
         realtext.load("dev", folder, corpora)
-    _write_jsonl(corpora / "src" / "abstracts.jsonl", [{"prompt": t} for t in TEXTS])
+    _write_jsonl(corpora / "src" / "abstracts.jsonl", [{"prompt": t + realtext.PROMPT_END} for t in TEXTS])
     _write_jsonl(folder / "annotations.a1.jsonl", [{"id": "t0", "facts": [{**ZNO, "property": "colour"}]}])
     with pytest.raises(CorpusError, match=r"annotations\.a1\.jsonl:1: 'colour' is not a property"):
         realtext.load("dev", folder, corpora)

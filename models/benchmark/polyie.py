@@ -42,7 +42,9 @@ def _facts(examples: list[Example], vocab: PropertyVocabulary, counts: dict[str,
             if compound is None or prop is None or value is None:
                 counts["tuple_incomplete"] = counts.get("tuple_incomplete", 0) + 1
                 continue
-            span = lambda i: ex.text[ex.entities[i].start : ex.entities[i].end]  # noqa: E731
+            def span(i: int) -> str:
+                return ex.text[ex.entities[i].start : ex.entities[i].end]
+
             found = vocab.match(span(prop), ex.text)
             if found is None:
                 counts["pn_not_in_vocabulary"] = counts.get("pn_not_in_vocabulary", 0) + 1
