@@ -65,7 +65,7 @@ def test_loader_reads_texts_converts_gold_and_skips_unannotated(folders):
     assert [t.id for t in test.texts] == ["t2"] and test.texts[0].facts == ()  # annotated, states nothing
 
 
-def test_loader_refuses_changed_texts_double_annotation_and_unknown_properties(folders):
+def test_loader_refuses_changed_texts_double_annotation_unknown_properties_and_bad_units(folders):
     folder, corpora = folders
     _write_jsonl(folder / "annotations.a1.jsonl", [{"id": "t0", "facts": [ZNO]}])
     _write_jsonl(folder / "annotations.a2.jsonl", [{"id": "t0", "facts": []}])
@@ -78,6 +78,9 @@ def test_loader_refuses_changed_texts_double_annotation_and_unknown_properties(f
     _write_jsonl(corpora / "src" / "abstracts.jsonl", [{"prompt": t + realtext.PROMPT_END} for t in TEXTS])
     _write_jsonl(folder / "annotations.a1.jsonl", [{"id": "t0", "facts": [{**ZNO, "property": "colour"}]}])
     with pytest.raises(CorpusError, match=r"annotations\.a1\.jsonl:1: 'colour' is not a property"):
+        realtext.load("dev", folder, corpora)
+    _write_jsonl(folder / "annotations.a1.jsonl", [{"id": "t0", "facts": [{**ZNO, "unit": "K"}]}])
+    with pytest.raises(CorpusError, match=r"annotations\.a1\.jsonl:1: ZnO band_gap \[3\.37\] 'K': unit does not fit"):
         realtext.load("dev", folder, corpora)
 
 
