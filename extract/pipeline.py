@@ -26,7 +26,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from lit.errors import LitError
 from lit.extract.assemble import Aliases, VocabularyJudge, build_facts
@@ -178,12 +178,49 @@ class Extractor:
                 _failed(result, exc)
             result.seconds = time.perf_counter() - started
             results.append(result)
+        return self._extract_group(results, ready, lambda: [self.extract_path(path) for path in paths])
+
+    def extract_documents(self, docs: Sequence[Document]) -> list[DocumentResult]:
+        """:meth:`extract_paths` for documents already built in memory (evaluation sets make
+        theirs from corpus text): the same grouped model calls, so the same facts."""
+        results: list[DocumentResult] = []
+        ready: list[tuple[DocumentResult, Document, list[Sentence]]] = []
+        for doc in docs:
+            started = time.perf_counter()
+            result = DocumentResult(source=doc.info.source, info=doc.info)
+            try:
+                ready.append((result, doc, split_sentences(doc)))
+            except Exception as exc:  # noqa: BLE001 - as in extract_path
+                _failed(result, exc)
+            result.seconds = time.perf_counter() - started
+            results.append(result)
+        return self._extract_group(results, ready, lambda: [self._extract_alone(doc) for doc in docs])
+
+    def _extract_alone(self, doc: Document) -> DocumentResult:
+        """One in-memory document by itself: the fallback of :meth:`extract_documents`."""
+        started = time.perf_counter()
+        result = DocumentResult(source=doc.info.source, info=doc.info)
+        try:
+            result.facts, result.sentences = self.extract(doc)
+        except Exception as exc:  # noqa: BLE001 - as in extract_path
+            _failed(result, exc)
+        result.seconds = time.perf_counter() - started
+        return result
+
+    def _extract_group(
+        self,
+        results: list[DocumentResult],
+        ready: list[tuple[DocumentResult, Document, list[Sentence]]],
+        alone: Callable[[], list[DocumentResult]],
+    ) -> list[DocumentResult]:
+        """The grouped model calls over documents read and segmented (``ready``, whose results
+        are among ``results``); ``alone`` redoes the group one document at a time."""
         texts = [s.text for _, _, sentences in ready for s in sentences]
         started = time.perf_counter()
         try:
             predicted = self.tagger.predict(texts) if self.tagger is not None and texts else [[] for _ in texts]
         except Exception:  # noqa: BLE001 - isolate the document that breaks the model call
-            return [self.extract_path(path) for path in paths]
+            return alone()
         model_share = (time.perf_counter() - started) / max(1, len(texts))
         staged: list[tuple[DocumentResult, _Linking]] = []
         at = 0
@@ -201,7 +238,7 @@ class Extractor:
         try:
             linked = self.linker.predict(blocks) if self.linker is not None and blocks else [[] for _ in blocks]
         except Exception:  # noqa: BLE001 - as for the NER call
-            return [self.extract_path(path) for path in paths]
+            return alone()
         model_share = (time.perf_counter() - started) / max(1, len(blocks))
         at = 0
         for result, linking in staged:

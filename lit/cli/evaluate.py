@@ -1,4 +1,5 @@
-"""``lit evaluate ner [--model DIR] --corpus NAME --split test [--json]``; ``lit evaluate facts [--split abstracts|results|all|dev] [--json]``."""
+"""``lit evaluate ner [--model DIR] --corpus NAME --split test [--json]``; ``lit evaluate facts [--set NAME] [--split dev|test]
+[--errors N] [--json]``; ``lit evaluate agreement [--reference a|b]``; ``lit evaluate re ...``."""
 
 from __future__ import annotations
 
@@ -14,38 +15,74 @@ evaluate_app = typer.Typer(help="Score a trained model on a corpus split.", no_a
 
 @evaluate_app.command("facts")
 def evaluate_facts_cmd(
-    split: str = typer.Option(
-        "all", "--split", help="abstracts, results, all (= both held-out splits) or dev (the tuning split)."
+    set_: str = typer.Option(
+        "real", "--set", help="realtext, sofc_exp, polyie, battery, ours (the texts written here), a comma list, "
+        "or real (= the four sets of third-party text)."
     ),
+    split: str = typer.Option("dev", "--split", help="dev (tuning, error analysis) or test (report once per change)."),
     model: Path = typer.Option(None, "--model", help="NER model folder (default: what lit extract loads)."),
-    errors: bool = typer.Option(True, "--errors/--no-errors", help="List every false positive and negative."),
-    as_json: bool = typer.Option(False, "--json", help="Print the scores and errors as one JSON object."),
+    relation_model: Path = typer.Option(None, "--relation-model", help="Relation model folder (default: as lit extract)."),
+    errors: int = typer.Option(0, "--errors", min=0, help="Print N false positives and N misses per set, with sentences."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object: the split and each set's scores."),
 ) -> None:
-    """End-to-end fact P/R/F1 on the held-out set in corpora/eval (strict: compound, property, unit, value)."""
-    from lit.models.evaluate_facts import ALL_SPLITS, evaluate_facts
+    """End-to-end fact P/R/F1 on real text, strict (same compound, property and numbers)."""
+    from lit.extract.pipeline import Extractor
+    from lit.models.benchmark import load_set, set_names
+    from lit.models.benchmark.run import evaluate_set
 
-    if split not in (*ALL_SPLITS, "all"):
-        raise typer.BadParameter(f"{split!r} is not {', '.join(ALL_SPLITS)} or all", param_hint="--split")
     with cli_errors():
-        scores = evaluate_facts(split, model=model)
+        names = set_names(set_)
+        benches = [load_set(name, split) for name in names]
+        extractor = Extractor.load(model, relation_model=relation_model)
+        scores = {bench.name: evaluate_set(bench, extractor, errors) for bench in benches}
+    if as_json:
+        typer.echo(json.dumps({"split": split, "sets": scores}, indent=2, ensure_ascii=False))
+        return
+    for name, s in scores.items():
+        _print_set(name, split, s, errors)
+
+
+def _ratio(x: float | None) -> str:
+    return f"{x:>7.4f}" if x is not None else f"{'-':>7}"
+
+
+def _print_set(name: str, split: str, s: dict, errors: int) -> None:
+    typer.echo(
+        f"\n{name} ({split}): {s['texts']} texts, {s['gold']} gold, {s['predicted']} predicted, "
+        f"{s['matched']} matched" + (f", {s['seconds']} s" if s.get("seconds") is not None else "") + (" -- recall only (silver gold)" if s["recall_only"] else "")
+    )
+    typer.echo(f"{'property':<38} {'P':>7} {'R':>7} {'F1':>7} {'gold':>5} {'pred':>5} {'match':>5}")
+    for label, v in [*s["per_property"].items(), ("all", s)]:
+        typer.echo(f"{label:<38} {_ratio(v['precision'])} {_ratio(v['recall'])} {_ratio(v['f1'])} "
+                   f"{v['gold']:>5} {v['predicted']:>5} {v['matched']:>5}")
+    typer.echo("not scored: " + ", ".join(f"{k} {v}" for k, v in s["not_scored"].items())
+               + "; loader: " + ", ".join(f"{k} {v}" for k, v in s["loader"].items()))
+    if s["failed"]:
+        typer.echo(f"{len(s['failed'])} documents failed: " + "; ".join(f["error"] for f in s["failed"][:3]))
+    if errors:
+        for fp in s["errors"]["false_positives"]:
+            typer.echo(f"FP {fp['id']} {fp['compound']} {fp['property']} {fp['numbers']} ({fp['why']})\n   {fp['sentence']}")
+        for miss in s["errors"]["misses"]:
+            names = " | ".join([miss["compound"], *miss["aliases"]])
+            typer.echo(f"MISS {miss['id']} {names} {miss['property']} {miss['numbers']}\n   {miss['evidence']}")
+
+
+@evaluate_app.command("agreement")
+def evaluate_agreement_cmd(
+    reference: str = typer.Option("a", "--reference", help="a (the annotations.*.jsonl files) or b (agreement.b.jsonl)."),
+    errors: int = typer.Option(0, "--errors", min=0, help="Print N facts only the other side has and N only the reference has."),
+    as_json: bool = typer.Option(False, "--json", help="Print the scores as one JSON object."),
+) -> None:
+    """Inter-annotator agreement on the real-text set: strict fact P/R/F1 of one annotator against the other."""
+    from lit.models.benchmark.agreement import agreement
+
+    with cli_errors():
+        scores = agreement(reference=reference, errors=errors)
     if as_json:
         typer.echo(json.dumps(scores, indent=2, ensure_ascii=False))
         return
-    typer.echo(
-        f"facts on corpora/eval ({split}): {scores['texts']} texts, {scores['gold']} gold, "
-        f"{scores['predicted']} predicted, {scores['seconds']} s"
-    )
-    typer.echo(f"{'scope':<40} {'P':>7} {'R':>7} {'F1':>7} {'tp':>4} {'fp':>4} {'fn':>4}")
-    rows = list(scores["per_property"].items()) + list(scores["per_split"].items()) + [("micro", scores["micro"])]
-    for name, v in rows:
-        typer.echo(
-            f"{name:<40} {v['precision']:>7.4f} {v['recall']:>7.4f} {v['f1']:>7.4f} {v['tp']:>4} {v['fp']:>4} {v['fn']:>4}"
-        )
-    if errors:
-        for e in scores["errors"]:
-            value = f"{e['value']:g}" + (f"-{e['value_max']:g}" if e["value_max"] is not None else "")
-            why = f"  ({e['why']})" if e["kind"] == "fp" else ""
-            typer.echo(f"{e['id']} {e['kind'].upper()} {e['compound']} {e['property']} {value} {e['unit']}{why}")
+    scores["failed"] = []
+    _print_set("agreement", scores["split"], scores, errors)
 
 
 @evaluate_app.command("ner")
