@@ -150,3 +150,12 @@ def test_units_dimension_kind(unit: str, kind: str | None) -> None:
     from lit.extract.normalize.units import dimension_kind
 
     assert dimension_kind(unit) == kind
+
+
+@pytest.mark.parametrize(
+    "written, canonical",
+    [("W/mK", "W/K/m"), ("W/(mK)", "W/K/m"), ("W/mK2", "W/K**2/m"), ("W/mK 2", "W/K**2/m"),
+     ("uW/cmK2", "µW/cm/K**2"), ("mAhg−1", "mAh/g"), ("Whkg-1", "Wh/kg"), ("mK", "mK")],
+)
+def test_units_written_together_as_papers_do(written, canonical):
+    assert normalize_unit(written).canonical == canonical

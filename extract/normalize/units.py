@@ -167,6 +167,9 @@ def _clean(text: str) -> str:
     text = re.sub(r"(?<=[^\W\d_])\s+([-+]\d+)\b", r"\1", text)  # "V -1": detached exponent
     text = re.sub(r"(/[a-zu]?m)\s+([23])\b", r"\1\2", text)  # "g/cm 3": flattened superscript
     text = re.sub(r"\^\s*\(\s*([-+]?\d+)\s*\)", r"^\1", text)
+    # "W/mK", "uW/cmK2": per metre-kelvin, as papers mean it (no property is per millikelvin)
+    text = re.sub(r"/\s*\(?\s*(c?m)\s*K\s?(\^?\d)?\s*\)?(?=\s|$)", lambda m: f"/({m.group(1)} K{m.group(2) or ''})", text)
+    text = re.sub(r"\b(m?Ah|m?Wh)(?=k?g\b|k?g\^?-1\b)", r"\1 ", text)  # "mAhg-1": run together
     return re.sub(r"\s+", " ", text).strip()
 
 
