@@ -4,7 +4,8 @@ Both the NER model and the rules propose compound mentions; on real abstracts ma
 them are not materials at all, or are materials in a role no property belongs to:
 
 * **not materials**: methods and functionals (PBE0, GGA+U), physics acronyms (AFM, SOC),
-  descriptors ("Cu-rich", "Al-substituted"), families ("perovskites", "cuprates"). The
+  descriptors ("Cu-rich", "Al-substituted"), families ("perovskites", "cuprates"), ions
+  ("Mo4+": part of a material). The
   decision is general: a mention that parses as a formula, or names an element or a known
   oxide, is a material; a name is one unless it is a descriptor (a material word followed by
   "-rich", "-based", "-doped"... with nothing after it), a bare plural common noun, or an
@@ -43,7 +44,8 @@ _SETTING_AFTER = re.compile(
     r"\s*(?:substrates?|slides?|crucibles?|wafers?|boats?|ampoules?|ampules?|tubes?|capillar(?:y|ies)|"
     r"holders?|windows?|foils?\s+(?:as|for)|-doped|\s+doped|-substituted|\s+substitution|-doping|\s+doping|"
     r"dopants?|-coated|\s+coating|ions?|vacanc(?:y|ies)|atoms?|content|deficiency|atmosphere|gas|flow|partial|"
-    r"loading|source|precursors?|salts?|species|incorporation|addition|substitution|additives?)\b",
+    r"loading|source|precursors?|salts?|species|incorporation|addition|substitution|additives?|environments?|"
+    r"ambients?)\b",
     re.IGNORECASE,
 )
 #: "grown on SrTiO3", "deposited onto MgO": the material after is the substrate.
@@ -82,13 +84,17 @@ def _stop_lexicon() -> frozenset[str]:
 def material_mentions(text: str, mentions: Sequence[Mention], defined: Container[str], offset: int = 0) -> list[Mention]:
     """``mentions`` of one sentence (``text``, which starts at ``offset``) with each formula
     written apart joined, and the COMPOUND mentions that are not materials, or are in a
-    setting role, left out. ``defined``: the document's abbreviations of materials."""
+    setting role, left out, with the values a reference material states in parentheses
+    ("close to that of Gd (294 K)"). ``defined``: the document's abbreviations of materials."""
     out = list(mentions)
     for i, mention in enumerate(out):
         if mention.label == "COMPOUND":
             out[i] = composite(text, repair_formula(text, mention, out, offset), out, offset)
+    references = [m for m in out if m.label == "COMPOUND" and _REFERENCE.search(text[max(0, m.start - offset - 60) : m.start - offset])]
     kept: list[Mention] = []
     for mention in out:
+        if mention.label in ("VALUE", "CONDITION") and any(_in_parenthesis_after(text, r, mention, offset) for r in references):
+            continue  # "comparable to pure ceria (0.1 S cm−1)": the reference's own value
         if mention.label == "COMPOUND":
             inside = any(o is not mention and o.label == "COMPOUND" and o.start <= mention.start and mention.end <= o.end
                          and (o.start, o.end) != (mention.start, mention.end) for o in out)
@@ -98,6 +104,11 @@ def material_mentions(text: str, mentions: Sequence[Mention], defined: Container
                 continue
         kept.append(mention)
     return list({(m.start, m.end, m.label): m for m in kept}.values())
+
+
+def _in_parenthesis_after(text: str, compound: Mention, value: Mention, offset: int) -> bool:
+    between = text[compound.end - offset : value.start - offset]
+    return bool(re.fullmatch(r"\s*\([^()]*", between))
 
 
 def is_material(text: str, defined: bool = False) -> bool:
@@ -111,6 +122,8 @@ def is_material(text: str, defined: bool = False) -> bool:
     stripped = text.strip()
     if stripped.casefold() in _stop_lexicon():
         return False
+    if info.charge is not None:
+        return False  # an ion ("Mo4+", "Li+") is part of a material, not one
     if info.is_formula or stripped in ELEMENTS or stripped.lower() in ELEMENT_NAMES or stripped.lower() in TRIVIAL_NAMES:
         return True
     if _DESCRIPTOR.search(stripped):

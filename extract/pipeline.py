@@ -46,8 +46,8 @@ if TYPE_CHECKING:
     from lit.models.fact_confidence import FactCalibration
     from lit.models.ner.infer import NerTagger
 
-LINKER = "rules-link-0.1"
-RULES = "rules-mentions-0.1"
+LINKER = "rules-link-0.2"
+RULES = "rules-mentions-0.2"
 
 
 @dataclass

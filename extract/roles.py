@@ -65,13 +65,17 @@ _NEGATION = re.compile(r"\b(?:no|not|never|neither|nor|without|absence\s+of|fail
                        r"[^.;,]{0,40}$", re.IGNORECASE)
 
 
+#: "higher than that (2.2 × 10−3 S cm−1) of LSCF": the value of what is compared with.
+_REFERENCE = re.compile(r"\b(?:than|to|with)\s+(?:that|those)\s*\(\s*" + _QUAL + "$", re.IGNORECASE)
+
+
 def value_role(sentence: str, start: int, end: int) -> Role:
     """The role of the number at ``sentence[start:end]`` (see the module docstring)."""
     before = sentence[max(0, start - _BEFORE_CHARS) : start]
     after = sentence[end : end + 30]
     if _BOUND.search(before) and not _TRANSITION_BOUND.search(before):
         return "bound"
-    if _DIFFERENCE_BEFORE.search(before) or _DIFFERENCE_AFTER.match(after):
+    if _DIFFERENCE_BEFORE.search(before) or _DIFFERENCE_AFTER.match(after) or _REFERENCE.search(before):
         return "difference"
     if _SETTING.search(before) or _SETTING_AFTER.match(after):
         return "setting"

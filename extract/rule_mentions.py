@@ -184,7 +184,7 @@ def _compounds(tokens: list[Token], taken: list[tuple[int, int]]) -> list[Mentio
             continue
         word, low = token.text, token.text.lower()
         following = tokens[i + 1] if i + 1 < len(tokens) else None
-        if low in ELEMENT_NAMES and following is not None and following.text.lower().endswith(_ANION_SUFFIXES):
+        if low in ELEMENT_NAMES and following is not None and following.text.lower().rstrip("s").endswith(_ANION_SUFFIXES):
             # "zinc selenide", "magnesium diboride", "lead iodide": one compound of two words
             end = following.end
             if _free(taken, token.start, end):

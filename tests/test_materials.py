@@ -112,3 +112,21 @@ def test_property_mentions_that_name_another_quantity(mention, other):
     from lit.extract.normalize.properties import PropertyVocabulary
 
     assert PropertyVocabulary.load().names_other_quantity(mention) is other
+
+
+def test_ions_are_parts_of_materials_not_materials():
+    assert not is_material("Mo4+") and not is_material("Li+") and is_material("SrMoO3")
+
+
+def test_a_reference_material_takes_its_own_parenthesised_value_with_it():
+    text = "CeO2 shows 0.12 S cm−1, comparable to pure ceria (0.1 S cm−1 at 800 °C)."
+    mentions = [_mention(text, "CeO2"), _mention(text, "0.12 S cm−1", "VALUE"), _mention(text, "ceria"),
+                _mention(text, "0.1 S cm−1", "VALUE"), _mention(text, "800 °C", "CONDITION")]
+    kept = material_mentions(text, mentions, defined=set())
+    assert [m.text for m in kept] == ["CeO2", "0.12 S cm−1"]
+
+
+def test_the_value_of_what_is_compared_with_is_no_value():
+    sentence = "It is higher than that (2.2 × 10−3 S cm−1) of LSCF."
+    start = sentence.index("2.2")
+    assert value_role(sentence, start, start + len("2.2 × 10−3 S cm−1")) == "difference"
