@@ -1,4 +1,4 @@
-"""Calibrated fact confidence: the fit, the judging against PolyIE tuples, and its use in the pipeline."""
+"""Calibrated fact confidence: the fit, the judging by the benchmark rule, and its use in the pipeline."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from lit.extract.normalize.properties import PropertyVocabulary
 from lit.extract.pipeline import Extractor
 from lit.extract.readers import read_document
 from lit.models.calibration import expected_calibration_error, fit_logistic, logit, reliability
-from lit.models.fact_confidence import FactCalibration, default_calibration, judge_facts
+from lit.models.fact_confidence import FactCalibration, default_calibration, judge
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -73,36 +73,24 @@ def _gold_fact(example, tup) -> Fact:
     )
 
 
-def test_fact_confidence_judges_real_polyie_tuples(corpora_dir: Path) -> None:
-    from lit.models.corpora import load_examples
+def test_fact_confidence_judges_facts_by_the_benchmark_rule() -> None:
+    """A sentence fact matching a gold fact is right, one that matches none is wrong; table
+    facts, facts outside the set's properties and repeats are not judged."""
+    from lit.models.benchmark.gold import BenchSet, BenchText, GoldFact, paragraphs_document
 
-    vocab = PropertyVocabulary.load()
-    example = next(
-        e
-        for e in load_examples("polyie", "validation")
-        if len({t[0] for t in e.tuples if t[0] is not None and t[2] is not None}) >= 2
-    )
-    tuples = [t for t in example.tuples if t[0] is not None and t[1] is not None and t[2] is not None]
-    right = _gold_fact(example, tuples[0])
-    other = next(t for t in tuples if example.text[example.entities[t[0]].start : example.entities[t[0]].end] != right.compound)
-    wrong_compound = replace(
-        right,
-        compound=example.text[example.entities[other[0]].start : example.entities[other[0]].end],
-        compound_key="not-" + str(right.compound_key),
-        compound_start=example.entities[other[0]].start,
-        compound_end=example.entities[other[0]].end,
-    )
-    wrong_property = replace(right, property="density", property_text="density of nothing")
-    in_tuple = {t[2] for t in example.tuples if t[2] is not None}
-    free = [k for k, e in enumerate(example.entities) if e.label == "VALUE" and k not in in_tuple]
-    unjudged = replace(right, value_start=len(example.text) + 5, value_end=len(example.text) + 9)
-    facts = [right, wrong_compound, wrong_property, unjudged]
-    if free:
-        facts.append(replace(right, value_start=example.entities[free[0]].start, value_end=example.entities[free[0]].end))
-    verdicts = judge_facts(example, facts, vocab)
-    assert verdicts[:4] == [True, False, False, None]
-    assert all(v is None for v in verdicts[4:])  # a value no tuple links is not judged
-    assert judge_facts(example, [replace(right, value_start=None, value_end=None)], vocab) == [None]
+    doc = paragraphs_document(["The band gap of ZnO is 3.3 eV and that of GaN is 3.4 eV."], "t")
+    gold = GoldFact(compound="ZnO", property="band_gap", numbers=(3.3,))
+    text = BenchText("t", "dev", doc, (gold,))
+    bench = BenchSet("x", "dev", [text], frozenset({"band_gap"}))
+
+    def fact(compound, value, model="m", prop="band_gap"):
+        return Fact(compound=compound, property=prop, value=value, unit="eV", raw_value=f"{value} eV", doc_id="t",
+                    source="t", start=0, end=10, sentence="s", model=model, confidence=0.5 + value / 10)
+
+    facts = [fact("ZnO", 3.3), fact("GaN", 3.4), fact("GaN", 3.4), fact("ZnO", 3.3, model="table"),
+             fact("ZnO", 5.0, prop="work_function")]
+    judged = judge(text, facts, bench, "m", PropertyVocabulary.load())
+    assert sorted((round(c, 4), ok) for c, ok in judged) == [(0.83, True), (0.84, False)]
 
 
 def test_fact_confidence_load_reads_a_calibration_and_refuses_other_files(tmp_path: Path) -> None:

@@ -65,16 +65,18 @@ def train_re(
 
 @train_app.command("confidence")
 def train_confidence(
-    version: str = typer.Option("v1", "--version", help="Artifact version (folder models/trained/conf-<version>)."),
-    corpus: str = typer.Option("polyie", "--corpus", help="Corpus with gold tuples to fit on."),
-    split: str = typer.Option("validation", "--split", help="Split to fit on (never test)."),
+    version: str = typer.Option("v2", "--version", help="Artifact version (folder models/trained/conf-<version>)."),
+    sets: str = typer.Option(",".join(("realtext", "sofc_exp", "polyie")), "--sets",
+                             help="Benchmark sets to fit on, pooled (lit evaluate facts --set names)."),
+    split: str = typer.Option("dev", "--split", help="Split to fit on (never test)."),
     check: str = typer.Option("test", "--check", help="Split reported beside it, never fitted on ('' for none)."),
-    limit: int = typer.Option(None, "--limit", min=1, help="Use at most N paragraphs per split (smoke runs)."),
+    limit: int = typer.Option(None, "--limit", min=1, help="Use at most N texts per set and split (smoke runs)."),
     out: Path = typer.Option(None, "--out", help="Artifact folder (default models/trained/conf-<version>)."),
     silent: bool = typer.Option(False, "--silent", help="No progress on stderr."),
 ) -> None:
     """Fit the fact-confidence calibration for the current NER + relation models; print JSON."""
     from lit.extract.pipeline import Extractor
+    from lit.models.benchmark import set_names
     from lit.models.fact_confidence import PREFIX, release
     from lit.models.bundle import TRAINED_DIR
 
@@ -90,7 +92,7 @@ def train_confidence(
             Extractor.load(require_model=True),
             out or TRAINED_DIR / f"{PREFIX}{version}",
             version=version,
-            corpus=corpus,
+            sets=set_names(sets),
             split=split,
             check=check or None,
             limit=limit,
@@ -99,7 +101,8 @@ def train_confidence(
     summary = {k: report[k] for k in ("version", "fitted_for", "a", "b")}
     for part in ("fitted_on", "checked_on"):
         if part in report:
-            summary[part] = {k: v for k, v in report[part].items() if k not in ("raw", "calibrated")}
+            summary[part] = {name: {k: v for k, v in each.items() if k not in ("raw", "calibrated")}
+                             for name, each in report[part].items()}
     typer.echo(json.dumps(summary, indent=2))
 
 
