@@ -1,7 +1,7 @@
 """Many files -> facts file + graph: the engine behind ``lit extract`` and ``lit ingest``.
 
 Inputs are files, folders (recursive) and glob patterns. Documents are extracted by
-workers (this process, local processes or Ray actors: :mod:`lit.extract.workers`);
+workers (supervised local processes or Ray actors: :mod:`lit.extract.workers`);
 results stream back in completion order and are written as they come, each document's
 facts fsynced before its journal line, so an interrupted run resumes where it stopped
 (see :mod:`lit.extract.journal`). A failed document is recorded (in the summary and the

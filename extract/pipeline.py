@@ -25,7 +25,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from lit.errors import LitError
 from lit.extract.assemble import Aliases, VocabularyJudge, build_facts
@@ -153,7 +153,9 @@ class Extractor:
         result.seconds = time.perf_counter() - started
         return result
 
-    def extract_paths(self, paths: Sequence[str | Path]) -> list[DocumentResult]:
+    def extract_paths(
+        self, paths: Sequence[str | Path], step: Callable[[int | None], None] | None = None,
+    ) -> list[DocumentResult]:
         """:meth:`extract_path` for each of ``paths`` (results in the same order), with the NER
         model run once over the sentences of all of them and the relation model once over
         their paragraphs (both batched across documents).
@@ -161,10 +163,16 @@ class Extractor:
         A file that cannot be read, segmented or assembled fails alone, as it would by itself.
         Should a shared model call itself fail, every document is extracted alone instead, so
         that only the one that causes it is reported.
+
+        ``step(i)`` is called before work on ``paths[i]`` alone, ``step(None)`` before a call
+        shared by the group: the supervisor of a worker process (:mod:`lit.extract.workers`)
+        learns from it which file to blame when a time or memory limit is hit.
         """
+        step = step or _no_step
         results: list[DocumentResult] = []
         ready: list[tuple[DocumentResult, Document, list[Sentence]]] = []
-        for path in paths:
+        for i, path in enumerate(paths):
+            step(i)
             started = time.perf_counter()
             result = DocumentResult(source=str(path))
             try:
@@ -176,15 +184,18 @@ class Extractor:
             result.seconds = time.perf_counter() - started
             results.append(result)
         texts = [s.text for _, _, sentences in ready for s in sentences]
+        step(None)
         started = time.perf_counter()
         try:
             predicted = self.tagger.predict(texts) if self.tagger is not None and texts else [[] for _ in texts]
         except Exception:  # noqa: BLE001 - isolate the document that breaks the model call
-            return [self.extract_path(path) for path in paths]
+            return self._one_by_one(paths, step)
         model_share = (time.perf_counter() - started) / max(1, len(texts))
         staged: list[tuple[DocumentResult, _Linking]] = []
         at = 0
+        index = {id(result): i for i, result in enumerate(results)}
         for result, doc, sentences in ready:
+            step(index[id(result)])
             started = time.perf_counter()
             own = predicted[at : at + len(sentences)]
             at += len(sentences)
@@ -194,14 +205,16 @@ class Extractor:
                 _failed(result, exc)
             result.seconds += time.perf_counter() - started + model_share * len(sentences)
         blocks = [b for _, linking in staged for b in linking.blocks]
+        step(None)
         started = time.perf_counter()
         try:
             linked = self.linker.predict(blocks) if self.linker is not None and blocks else [[] for _ in blocks]
         except Exception:  # noqa: BLE001 - as for the NER call
-            return [self.extract_path(path) for path in paths]
+            return self._one_by_one(paths, step)
         model_share = (time.perf_counter() - started) / max(1, len(blocks))
         at = 0
         for result, linking in staged:
+            step(index[id(result)])
             started = time.perf_counter()
             own = linked[at : at + len(linking.blocks)]
             at += len(linking.blocks)
@@ -210,6 +223,13 @@ class Extractor:
             except Exception as exc:  # noqa: BLE001 - as in extract_path
                 _failed(result, exc)
             result.seconds += time.perf_counter() - started + model_share * len(linking.blocks)
+        return results
+
+    def _one_by_one(self, paths: Sequence[str | Path], step: Callable[[int | None], None]) -> list[DocumentResult]:
+        results = []
+        for i, path in enumerate(paths):
+            step(i)
+            results.append(self.extract_path(path))
         return results
 
     def extract(self, doc: Document, sentences: Sequence[Sentence] | None = None) -> tuple[list[Fact], int]:
@@ -315,6 +335,10 @@ def _failed(result: DocumentResult, exc: Exception) -> None:
         result.error, result.error_code = str(exc), exc.code
     else:
         result.error, result.error_code = f"{result.source}: unexpected {type(exc).__name__}: {exc}", "E999"
+
+
+def _no_step(index: int | None) -> None:
+    """The default ``step`` of :meth:`Extractor.extract_paths`: nobody is watching."""
 
 
 def _shift(mentions: Sequence[Mention], offset: int) -> list[Mention]:

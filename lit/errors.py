@@ -62,6 +62,18 @@ class ReaderTimeoutError(ReaderError):
     code = "E108"
 
 
+class FileTimeLimitError(ReaderError):
+    """A file's extraction ran past the per-file wall-clock limit; its worker was killed."""
+
+    code = "E109"
+
+
+class FileMemoryLimitError(ReaderError):
+    """A file's extraction grew its worker past the per-file memory cap; the worker was killed."""
+
+    code = "E110"
+
+
 class ModelError(LitError):
     """A model could not be loaded, trained or run (missing weights, bad config...)."""
 

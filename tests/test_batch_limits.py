@@ -1,0 +1,142 @@
+"""Per-file limits enforced from outside the reading code: a file that loops forever inside
+pdfminer or eats memory has its worker killed and replaced, is recorded as failed with a
+named error, and the good files of the same batch, and any resume, go on.
+
+The looping PDFs are real files that hang pdfminer (its own ``LIT_PDF_TIMEOUT_S`` never gets
+a chance to fire). Workers here load the rules-only extractor (:func:`_rules_only`): the
+limits do not depend on the models, and a model load per replaced worker would cost minutes.
+Memory and a slow shared model call are simulated by a worker task, as a crash is in
+``test_batch_groups``.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from lit.extract import workers
+from lit.extract.batch import run_batch
+from lit.extract.pipeline import DocumentResult, Extractor
+from lit.extract.workers import Limits, ProcessPool, _work
+from tests.batch_corpus import make_corpus, read_facts, require_html_reader
+from tests.test_reader_errors import build_pdf
+
+#: A page whose /Contents is 6 0 R, which is 7 0 R, which is 6 0 R again.
+CONTENTS_LOOP = build_pdf([
+    b"<< /Type /Catalog /Pages 2 0 R >>",
+    b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+    b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 6 0 R >>",
+    b"<< /Length 3 >>\nstream\nabc\nendstream",
+    b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    b"7 0 R",
+    b"6 0 R",
+])
+#: A trailer whose /Root (object 1) is a reference to itself.
+ROOT_LOOP = build_pdf([b"1 0 R"])
+
+
+def _rules_only(model: str | None) -> Extractor:
+    """Worker loader without NER or relation model (module level: spawn pickles it by name)."""
+    return Extractor(None)
+
+
+class _RulesPool(ProcessPool):
+    loader = staticmethod(_rules_only)
+
+
+def _hog_or_stall(paths: list[str], step) -> list[DocumentResult]:  # noqa: ANN001
+    """Worker task simulating two faults by file name: ``hog*`` allocates 600 MiB while read
+    alone; ``stall*`` makes a step the group shares (a model call) never end."""
+    for i, path in enumerate(paths):
+        name = Path(path).name
+        if name.startswith("hog"):
+            step(i)
+            held = bytearray(600 * 2**20)  # zero-filled: every page touched, so resident
+            time.sleep(60)
+            del held
+        if name.startswith("stall"):
+            step(None)
+            time.sleep(60)
+    return _work(paths, step)
+
+
+class _FaultPool(_RulesPool):
+    task = staticmethod(_hog_or_stall)
+
+
+@pytest.fixture()
+def docs(tmp_path: Path) -> list[str]:
+    require_html_reader()
+    return [str(p) for p in make_corpus(tmp_path / "docs", 5)]
+
+
+def test_batch_limits_looping_pdfs_fail_alone_and_the_batch_goes_on(
+    docs: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(ProcessPool, "loader", staticmethod(_rules_only))
+    monkeypatch.setenv("LIT_FILE_TIMEOUT_S", "2")
+    folder = Path(docs[0]).parent
+    (folder / "contents_loop.pdf").write_bytes(CONTENTS_LOOP)
+    (folder / "root_loop.pdf").write_bytes(ROOT_LOOP)
+    out = tmp_path / "facts.jsonl"
+    started = time.monotonic()
+    summary = run_batch([folder], out, None, workers=1)
+    assert time.monotonic() - started < 60
+    assert summary.succeeded == len(docs)
+    failed = {Path(f["source"]).name: f for f in summary.failures}
+    assert set(failed) == {"contents_loop.pdf", "root_loop.pdf"}
+    for name, failure in failed.items():
+        assert failure["code"] == "E109"
+        assert name in failure["error"] and "LIT_FILE_TIMEOUT_S" in failure["error"]
+    assert {f["source"] for f in read_facts(out)} == set(docs)  # every good file's facts
+    lines = (out.with_name(out.name + ".failures.jsonl")).read_text().splitlines()
+    assert sorted(json.loads(line)["code"] for line in lines) == ["E109", "E109"]
+
+    # kill -9 after everything was journaled: the resume must not read the looping files again
+    journal = out.with_name(out.name + ".journal")
+    kept = [line for line in journal.read_text().splitlines() if '"finished"' not in line]
+    journal.write_text("\n".join(kept) + "\n")
+    monkeypatch.setenv("LIT_FILE_TIMEOUT_S", "3600")
+    started = time.monotonic()
+    resumed = run_batch([folder], out, None, workers=1)
+    assert time.monotonic() - started < 30
+    assert resumed.resumed == len(docs) + 2
+    assert sorted(f["code"] for f in resumed.failures) == ["E109", "E109"]
+
+
+def test_batch_limits_memory_cap_kills_the_hog_only(docs: list[str], tmp_path: Path) -> None:
+    hog = Path(docs[0]).with_name("hog.html")
+    shutil.copy(docs[0], hog)
+    hog.write_bytes(hog.read_bytes().replace(b"report 0", b"report hog"))
+    todo = docs[:2] + [str(hog)] + docs[2:]  # one group: the others must be extracted again
+    with _FaultPool(None, 1, Limits(seconds=120, mib=200)) as pool:
+        results = list(pool.map(todo))
+    assert sorted(r.source for r in results) == sorted(todo)
+    failed = [r for r in results if not r.ok]
+    assert [(r.source, r.error_code) for r in failed] == [(str(hog), "E110")]
+    assert "LIT_FILE_MAX_MB" in failed[0].error and "hog.html" in failed[0].error
+    assert all(r.facts for r in results if r.ok)
+
+
+def test_batch_limits_stalled_shared_step_finds_the_file_alone(docs: list[str], tmp_path: Path) -> None:
+    stall = Path(docs[0]).with_name("stall.html")
+    stall.write_bytes(Path(docs[0]).read_bytes().replace(b"report 0", b"report stall"))
+    todo = [str(stall)] + docs  # one group, stalled in a step no single file is blamed for
+    with _FaultPool(None, 2, Limits(seconds=1.5, mib=1024)) as pool:
+        results = list(pool.map(todo))
+    assert sorted(r.source for r in results) == sorted(todo)
+    failed = [r for r in results if not r.ok]
+    assert [(r.source, r.error_code) for r in failed] == [(str(stall), "E109")]
+    assert all(r.facts for r in results if r.ok)
+
+
+def test_batch_limits_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LIT_FILE_TIMEOUT_S", "7.5")
+    monkeypatch.setenv("LIT_FILE_MAX_MB", "junk")
+    assert Limits.from_env() == Limits(7.5, workers.DEFAULT_FILE_MAX_MB)
+    monkeypatch.setenv("LIT_FILE_TIMEOUT_S", "-1")  # not positive: the default, never "no limit"
+    assert Limits.from_env().seconds == workers.DEFAULT_FILE_TIMEOUT_S
