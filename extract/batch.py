@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import glob
 import hashlib
-import json
 import os
 import time
 import uuid
@@ -30,7 +29,7 @@ from typing import Callable, Sequence, TextIO
 from lit import __version__
 from lit.extract.document import DocumentInfo
 from lit.extract.facts import Fact
-from lit.extract.journal import Journal, JournalState, read_facts, trim_facts, write_durably
+from lit.extract.journal import Journal, JournalState, json_line, read_facts, trim_facts, write_durably
 from lit.extract.pipeline import DocumentResult
 from lit.extract.readers import SUFFIXES
 from lit.extract.workers import model_versions, open_workers
@@ -356,7 +355,7 @@ def _write_failures(out: Path, failures: list[dict]) -> None:
     """``<out>.failures.jsonl``: one ``{"source", "code", "error"}`` line per failed input."""
     with open(out.with_name(out.name + ".failures.jsonl"), "w", encoding="utf-8") as fh:
         for failure in failures:
-            fh.write(json.dumps(failure, ensure_ascii=False) + "\n")
+            fh.write(json_line(failure))
 
 
 def _now() -> str:

@@ -98,7 +98,7 @@ class Journal:
     def record_many(self, entries: Sequence[dict[str, Any]]) -> None:
         """Several finished documents, one write and one fsync."""
         assert self._fh is not None
-        self._fh.write("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in entries))
+        self._fh.write("".join(json_line(e) for e in entries))
         self._fh.flush()
         os.fsync(self._fh.fileno())
 
@@ -118,9 +118,21 @@ class Journal:
 
     def _write(self, entry: dict[str, Any]) -> None:
         assert self._fh is not None
-        self._fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
+        self._fh.write(json_line(entry))
         self._fh.flush()
         os.fsync(self._fh.fileno())
+
+
+def json_line(entry: Any) -> str:
+    """One JSON line, non-ASCII text as itself; a line holding a file name whose bytes are not
+    UTF-8 (lone surrogates in Python, which no UTF-8 file can hold) is written with ``\\u``
+    escapes instead, which read back to the same name."""
+    line = json.dumps(entry, ensure_ascii=False)
+    try:
+        line.encode("utf-8")
+    except UnicodeEncodeError:
+        line = json.dumps(entry)
+    return line + "\n"
 
 
 def trim_facts(out: Path, keep_doc_ids: set[str]) -> tuple[int, set[str]]:
