@@ -81,9 +81,10 @@ def test_reader_hostile_grid_clamps_at_the_column_limit() -> None:
 
 
 def test_reader_hostile_numbers_in_attributes() -> None:
-    assert [parse_count(v) for v in ("3", " 12 ", "+4", "0", "\u00b2", "\u0663", "1e3", "-1", "", None, "9" * 10)] == [
-        3, 12, 4, 0, None, None, None, None, None, None, None]
-    assert [parse_span(v) for v in ("0", "7", "100000", "\u00b2", "9" * 5000)] == [1, 7, 100, 1, 1]
+    assert [parse_count(v) for v in ("3", " 12 ", "+4", "0", "007", "\u00b2", "\u0663", "1e3", "-1", "", None)] == [
+        3, 12, 4, 0, 7, None, None, None, None, None, None]
+    assert parse_count("9" * 5000) == parse_count("1" + "0" * 12) == 10**9
+    assert [parse_span(v) for v in ("0", "7", "100000", "\u00b2", "9" * 5000)] == [1, 7, 100, 1, 100]
 
 
 def test_reader_hostile_flate_bomb_refused_with_bounded_memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

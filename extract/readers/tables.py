@@ -28,7 +28,7 @@ MAX_COLUMNS = 256
 #: Grid positions a table may fill: spans of 100 in a 50 KB HTML table filled ~10^8 positions
 #: (3.4 GB). Once a table holds this many, further cells cover one position each.
 MAX_GRID_CELLS = 200_000
-_DIGITS = re.compile(r"\s*\+?(\d{1,9})\s*", re.ASCII)
+_DIGITS = re.compile(r"\s*\+?(\d+)\s*", re.ASCII)
 
 
 @dataclass(slots=True)
@@ -48,10 +48,14 @@ def parse_count(value: str | None) -> int | None:
 
     Not ``int()`` after ``str.isdigit()``: ``isdigit`` accepts ``"²"``, which ``int`` refuses,
     and ``int`` refuses numbers of more than 4,300 digits; both took whole documents down.
-    Up to nine digits are read; anything else (a sign, a fraction, a long run of digits) is junk.
+    A number of more than nine digits reads as 10**9 (callers clamp far below that); anything
+    else (a minus sign, a fraction, other scripts' digits) is junk.
     """
     found = _DIGITS.fullmatch(value) if value else None
-    return int(found.group(1)) if found else None
+    if not found:
+        return None
+    digits = found.group(1).lstrip("0") or "0"
+    return int(digits) if len(digits) <= 9 else 10**9
 
 
 def parse_span(value: str | None) -> int:
