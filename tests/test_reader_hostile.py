@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from lit.errors import FileTooLargeError
+from lit.errors import CorruptFileError, FileTooLargeError
 from lit.extract.pipeline import Extractor
 from lit.extract.readers import read_document
 from lit.extract.readers.pdf import inflate
@@ -130,3 +130,25 @@ def test_reader_hostile_run_on_sentence_is_cut_into_pieces(tmp_path: Path) -> No
     unbroken = "x" * 2500
     assert split_text(unbroken) == [(0, MAX_SENTENCE_CHARS), (MAX_SENTENCE_CHARS, 2 * MAX_SENTENCE_CHARS),
                                     (2 * MAX_SENTENCE_CHARS, 2500)]
+
+
+def test_reader_hostile_reference_loops_fail_fast(tmp_path: Path) -> None:
+    """700-byte PDFs that looped forever inside pdfminer (``resolve1`` has no memory)."""
+    contents_loop = build_pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 6 0 R >>",
+        b"<< /Length 3 >>\nstream\nabc\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"7 0 R",  # 6 0 R -> 7 0 R
+        b"6 0 R",  # 7 0 R -> 6 0 R
+    ])
+    root_loop = build_pdf([b"1 0 R"])  # the trailer's /Root 1 0 R is itself
+    for name, data, where in (("contents.pdf", contents_loop, "object 6"), ("root.pdf", root_loop, "object 1")):
+        path = tmp_path / name
+        path.write_bytes(data)
+        started = time.monotonic()
+        with pytest.raises(CorruptFileError) as caught:
+            read_document(path)
+        assert time.monotonic() - started < 5
+        assert str(path) in str(caught.value) and "loop back to " + where in str(caught.value)

@@ -25,10 +25,12 @@ from pathlib import Path
 from typing import Iterator
 
 from pdfminer import pdftypes
+from pdfminer.pdftypes import PDFObjRef
 from pdfminer.converter import PDFPageAggregator
 from pdfminer.layout import LAParams
 from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError
 from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+from pdfminer.pdfexceptions import PDFException
 from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser
 from pdfminer.psexceptions import PSException
@@ -105,6 +107,34 @@ class _BoundedZlib:
 
 
 pdftypes.zlib = _BoundedZlib  # type: ignore[assignment]
+
+
+class ReferenceLoopError(PDFException):
+    """An object reference that leads back to itself (``6 0 R`` is ``7 0 R`` is ``6 0 R``)."""
+
+
+_resolve_one = PDFObjRef.resolve
+
+
+def _resolve_chain(self: PDFObjRef, default: object = None) -> object:
+    """``PDFObjRef.resolve`` that follows a chain of references to its end and refuses a loop.
+
+    pdfminer's ``resolve1`` follows references in a ``while`` loop without memory, so a page
+    whose ``/Contents`` is ``6 0 R`` -> ``7 0 R`` -> ``6 0 R``, or a ``/Root`` that is itself,
+    looped forever in a 700-byte file. Callers that loop over ``resolve`` get the end of the
+    chain at once, so the result is the same for every file without a loop.
+    """
+    seen = {self.objid}
+    found = _resolve_one(self, default)
+    while isinstance(found, PDFObjRef):
+        if found.objid in seen:
+            raise ReferenceLoopError(f"references from object {self.objid} loop back to object {found.objid}")
+        seen.add(found.objid)
+        found = _resolve_one(found, default)
+    return found
+
+
+PDFObjRef.resolve = _resolve_chain  # type: ignore[method-assign]
 
 
 class _BudgetedAggregator(PDFPageAggregator):
