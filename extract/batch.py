@@ -188,6 +188,10 @@ def run_batch(
     journal = Journal(out)
     state = None if restart else journal.resumable(header)
     summary = BatchSummary(run_id=uuid.uuid4().hex[:16], started=_now(), total=len(paths) + len(missing))
+    if state is not None and state.run is not None:
+        # The same run, interrupted: its ExtractionRun (which the graph may hold already, with
+        # Measurements pointing to it and no end) gets its end when the resume finishes.
+        summary.run_id, summary.started = state.run["run_id"], state.run["started"]
     for raw in missing:
         summary.failures.append({"source": raw, "code": "E100", "error": f"{raw}: no such file, folder or glob match"})
     store = open_store(graph, engine_mib=GRAPH_ENGINE_MIB) if graph is not None else None
@@ -197,7 +201,7 @@ def run_batch(
     models: set[str] = set()
     try:
         todo = paths
-        journal.start(header, state)
+        journal.start(header, state, {"run_id": summary.run_id, "started": summary.started})
         if state is not None:
             _resume(state, out, summary, writer, seen, models)
             todo = [p for p in paths if p not in state.done]

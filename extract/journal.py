@@ -11,6 +11,10 @@ with the rest, ending with the same facts an uninterrupted run gives.
 Documents are committed in groups (facts of the group, fsync; their journal lines, fsync),
 which keeps that order at two fsyncs per group. ``{"graph": n}`` lines say the first ``n``
 successful documents are committed to the graph store, so a resume upserts only the rest.
+A ``{"run": ...}`` line after the header names the run (id and start): a resume carries on
+that ExtractionRun, so the one a ``kill -9`` left without an end, with Measurements pointing
+to it, gets its end when the resume finishes (a run never resumed keeps ``finished: null``:
+it was interrupted).
 The header holds a hash of the input list (not the list: a million paths would make every
 resume re-read megabytes), the model, the confidence threshold and the graph target; a
 different header means a different run, which starts afresh.
@@ -34,6 +38,8 @@ class JournalState:
     graph_flushed: int = 0
     #: Length of the journal's intact prefix; a torn last line beyond it is cut on resume.
     valid_bytes: int = 0
+    #: ``{"run_id", "started"}`` of the interrupted run, which the resume carries on.
+    run: dict[str, str] | None = None
 
     @property
     def ok_entries(self) -> list[dict[str, Any]]:
@@ -79,14 +85,20 @@ class Journal:
                 if "graph" in entry:
                     state.graph_flushed = entry["graph"]
                     continue
+                if "run" in entry:
+                    state.run = entry["run"]
+                    continue
                 state.done[entry["source"]] = entry
         return state
 
-    def start(self, header: dict[str, Any], state: JournalState | None) -> None:
-        """Open for appending; a fresh run rewrites the header."""
+    def start(self, header: dict[str, Any], state: JournalState | None, run: dict[str, str] | None = None) -> None:
+        """Open for appending; a fresh run rewrites the header, followed by ``run`` (its id and
+        start, so that a resume carries on the same ExtractionRun)."""
         if state is None:
             self._fh = open(self.path, "w", encoding="utf-8")
             self._write({"header": header})
+            if run is not None:
+                self._write({"run": run})
         else:
             with open(self.path, "r+b") as fh:
                 fh.truncate(state.valid_bytes)

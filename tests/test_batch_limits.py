@@ -130,3 +130,32 @@ def test_batch_limits_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     assert Limits.from_env() == Limits(7.5, workers.DEFAULT_FILE_MAX_MB)
     monkeypatch.setenv("LIT_FILE_TIMEOUT_S", "-1")  # not positive: the default, never "no limit"
     assert Limits.from_env().seconds == workers.DEFAULT_FILE_TIMEOUT_S
+
+
+def test_batch_limits_interrupted_run_is_finished_by_its_resume(
+    docs: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Interrupted after some documents reached the graph, the run's ExtractionRun has no end
+    and Measurements point to it; the resume carries on that run and gives it its end."""
+    from lit.extract import batch
+    from lit.graph.store import open_store
+
+    monkeypatch.setattr(ProcessPool, "loader", staticmethod(_rules_only))
+    monkeypatch.setattr(batch._GraphWriter.__init__, "__defaults__", (1, 5000, 30.0))  # a graph write per document
+    out, graph = tmp_path / "facts.jsonl", str(tmp_path / "graph")
+
+    def interrupt(result: DocumentResult, summary: batch.BatchSummary) -> None:
+        if summary.documents == 2:
+            raise KeyboardInterrupt  # as Ctrl-C (or kill -9) in the middle of the run
+
+    with pytest.raises(KeyboardInterrupt):
+        run_batch(docs, out, graph, on_result=interrupt)
+    query = "MATCH (r:ExtractionRun) OPTIONAL MATCH (m:Measurement)-[:EXTRACTED_BY]->(r) RETURN r.id AS id, r.finished AS finished, count(m) AS n"
+    with open_store(graph, read_only=True) as store:
+        [before] = store.query(query)
+    assert before["finished"] is None and before["n"] > 0
+    summary = run_batch(docs, out, graph)
+    assert summary.run_id == before["id"] and summary.succeeded == len(docs)
+    with open_store(graph, read_only=True) as store:
+        [after] = store.query(query)
+    assert after["id"] == before["id"] and after["finished"] == summary.finished and after["n"] > before["n"]
