@@ -110,6 +110,13 @@ class LockedError(LitError):
     code = "E400"
 
 
+class DiskFullError(LitError):
+    """A disk a run writes to is full, or too full to write the next batch safely; the run
+    stopped before writing it, so a re-run with space freed resumes."""
+
+    code = "E410"
+
+
 class NormalizationError(LitError):
     """A value, unit, property or compound could not be normalised (lit.extract.normalize)."""
 

@@ -55,6 +55,8 @@ def extract(
     where = f"{out}" + ("" if no_graph else f" and graph {graph}")
     for line in summary_lines(summary, time.perf_counter() - started, where):
         typer.echo(line)
+    for note in summary.notes:
+        typer.echo(f"note: {note}", err=True)
     if summary.failures:
         typer.echo(f"{len(summary.failures)} failed (see {out}.failures.jsonl):", err=True)
         for failure in summary.failures:
