@@ -152,3 +152,37 @@ def test_reader_hostile_reference_loops_fail_fast(tmp_path: Path) -> None:
             read_document(path)
         assert time.monotonic() - started < 5
         assert str(path) in str(caught.value) and "loop back to " + where in str(caught.value)
+
+
+def test_reader_hostile_number_past_float_fails_only_its_cell(tmp_path: Path) -> None:
+    """'10⁹⁹⁹⁹⁹⁹' raised OverflowError from the number parser, and the document failed (E999)."""
+    table = tmp_path / "table.html"
+    table.write_text("<html><body><p>The band gap of ZnS is 3.6 eV.</p><table><thead><tr><th>Compound</th>"
+                     "<th>Band gap (eV)</th></tr></thead><tbody><tr><td>ZnO</td><td>10\u2079\u2079\u2079\u2079\u2079\u2079</td></tr>"
+                     "<tr><td>GaN</td><td>3.4</td></tr></tbody></table></body></html>")
+    prose = tmp_path / "prose.txt"
+    prose.write_text("Gaps\n\nThe band gap of TiO2 is 10\u2079\u2079\u2079\u2079\u2079\u2079 eV. The band gap of ZnS is 3.6 eV.\n")
+    extractor = Extractor(None)
+    for path, want in ((table, {("GaN", 3.4), ("ZnS", 3.6)}), (prose, {("ZnS", 3.6)})):
+        result = extractor.extract_path(path)
+        assert result.ok, result.error
+        assert {(f.compound, f.value) for f in result.facts} == want
+
+
+def test_reader_hostile_a_failing_cell_is_left_out_and_noted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from lit.extract import tables
+
+    real = tables.parse_quantity
+
+    def faulty(raw: str):  # noqa: ANN202 - simulates a normaliser bug on one cell
+        if raw.startswith("3.4"):
+            raise ZeroDivisionError("simulated")
+        return real(raw)
+
+    monkeypatch.setattr(tables, "parse_quantity", faulty)
+    path = tmp_path / "t.html"
+    path.write_text("<html><body><table><thead><tr><th>Compound</th><th>Band gap (eV)</th></tr></thead><tbody>"
+                    "<tr><td>GaN</td><td>3.4</td></tr><tr><td>ZnO</td><td>3.37</td></tr></tbody></table></body></html>")
+    result = Extractor(None).extract_path(path)
+    assert result.ok and [(f.compound, f.value) for f in result.facts] == [("ZnO", 3.37)]
+    assert result.info.notes == ["table cell '3.4' left out (ZeroDivisionError: simulated)"]
