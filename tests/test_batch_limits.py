@@ -13,12 +13,14 @@ Memory and a slow shared model call are simulated by a worker task, as a crash i
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import time
 from pathlib import Path
 
 import pytest
 
+from lit.errors import ModelError
 from lit.extract import workers
 from lit.extract.batch import run_batch
 from lit.extract.pipeline import DocumentResult, Extractor
@@ -35,6 +37,11 @@ SCATTERED_GLYPHS = one_page_pdf(b"BT /F1 6 Tf " + b"".join(
 def _rules_only(model: str | None) -> Extractor:
     """Worker loader without NER or relation model (module level: spawn pickles it by name)."""
     return Extractor(None)
+
+
+def _die_loading(model: str | None) -> Extractor:
+    """Worker loader that dies, as a model load killed by the OOM killer would."""
+    os._exit(3)
 
 
 class _RulesPool(ProcessPool):
@@ -159,3 +166,12 @@ def test_batch_limits_interrupted_run_is_finished_by_its_resume(
     with open_store(graph, read_only=True) as store:
         [after] = store.query(query)
     assert after["id"] == before["id"] and after["finished"] == summary.finished and after["n"] > before["n"]
+
+
+def test_batch_limits_worker_dying_while_loading_is_an_error_not_a_hang() -> None:
+    class Dying(ProcessPool):
+        loader = staticmethod(_die_loading)
+
+    with pytest.raises(ModelError, match="died while loading the model .exit code 3"):
+        with Dying(None, 1) as pool:
+            pool.model_versions
