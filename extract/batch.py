@@ -1,7 +1,7 @@
 """Many files -> facts file + graph: the engine behind ``lit extract`` and ``lit ingest``.
 
 Inputs are files, folders (recursive) and glob patterns. Documents are extracted by
-workers (this process, local processes or Ray actors: :mod:`lit.extract.workers`);
+workers (supervised local processes or Ray actors: :mod:`lit.extract.workers`);
 results stream back in completion order and are written as they come, each document's
 facts fsynced before its journal line, so an interrupted run resumes where it stopped
 (see :mod:`lit.extract.journal`). A failed document is recorded (in the summary and the
@@ -19,8 +19,8 @@ import contextlib
 import errno
 import glob
 import hashlib
-import json
 import os
+import shutil
 import stat
 import sys
 import time
@@ -32,21 +32,51 @@ from pathlib import Path
 from typing import Callable, Iterator, Sequence, TextIO
 
 from lit import __version__
-from lit.errors import UsageError
+from lit.errors import DiskFullError, UsageError
 from lit.extract.document import DocumentInfo
 from lit.extract.facts import Fact
-from lit.extract.journal import Journal, JournalState, NoJournal, read_facts, trim_facts, write_durably
+from lit.extract.journal import Journal, JournalState, NoJournal, json_line, read_facts, trim_facts, write_durably
 from lit.extract.pipeline import DocumentResult
 from lit.extract.readers import SUFFIXES
 from lit.extract.workers import model_versions, open_workers
+from lit.graph.embedded import EmbeddedStore
 from lit.graph.store import ExtractionRun, GraphStore, display_target, open_store
 
+
+#: Free space a run keeps on the disks it writes to (``LIT_MIN_FREE_MB``), on top of what the
+#: next write needs: below it the run stops with :class:`~lit.errors.DiskFullError` before
+#: writing. The embedded engine does not fail a write on a full disk, it aborts the process
+#: inside a log write (exit 134), leaving a torn log; see :func:`ensure_space`.
+DEFAULT_MIN_FREE_MB = 64.0
+#: Disk bytes a fact may take in the embedded graph while it is written: its rows in the
+#: write-ahead log and again at the checkpoint (a generous estimate; ~1 KB each is typical).
+GRAPH_BYTES_PER_FACT = 8192
 
 #: What the embedded graph engine may keep before the driver's store reopens it (see
 #: :mod:`lit.graph.embedded`): the driver writes a few thousand facts a minute, so a reopen
 #: (~0.5 s) every ~10,000 facts costs nothing noticeable, and the driver's memory stays
 #: within ~32 MiB of where it started instead of the store's default 128 MiB.
 GRAPH_ENGINE_MIB = 32.0
+
+
+def ensure_space(where: str | Path, need: int, what: str) -> None:
+    """Raise DiskFullError unless the disk holding ``where`` has ``need`` bytes free beyond
+    ``LIT_MIN_FREE_MB``. Checked before every write of facts and of graph batches."""
+    try:
+        spare = float(os.environ.get("LIT_MIN_FREE_MB", DEFAULT_MIN_FREE_MB))
+    except ValueError:
+        spare = DEFAULT_MIN_FREE_MB
+    free = shutil.disk_usage(where).free
+    if free < need + spare * 2**20:
+        raise DiskFullError(
+            f"{where}: {free / 2**20:.0f} MB free on its disk, below the {spare:g} MB kept free "
+            f"(LIT_MIN_FREE_MB) plus {need / 2**20:.1f} MB for {what}; stopped before writing: "
+            "free space and run the same command again to resume")
+
+
+def _disk_full(where: str | Path, exc: OSError) -> DiskFullError:
+    return DiskFullError(f"{where}: the disk is full ({exc.strerror}); stopped: free space and run the "
+                         "same command again to resume")
 
 
 def collect_sources(inputs: Sequence[str | Path]) -> tuple[list[str], list[str]]:
@@ -132,6 +162,8 @@ class BatchSummary:
     facts: int = 0
     failures: list[dict] = field(default_factory=list)
     models: list[str] = field(default_factory=list)
+    #: What had to be repaired for the run to go on (a torn graph log set aside), one line each.
+    notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {
@@ -146,6 +178,7 @@ class BatchSummary:
             "failed": len(self.failures),
             "facts": self.facts,
             "models": self.models,
+            "notes": self.notes,
         }
 
 
@@ -168,6 +201,8 @@ class _GraphWriter:
         self.docs: list[DocumentInfo] = []
         self.facts: list[Fact] = []
         self.ok_entries = 0  # successful journal entries so far (the journal's graph marker)
+        #: The embedded store's folder, whose disk is checked before each write; None for a server.
+        self.folder: Path | None = store.path if isinstance(store, EmbeddedStore) else None
         self._since = 0.0  # when the pending batch got its first document
 
     def add(self, info: DocumentInfo | None, facts: Sequence[Fact]) -> None:
@@ -185,6 +220,8 @@ class _GraphWriter:
 
     def flush(self) -> None:
         if self.store is not None and self.docs:
+            if self.folder is not None:
+                ensure_space(self.folder, len(self.facts) * GRAPH_BYTES_PER_FACT, "the next graph batch")
             self.store.upsert(self.docs, self.facts, self.run)
             self.journal.graph_flushed(self.ok_entries)
         self.docs.clear()
@@ -232,16 +269,24 @@ def run_batch(
     journal = NoJournal(out) if stream else Journal(out)
     state = None if restart else journal.resumable(header)
     summary = BatchSummary(run_id=uuid.uuid4().hex[:16], started=_now(), total=len(paths) + len(missing))
+    if state is not None and state.run is not None:
+        # The same run, interrupted: its ExtractionRun (which the graph may hold already, with
+        # Measurements pointing to it and no end) gets its end when the resume finishes.
+        summary.run_id, summary.started = state.run["run_id"], state.run["started"]
     for raw in missing:
         summary.failures.append({"source": raw, "code": "E100", "error": f"{raw}: {input_problem(raw)}"})
     store = open_store(graph, engine_mib=GRAPH_ENGINE_MIB) if graph is not None else None
+    if store is not None and store.recovered:
+        summary.notes.append(store.recovered)
+        if state is not None:
+            state.graph_flushed = 0  # what the graph had of this run may be gone: upsert it all again
     run = ExtractionRun(run_id=summary.run_id, started=summary.started, lit_version=__version__)
     writer = _GraphWriter(store, journal, run)
     seen = _Seen(paths)
     models: set[str] = set()
     try:
         todo = paths
-        journal.start(header, state)
+        journal.start(header, state, {"run_id": summary.run_id, "started": summary.started})
         if state is not None:
             _resume(state, out, summary, writer, seen, models)
             todo = [p for p in paths if p not in state.done]
@@ -263,6 +308,8 @@ def run_batch(
         run.finished, run.documents, run.facts, run.failures = (
             summary.finished, summary.succeeded, summary.facts, len(summary.failures))
         if store is not None:
+            if writer.folder is not None:
+                ensure_space(writer.folder, 0, "the run's record")
             store.record_run(run)
         journal.finish(summary.to_dict())
     finally:
@@ -405,8 +452,16 @@ class _Committer:
     def commit(self) -> None:
         if not self._entries:
             return
-        write_durably(self.fh, self._lines, self.sync)
-        self.journal.record_many([entry for entry, _, _ in self._entries])
+        where = Path(self.fh.name) if isinstance(self.fh.name, str) else None
+        if where is not None and where.is_file():  # a stream (stdout, /dev/null) has no disk to check
+            ensure_space(where.parent, sum(len(line) for line in self._lines) * 4, "the next facts")
+        try:
+            write_durably(self.fh, self._lines, self.sync)
+            self.journal.record_many([entry for entry, _, _ in self._entries])
+        except OSError as exc:
+            if exc.errno == errno.ENOSPC and where is not None:
+                raise _disk_full(where, exc) from None
+            raise
         entries, self._entries, self._lines = self._entries, [], []
         self._last = time.monotonic()
         summary = self.summary
@@ -428,7 +483,7 @@ def _write_failures(out: Path, failures: list[dict]) -> None:
     """``<out>.failures.jsonl``: one ``{"source", "code", "error"}`` line per failed input."""
     with open(out.with_name(out.name + ".failures.jsonl"), "w", encoding="utf-8") as fh:
         for failure in failures:
-            fh.write(json.dumps(failure, ensure_ascii=False) + "\n")
+            fh.write(json_line(failure))
 
 
 def _now() -> str:

@@ -69,9 +69,20 @@ class DocumentInfo:
     doi: str | None = None
     journal: str | None = None
     year: int | None = None
+    #: What the reader had to repair to read the file (bytes that did not decode...), one
+    #: line each: a document read with losses says so instead of passing as clean.
+    notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+
+def display_path(path: str) -> str:
+    """``path`` as text that encodes as UTF-8: bytes of a file name that are not UTF-8 (which
+    Python keeps as lone surrogates, and which crashed every JSON and graph write of a batch)
+    are written ``\\xNN``. Used where a document's origin is stored; the batch journal keeps
+    the exact name to find the file again."""
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def content_id(data: bytes) -> tuple[str, str]:

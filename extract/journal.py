@@ -11,6 +11,10 @@ with the rest, ending with the same facts an uninterrupted run gives.
 Documents are committed in groups (facts of the group, fsync; their journal lines, fsync),
 which keeps that order at two fsyncs per group. ``{"graph": n}`` lines say the first ``n``
 successful documents are committed to the graph store, so a resume upserts only the rest.
+A ``{"run": ...}`` line after the header names the run (id and start): a resume carries on
+that ExtractionRun, so the one a ``kill -9`` left without an end, with Measurements pointing
+to it, gets its end when the resume finishes (a run never resumed keeps ``finished: null``:
+it was interrupted).
 The header holds a hash of the input list (not the list: a million paths would make every
 resume re-read megabytes), the model, the confidence threshold and the graph target; a
 different header means a different run, which starts afresh.
@@ -34,6 +38,8 @@ class JournalState:
     graph_flushed: int = 0
     #: Length of the journal's intact prefix; a torn last line beyond it is cut on resume.
     valid_bytes: int = 0
+    #: ``{"run_id", "started"}`` of the interrupted run, which the resume carries on.
+    run: dict[str, str] | None = None
 
     @property
     def ok_entries(self) -> list[dict[str, Any]]:
@@ -79,14 +85,20 @@ class Journal:
                 if "graph" in entry:
                     state.graph_flushed = entry["graph"]
                     continue
+                if "run" in entry:
+                    state.run = entry["run"]
+                    continue
                 state.done[entry["source"]] = entry
         return state
 
-    def start(self, header: dict[str, Any], state: JournalState | None) -> None:
-        """Open for appending; a fresh run rewrites the header."""
+    def start(self, header: dict[str, Any], state: JournalState | None, run: dict[str, str] | None = None) -> None:
+        """Open for appending; a fresh run rewrites the header, followed by ``run`` (its id and
+        start, so that a resume carries on the same ExtractionRun)."""
         if state is None:
             self._fh = open(self.path, "w", encoding="utf-8")
             self._write({"header": header})
+            if run is not None:
+                self._write({"run": run})
         else:
             with open(self.path, "r+b") as fh:
                 fh.truncate(state.valid_bytes)
@@ -98,7 +110,7 @@ class Journal:
     def record_many(self, entries: Sequence[dict[str, Any]]) -> None:
         """Several finished documents, one write and one fsync."""
         assert self._fh is not None
-        self._fh.write("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in entries))
+        self._fh.write("".join(json_line(e) for e in entries))
         self._fh.flush()
         os.fsync(self._fh.fileno())
 
@@ -118,7 +130,7 @@ class Journal:
 
     def _write(self, entry: dict[str, Any]) -> None:
         assert self._fh is not None
-        self._fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
+        self._fh.write(json_line(entry))
         self._fh.flush()
         os.fsync(self._fh.fileno())
 
@@ -131,7 +143,7 @@ class NoJournal(Journal):
     def resumable(self, header: dict[str, Any]) -> JournalState | None:
         return None
 
-    def start(self, header: dict[str, Any], state: JournalState | None) -> None:
+    def start(self, header: dict[str, Any], state: JournalState | None, run: dict[str, str] | None = None) -> None:
         pass
 
     def record_many(self, entries: Sequence[dict[str, Any]]) -> None:
@@ -142,6 +154,18 @@ class NoJournal(Journal):
 
     def _write(self, entry: dict[str, Any]) -> None:
         pass
+
+
+def json_line(entry: Any) -> str:
+    """One JSON line, non-ASCII text as itself; a line holding a file name whose bytes are not
+    UTF-8 (lone surrogates in Python, which no UTF-8 file can hold) is written with ``\\u``
+    escapes instead, which read back to the same name."""
+    line = json.dumps(entry, ensure_ascii=False)
+    try:
+        line.encode("utf-8")
+    except UnicodeEncodeError:
+        line = json.dumps(entry)
+    return line + "\n"
 
 
 def trim_facts(out: Path, keep_doc_ids: set[str]) -> tuple[int, set[str]]:

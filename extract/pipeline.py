@@ -156,7 +156,9 @@ class Extractor:
         result.seconds = time.perf_counter() - started
         return result
 
-    def extract_paths(self, paths: Sequence[str | Path]) -> list[DocumentResult]:
+    def extract_paths(
+        self, paths: Sequence[str | Path], step: Callable[[int | None], None] | None = None,
+    ) -> list[DocumentResult]:
         """:meth:`extract_path` for each of ``paths`` (results in the same order), with the NER
         model run once over the sentences of all of them and the relation model once over
         their paragraphs (both batched across documents).
@@ -164,10 +166,16 @@ class Extractor:
         A file that cannot be read, segmented or assembled fails alone, as it would by itself.
         Should a shared model call itself fail, every document is extracted alone instead, so
         that only the one that causes it is reported.
+
+        ``step(i)`` is called before work on ``paths[i]`` alone, ``step(None)`` before a call
+        shared by the group: the supervisor of a worker process (:mod:`lit.extract.workers`)
+        learns from it which file to blame when a time or memory limit is hit.
         """
+        step = step or _no_step
         results: list[DocumentResult] = []
         ready: list[tuple[DocumentResult, Document, list[Sentence]]] = []
-        for path in paths:
+        for i, path in enumerate(paths):
+            step(i)
             started = time.perf_counter()
             result = DocumentResult(source=str(path))
             try:
@@ -178,7 +186,15 @@ class Extractor:
                 _failed(result, exc)
             result.seconds = time.perf_counter() - started
             results.append(result)
-        return self._extract_group(results, ready, lambda: [self.extract_path(path) for path in paths])
+
+        def alone() -> list[DocumentResult]:
+            out = []
+            for i, path in enumerate(paths):
+                step(i)
+                out.append(self.extract_path(path))
+            return out
+
+        return self._extract_group(results, ready, alone, step)
 
     def extract_documents(self, docs: Sequence[Document]) -> list[DocumentResult]:
         """:meth:`extract_paths` for documents already built in memory (evaluation sets make
@@ -194,7 +210,7 @@ class Extractor:
                 _failed(result, exc)
             result.seconds = time.perf_counter() - started
             results.append(result)
-        return self._extract_group(results, ready, lambda: [self._extract_alone(doc) for doc in docs])
+        return self._extract_group(results, ready, lambda: [self._extract_alone(doc) for doc in docs], _no_step)
 
     def _extract_alone(self, doc: Document) -> DocumentResult:
         """One in-memory document by itself: the fallback of :meth:`extract_documents`."""
@@ -212,10 +228,12 @@ class Extractor:
         results: list[DocumentResult],
         ready: list[tuple[DocumentResult, Document, list[Sentence]]],
         alone: Callable[[], list[DocumentResult]],
+        step: Callable[[int | None], None],
     ) -> list[DocumentResult]:
         """The grouped model calls over documents read and segmented (``ready``, whose results
         are among ``results``); ``alone`` redoes the group one document at a time."""
         texts = [s.text for _, _, sentences in ready for s in sentences]
+        step(None)
         started = time.perf_counter()
         try:
             predicted = self.tagger.predict(texts) if self.tagger is not None and texts else [[] for _ in texts]
@@ -224,7 +242,9 @@ class Extractor:
         model_share = (time.perf_counter() - started) / max(1, len(texts))
         staged: list[tuple[DocumentResult, _Linking]] = []
         at = 0
+        index = {id(result): i for i, result in enumerate(results)}
         for result, doc, sentences in ready:
+            step(index[id(result)])
             started = time.perf_counter()
             own = predicted[at : at + len(sentences)]
             at += len(sentences)
@@ -234,6 +254,7 @@ class Extractor:
                 _failed(result, exc)
             result.seconds += time.perf_counter() - started + model_share * len(sentences)
         blocks = [b for _, linking in staged for b in linking.blocks]
+        step(None)
         started = time.perf_counter()
         try:
             linked = self.linker.predict(blocks) if self.linker is not None and blocks else [[] for _ in blocks]
@@ -242,6 +263,7 @@ class Extractor:
         model_share = (time.perf_counter() - started) / max(1, len(blocks))
         at = 0
         for result, linking in staged:
+            step(index[id(result)])
             started = time.perf_counter()
             own = linked[at : at + len(linking.blocks)]
             at += len(linking.blocks)
@@ -360,6 +382,10 @@ def _failed(result: DocumentResult, exc: Exception) -> None:
         result.error, result.error_code = str(exc), exc.code
     else:
         result.error, result.error_code = f"{result.source}: unexpected {type(exc).__name__}: {exc}", "E999"
+
+
+def _no_step(index: int | None) -> None:
+    """The default ``step`` of :meth:`Extractor.extract_paths`: nobody is watching."""
 
 
 def _shift(mentions: Sequence[Mention], offset: int) -> list[Mention]:

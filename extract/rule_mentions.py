@@ -20,6 +20,7 @@ pipeline extract facts before any model is trained.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, insort
 from dataclasses import dataclass
 
 from lit.extract.facts import Mention
@@ -48,7 +49,7 @@ MAX_VALUE_CHARS = 60
 def rule_mentions(text: str, vocab: PropertyVocabulary) -> list[Mention]:
     """Mentions in ``text`` (offsets into ``text``), sorted by start."""
     tokens = tokenize(text)
-    taken: list[tuple[int, int]] = []
+    taken = _Taken()
     values = _values(text, tokens, taken)
     properties = _properties(text, tokens, vocab, taken)
     compounds = _compounds(tokens, taken)
@@ -86,8 +87,23 @@ def _whole_formula(mention: Mention, inside: list[Mention]) -> bool:
     return info is not None and info.is_formula and not info.is_label and any(r.label == "COMPOUND" for r in inside)
 
 
-def _free(taken: list[tuple[int, int]], start: int, end: int) -> bool:
-    return all(end <= s or start >= e for s, e in taken)
+class _Taken:
+    """Character spans already claimed by a mention, kept sorted. Every span is added only
+    when free, so none overlaps another and their ends are sorted too: whether a new span is
+    free is one look at the last span starting before its end. (Checking every claimed span
+    made a sentence full of values quadratic: 0.15 s for 1,000 characters of "1.5 eV".)"""
+
+    __slots__ = ("spans",)
+
+    def __init__(self) -> None:
+        self.spans: list[tuple[int, int]] = []
+
+    def free(self, start: int, end: int) -> bool:
+        before = bisect_left(self.spans, (end,))  # spans that start before ``end``
+        return not before or self.spans[before - 1][1] <= start
+
+    def add(self, start: int, end: int) -> None:
+        insort(self.spans, (start, end))
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,10 +113,10 @@ class _Value:
     after: str  # the word before the number, lower-cased ("at", "of", "")
 
 
-def _values(text: str, tokens: list[Token], taken: list[tuple[int, int]]) -> list[_Value]:
+def _values(text: str, tokens: list[Token], taken: _Taken) -> list[_Value]:
     out: list[_Value] = []
     for i, token in enumerate(tokens):
-        if not _NUMBER_START.match(token.text) or not _free(taken, token.start, token.end):
+        if not _NUMBER_START.match(token.text) or not taken.free(token.start, token.end):
             continue
         start = token.start
         quantity = parse_quantity(text[start : start + MAX_VALUE_CHARS])
@@ -114,9 +130,9 @@ def _values(text: str, tokens: list[Token], taken: list[tuple[int, int]]) -> lis
         if not unit.known or not unit.canonical:
             continue
         s, e = start + quantity.value_span[0], start + quantity.value_span[1]
-        if s > token.end or not _free(taken, s, e):
+        if s > token.end or not taken.free(s, e):
             continue
-        taken.append((s, e))
+        taken.add(s, e)
         j = i - 1
         while j >= 0 and tokens[j].text.lower() in _QUALIFIERS:
             j -= 1
@@ -142,7 +158,7 @@ def _settle_conditions(text: str, values: list[_Value], properties: list[Mention
     return out
 
 
-def _properties(text: str, tokens: list[Token], vocab: PropertyVocabulary, taken: list[tuple[int, int]]) -> list[Mention]:
+def _properties(text: str, tokens: list[Token], vocab: PropertyVocabulary, taken: _Taken) -> list[Mention]:
     out: list[Mention] = []
     i, n, longest = 0, len(tokens), vocab.max_phrase_words
     while i < n:
@@ -152,7 +168,7 @@ def _properties(text: str, tokens: list[Token], vocab: PropertyVocabulary, taken
             first, last = tokens[i].text, tokens[i + width - 1].text
             if first.lower() in _DETERMINERS or not first[:1].isalnum() or not last[-1:].isalnum():
                 continue
-            if not _free(taken, start, end):
+            if not taken.free(start, end):
                 continue
             if width == 1 and (_is_compound_formula(phrase) or (phrase in ELEMENTS and not vocab.is_exact_symbol(phrase))):
                 continue  # "GaP" is gallium phosphide, not the symbol of a gap; "Ce" no "CE"
@@ -161,7 +177,7 @@ def _properties(text: str, tokens: list[Token], vocab: PropertyVocabulary, taken
                                                 vocab.names_other_quantity(text[tokens[i - 1].start : end])):
                 found = None  # the word before changes its meaning: "sum gap", "removal efficiency"
             if found is not None:
-                taken.append((start, end))
+                taken.add(start, end)
                 out.append(Mention(start, end, "PROPERTY", phrase, SCORE))
                 i += width
                 break
@@ -176,19 +192,19 @@ def _symbol_like(word: str) -> bool:
     return any(c.isupper() or "\u0370" <= c <= "\u03ff" for c in word)
 
 
-def _compounds(tokens: list[Token], taken: list[tuple[int, int]]) -> list[Mention]:
+def _compounds(tokens: list[Token], taken: _Taken) -> list[Mention]:
     out: list[Mention] = []
     skip_to = -1
     for i, token in enumerate(tokens):
-        if i <= skip_to or not _free(taken, token.start, token.end):
+        if i <= skip_to or not taken.free(token.start, token.end):
             continue
         word, low = token.text, token.text.lower()
         following = tokens[i + 1] if i + 1 < len(tokens) else None
         if low in ELEMENT_NAMES and following is not None and following.text.lower().rstrip("s").endswith(_ANION_SUFFIXES):
             # "zinc selenide", "magnesium diboride", "lead iodide": one compound of two words
             end = following.end
-            if _free(taken, token.start, end):
-                taken.append((token.start, end))
+            if taken.free(token.start, end):
+                taken.add(token.start, end)
                 out.append(Mention(token.start, end, "COMPOUND", f"{word} {following.text}", SCORE))
                 skip_to = i + 1
             continue
@@ -205,7 +221,7 @@ def _compounds(tokens: list[Token], taken: list[tuple[int, int]]) -> list[Mentio
         else:
             ok = False
         if ok:
-            taken.append((token.start, token.end))
+            taken.add(token.start, token.end)
             out.append(Mention(token.start, token.end, "COMPOUND", word, SCORE))
     return out
 

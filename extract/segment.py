@@ -52,6 +52,12 @@ _END = re.compile(
     # flattened HTML drops spaces ("(1021.0 Ω).The ion", "polarons.27,32RTFM was")
     r"(?:(?P<space>\s+)(?=\S)|(?=[A-Z]))"
 )
+#: Longest sentence handed on, in characters. Mention finding and linking compare spans and
+#: pairs within a sentence, so their time grows with the square of its length: one 120 KB
+#: run-on "sentence" (a table flattened into prose, a reference list without full stops)
+#: took 121 s and 2.3 GB. Longer spans are cut into pieces at a clause mark or a space; real
+#: sentences stay well below this (the longest of the 586 in our segmentation gold set has 560).
+MAX_SENTENCE_CHARS = 1000
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 _NEXT_WORD = re.compile(r"\S+")
 _OPENERS = "([{\"'“‘«"
@@ -188,13 +194,33 @@ def _blocks(text: str) -> list[tuple[int, int]]:
 
 
 def _add(spans: list[tuple[int, int]], text: str, start: int, end: int, offset: int) -> None:
-    """Append ``text[start:end]`` stripped of whitespace, unless nothing is left."""
+    """Append ``text[start:end]`` stripped of whitespace, unless nothing is left; a span longer
+    than :data:`MAX_SENTENCE_CHARS` goes in pieces (see there)."""
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
+    while end - start > MAX_SENTENCE_CHARS:
+        cut = _piece_end(text, start)
+        spans.append((start + offset, cut + offset))
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
     if end > start:
         spans.append((start + offset, end + offset))
+
+
+def _piece_end(text: str, start: int) -> int:
+    """Where a piece of an over-long sentence starting at ``start`` ends: after the last
+    ``;`` or ``,`` in the second half of the allowed length, else at the last space there,
+    else (a run without spaces) at the length itself."""
+    lo, hi = start + MAX_SENTENCE_CHARS // 2, start + MAX_SENTENCE_CHARS
+    for mark in (";", ","):
+        at = text.rfind(mark, lo, hi)
+        if at >= 0:
+            return at + 1
+    at = max(text.rfind(" ", lo, hi), text.rfind("\n", lo, hi))
+    return at if at > lo else hi
 
 
 def split_sentences(doc: Document) -> list[Sentence]:

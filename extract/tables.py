@@ -64,7 +64,11 @@ def _facts_of(doc: Document, table: Table, vocab: PropertyVocabulary) -> list[Fa
         for j, (prop, header_unit) in columns.items():
             if j >= len(row):
                 continue
-            fact = _cell_fact(doc, table, row, name_cell, row[j], compound, prop, header_unit, header[j], vocab)
+            try:
+                fact = _cell_fact(doc, table, row, name_cell, row[j], compound, prop, header_unit, header[j], vocab)
+            except Exception as exc:  # noqa: BLE001 - a bad cell fails the cell, said in the notes
+                doc.info.notes.append(f"table cell {doc.span(row[j])[:40]!r} left out ({type(exc).__name__}: {exc})")
+                continue
             if fact is not None:
                 facts.append(fact)
     return facts

@@ -1,4 +1,4 @@
-"""Where documents are extracted: in this process, in local worker processes, or on Ray.
+"""Where documents are extracted: in supervised local worker processes, or on Ray.
 
 The batch runner (:mod:`lit.extract.batch`) does not care which: it opens a
 :class:`Workers` with :func:`open_workers`, asks it once for the model versions the
@@ -16,7 +16,9 @@ document, and a file that fails does so alone.
 
 Local workers are ``spawn``-ed processes that ignore SIGINT: Ctrl-C reaches the driver,
 which stops the pool and leaves the journal consistent, instead of every worker printing
-its own traceback.
+its own traceback. The driver kills and replaces a worker whose file runs past the per-file
+time limit or memory cap (:class:`Limits`; see :class:`ProcessPool`). Ray actors have no
+such limits here (Ray's own memory monitor kills runaway actors).
 """
 
 from __future__ import annotations
@@ -31,13 +33,13 @@ import threading
 import time
 from collections import deque
 from contextlib import contextmanager
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from lit.errors import LitError, ModelError
+from lit.errors import FileMemoryLimitError, FileTimeLimitError, LitError, ModelError
 from lit.extract.pipeline import DocumentResult, Extractor
 
 #: Documents per group: 32 abstracts give ~200 sentences, enough for full NER batches in
@@ -73,17 +75,19 @@ def _malloc_trim() -> Callable[[int], int] | None:
 _TRIM = _malloc_trim()
 
 
-def extract_group(extractor: Extractor, paths: list[str]) -> list[DocumentResult]:
+def extract_group(
+    extractor: Extractor, paths: list[str], step: Callable[[int | None], None] | None = None,
+) -> list[DocumentResult]:
     """One group of documents through ``extractor``, then the heap's free pages back to the OS.
 
-    Every worker (local process, Ray actor, this process) extracts through here. Each NER and
+    Every worker (local process or Ray actor) extracts through here. Each NER and
     relation batch allocates tensors of a new shape, and glibc keeps most of what they free in
     its arenas instead of returning it, so a worker's resident memory crept up with the number
     of documents. Measured on one worker over 3,000 generated abstracts: 637 -> 706 MiB
     without trimming, 555 -> 587 MiB with ``malloc_trim`` after every group (the rest grows
     while the bounded word caches fill up), at ~9 ms a group of 32 abstracts (0.3 % of its time).
     """
-    results = extractor.extract_paths(paths)
+    results = extractor.extract_paths(paths, step)
     if _TRIM is not None:
         _TRIM(0)
     return results
@@ -151,12 +155,13 @@ def _exit_with_parent(parent: int, every: float = 1.0) -> None:
     threading.Thread(target=watch, name="lit-parent-watch", daemon=True).start()
 
 
-def _init_worker(model: str | None, threads: int, driver: int) -> None:
+def _init_worker(model: str | None, threads: int, driver: int,
+                 loader: Callable[[str | None], Extractor] = load_extractor) -> None:
     global _WORKER, _INIT_ERROR
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _exit_with_parent(driver)  # the driver's pid, not getppid(): it may have died already
     try:
-        _WORKER = load_extractor(model)
+        _WORKER = loader(model)
     except LitError as exc:
         _INIT_ERROR = exc
     _limit_threads(threads)
@@ -187,8 +192,8 @@ def group_paths(paths: Iterable[str], docs: int = GROUP_DOCS, size: int = GROUP_
         yield group
 
 
-def _work(paths: list[str]) -> list[DocumentResult]:
-    return extract_group(_extractor(), paths)
+def _work(paths: list[str], step: Callable[[int | None], None]) -> list[DocumentResult]:
+    return extract_group(_extractor(), paths, step)
 
 
 def _versions() -> list[str]:
@@ -237,123 +242,281 @@ class Workers(ABC):
         self.close()
 
 
-class InProcess(Workers):
-    """One extractor in this process: no start-up cost beyond the model, easiest to debug."""
+#: Per-file wall-clock limit (``LIT_FILE_TIMEOUT_S``): above the PDF reader's own budget
+#: (``LIT_PDF_TIMEOUT_S``, 120 s), which stops a slow PDF with a more precise message when it
+#: can; this one catches what no code inside the reader can (a reference loop in pdfminer).
+DEFAULT_FILE_TIMEOUT_S = 180.0
+#: Per-file memory cap (``LIT_FILE_MAX_MB``): how far a worker's resident memory may grow
+#: above where it stood when it was handed the group (the loaded models are not counted).
+DEFAULT_FILE_MAX_MB = 1024.0
+#: How often the driver looks at its workers' clocks and memory: a file that allocates
+#: 1 GiB a second overshoots the cap by ~100 MiB at most before it is stopped.
+POLL_S = 0.05
+_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
-    def __init__(self, model: str | None):
-        self.extractor = load_extractor(model)
+
+@dataclass(frozen=True)
+class Limits:
+    """What one file may cost its worker; read from the environment when a pool starts."""
+
+    seconds: float = DEFAULT_FILE_TIMEOUT_S
+    mib: float = DEFAULT_FILE_MAX_MB
+
+    @classmethod
+    def from_env(cls) -> "Limits":
+        return cls(_env_float("LIT_FILE_TIMEOUT_S", DEFAULT_FILE_TIMEOUT_S), _env_float("LIT_FILE_MAX_MB", DEFAULT_FILE_MAX_MB))
+
+
+def _env_float(name: str, default: float) -> float:
+    """A positive number from the environment; unset, junk or not positive means ``default``."""
+    try:
+        value = float(os.environ.get(name, ""))
+    except ValueError:
+        return default
+    return value if value > 0 else default
+
+
+def _resident(pid: int) -> int | None:
+    """Resident bytes of ``pid`` from ``/proc`` (None where there is no procfs: no memory cap)."""
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as fh:
+            return int(fh.read().split()[1]) * _PAGE
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def _serve(conn: Connection, model: str | None, threads: int, driver: int, task: Callable, loader: Callable) -> None:
+    """A worker process's life: load the extractor, say ``ready``, then extract the groups it
+    is sent, reporting each step (:meth:`Extractor.extract_paths`) so the driver knows which
+    file is being worked on when a limit is hit."""
+    _init_worker(model, threads, driver, loader)
+    try:
+        conn.send(("ready", _versions()))
+    except LitError as exc:
+        conn.send(("error", exc))
+        return
+
+    def step(index: int | None) -> None:
+        conn.send(("step", index))
+
+    while True:
+        try:
+            paths = conn.recv()
+        except EOFError:  # the driver closed its end
+            return
+        if paths is None:
+            return
+        conn.send(("done", task(paths, step)))
+
+
+class _Worker:
+    """One supervised worker process and the group it holds (if any)."""
+
+    def __init__(self, model: str | None, threads: int, task: Callable, loader: Callable):
+        self.conn, child = mp.get_context("spawn").Pipe()
+        self.proc = mp.get_context("spawn").Process(
+            target=_serve, args=(child, model, threads, os.getpid(), task, loader), daemon=True, name="lit-worker")
+        with _children_ignore_sigint():
+            self.proc.start()
+        child.close()
+        self.versions: list[str] | None = None
+        self.group: list[str] | None = None
+        self.tries = 0
+        self.step: int | None = None  # the file being worked on alone; None: a step shared by the group
+        self.deadline = self.since = 0.0
+        self.baseline: int | None = None
+        self.ended = False  # its end of the pipe is closed: it has said all it will say
 
     @property
-    def model_versions(self) -> list[str]:
-        return self.extractor.model_versions
+    def idle(self) -> bool:
+        return self.versions is not None and self.group is None
 
-    def map(self, paths: Iterable[str]) -> Iterator[DocumentResult]:
-        for group in group_paths(paths):
-            yield from extract_group(self.extractor, group)
+    def give(self, group: list[str], tries: int, limits: Limits) -> None:
+        self.group, self.tries, self.step = group, tries, None
+        self.baseline = _resident(self.proc.pid)
+        self._begin(0, limits, group)
+        self.conn.send(group)
+
+    def _begin(self, step: int | None, limits: Limits, group: list[str]) -> None:
+        """Start the clock of a step: a file alone gets the per-file limit; a step shared by
+        the group (the model calls) gets it once per :data:`GROUP_BYTES` of input, so a long
+        paper, which is a group of its own, is not cut short by its size alone."""
+        self.step, self.since = step, time.monotonic()
+        scale = 1.0
+        if step is None:
+            scale = max(1.0, sum(_size(p) for p in group) / GROUP_BYTES)
+        self.deadline = self.since + limits.seconds * scale
+
+    def receive(self, limits: Limits) -> tuple[str, object] | None:
+        """Read what the worker said since the last look; ``("done", results)``,
+        ``("ready", versions)`` or ``("error", exc)`` when it matters, else None."""
+        while self.conn.poll():
+            try:
+                kind, payload = self.conn.recv()
+            except (EOFError, OSError):
+                self.ended = True  # died: the caller sees why from the process
+                return None
+            if kind == "step":
+                assert self.group is not None
+                self._begin(payload, limits, self.group)  # type: ignore[arg-type]
+            elif kind == "ready":
+                self.versions = payload  # type: ignore[assignment]
+                return kind, payload
+            else:
+                return kind, payload
+        return None
+
+    def over(self, limits: Limits) -> str | None:
+        """Why this worker must be stopped now ('time' or 'memory'), or None."""
+        if self.group is None:
+            return None
+        if time.monotonic() > self.deadline:
+            return "time"
+        rss = _resident(self.proc.pid)
+        if rss is not None and self.baseline is not None and rss - self.baseline > limits.mib * 2**20:
+            return "memory"
+        return None
+
+    def stop(self) -> None:
+        if self.proc.is_alive():
+            self.proc.kill()
+        self.proc.join(5)
+        self.conn.close()
+
+
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
 
 
 class ProcessPool(Workers):
-    """``workers`` spawned processes, each with its own extractor and ``cores / workers`` threads.
+    """``workers`` spawned processes, each with its own extractor and ``cores / workers`` threads,
+    supervised from this process.
 
-    At most ``2 * workers`` groups of documents are in flight, so memory stays flat however
-    long the input list is. A worker that dies (a segfault in a parser, the OOM killer) breaks
-    the pool: it is restarted and the documents that were in flight are tried once more, one
-    at a time with nothing else in flight (so a bad file cannot take its group or another
-    document down twice); a document whose retry breaks the pool again is reported as failed,
-    never retried forever.
+    Every run extracts in worker processes, one worker too: a per-file wall-clock limit and
+    memory cap (:class:`Limits`) can only be enforced from outside the reading code, because a
+    file can keep a parser busy for minutes in code that checks no clock (pdfminer's layout
+    analysis of a page of 60,000 scattered glyphs). The driver polls each worker every :data:`POLL_S`; a worker
+    past its limit is killed and replaced. The file it was working on alone is reported failed
+    (:class:`~lit.errors.FileTimeLimitError`, :class:`~lit.errors.FileMemoryLimitError`) and the
+    rest of its group is extracted again; past a limit in a step the group shares (a model
+    call), each of its files is tried alone. A worker that dies by itself (a segfault in a
+    parser, the OOM killer) costs its group one more try, each file alone; a file that kills
+    its worker twice is reported as failed (E998), never retried forever.
+
+    One group per worker is in flight, so memory stays flat however long the input list is.
     """
 
-    def __init__(self, model: str | None, workers: int):
+    #: The task a worker runs on a group, and how it loads its extractor (module-level
+    #: functions, so spawn can pickle them).
+    task = staticmethod(_work)
+    loader = staticmethod(load_extractor)
+
+    def __init__(self, model: str | None, workers: int, limits: Limits | None = None):
         self.model, self.workers = model, workers
         self.threads = max(1, (os.cpu_count() or 1) // workers)
-        self._pool: ProcessPoolExecutor | None = None
-        self._versions: list[str] | None = None
+        self.limits = limits or Limits.from_env()
+        self._workers: list[_Worker] = []
 
-    def _executor(self) -> ProcessPoolExecutor:
-        """The pool, with all its workers started at once while SIGINT is ignored.
+    def start(self) -> list[_Worker]:
+        """Start every worker at once (SIGINT is ignored only while each is spawned)."""
+        if not self._workers:
+            self._workers = [self._spawn() for _ in range(self.workers)]
+        return self._workers
 
-        The executor starts a worker inside ``submit`` when no idle one is free (CPython
-        3.9+), so ``workers`` trivial tasks start them all here, and later submits never
-        spawn. That keeps the ignore window, in which a Ctrl-C would be lost, to this one
-        instant instead of one window per submitted group."""
-        if self._pool is None:
-            pool = ProcessPoolExecutor(
-                self.workers, mp_context=mp.get_context("spawn"),
-                initializer=_init_worker, initargs=(self.model, self.threads, os.getpid()),
-            )
-            with _children_ignore_sigint():
-                for _ in range(self.workers):
-                    pool.submit(os.getpid)
-            self._pool = pool
-        return self._pool
+    def _spawn(self) -> _Worker:
+        return _Worker(self.model, self.threads, self.task, self.loader)
 
     @property
     def model_versions(self) -> list[str]:
-        if self._versions is None:
-            self._versions = self._executor().submit(_versions).result()
-        return self._versions
-
-    #: The task a worker runs on a group (a module-level function, so spawn can pickle it).
-    task = staticmethod(_work)
+        first = self.start()[0]
+        while first.versions is None:
+            wait([first.conn, first.proc.sentinel])
+            said = first.receive(self.limits)
+            if said is not None and said[0] == "error":
+                raise said[1]  # type: ignore[misc]
+            if first.versions is None and first.ended:
+                raise ModelError(f"a worker process died while loading the model (exit code {first.proc.exitcode})")
+        return first.versions
 
     def map(self, paths: Iterable[str]) -> Iterator[DocumentResult]:
         fresh = group_paths(paths)
-        queue: deque[tuple[list[str], int]] = deque()  # documents to try again after a worker died
-        running: dict[Future, tuple[list[str], int]] = {}
+        queue: deque[tuple[list[str], int]] = deque()  # groups to extract again
         exhausted = False
-        while queue or running or not exhausted:
-            pool = self._executor()
-            try:
-                while len(running) < 2 * self.workers:
-                    if any(t >= 1 for _, t in running.values()):
-                        break  # a retry runs alone: should it crash again, it is the culprit
-                    if queue:
-                        if running and queue[0][1] >= 1:
-                            break
-                        group, tries = queue.popleft()
-                    else:
-                        try:
-                            group, tries = next(fresh), 0
-                        except StopIteration:
-                            exhausted = True
-                            break
-                    running[pool.submit(self.task, group)] = (group, tries)
-            except BrokenProcessPool:  # a worker died since the last wait: restart the pool
-                queue.appendleft((group, tries))
-                if not running:
-                    self.close()
+        workers = self.start()
+        while True:
+            for worker in workers:
+                if not worker.idle:
                     continue
-            if not running:
-                continue
-            done, _ = wait(running, return_when=FIRST_COMPLETED)
-            lost: list[tuple[list[str], int]] = []
-            for future in done:
-                group, tries = running.pop(future)
-                try:
-                    yield from future.result()
-                except BrokenProcessPool:
-                    lost.append((group, tries))
-            if lost:
-                for future, entry in list(running.items()):
-                    future.cancel()
-                    lost.append(entry)
-                running.clear()
-                self.close()
-                retry: list[tuple[list[str], int]] = []
-                for group, tries in lost:
+                if not queue and not exhausted:
+                    try:
+                        queue.append((next(fresh), 0))
+                    except StopIteration:
+                        exhausted = True
+                if queue:
+                    worker.give(*queue.popleft(), self.limits)
+            if exhausted and not queue and all(w.group is None for w in workers):
+                return
+            wait([w.conn for w in workers] + [w.proc.sentinel for w in workers], timeout=POLL_S)
+            for i, worker in enumerate(workers):
+                said = worker.receive(self.limits)
+                if said is not None and said[0] == "error":
+                    raise said[1]  # type: ignore[misc]
+                if said is not None and said[0] == "done":
+                    worker.group = None
+                    yield from said[1]  # type: ignore[misc]
+                    continue
+                why = worker.over(self.limits)
+                if why is None and worker.proc.is_alive():
+                    continue
+                if why is None and not worker.ended:
+                    continue  # dead, but it may have said more before it ended: read that first
+                group, tries, step = worker.group, worker.tries, worker.step
+                elapsed, grown = time.monotonic() - worker.since, self._grown(worker)
+                worker.stop()
+                workers[i] = self._spawn()
+                self._workers = workers
+                if group is None:
+                    if worker.versions is None:
+                        raise ModelError(f"a worker process died while loading the model (exit code {worker.proc.exitcode})")
+                    continue  # died between groups: nothing lost
+                if why is None:  # died by itself: each file once more, alone
                     for path in group:
                         if tries >= 1:
                             yield _died(path)
                         else:
-                            retry.append(([path], tries + 1))
-                queue.extendleft(reversed(retry))
+                            queue.append(([path], tries + 1))
+                elif step is not None or len(group) == 1:
+                    culprit = group[step or 0]
+                    yield self._over_limit(culprit, why, elapsed, grown)
+                    rest = [p for p in group if p != culprit]
+                    if rest:
+                        queue.append((rest, tries))
+                else:  # past a limit in a step the whole group shares: find the file alone
+                    queue.extend(([path], tries) for path in group)
+
+    @staticmethod
+    def _grown(worker: _Worker) -> float:
+        rss = _resident(worker.proc.pid)
+        return (rss - worker.baseline) / 2**20 if rss is not None and worker.baseline is not None else 0.0
+
+    def _over_limit(self, path: str, why: str, elapsed: float, grown: float) -> DocumentResult:
+        if why == "time":
+            error: LitError = FileTimeLimitError(
+                path, f"extraction stopped after {elapsed:.0f} s, over the per-file time limit of "
+                f"{self.limits.seconds:g} s (LIT_FILE_TIMEOUT_S); its worker was replaced")
+        else:
+            error = FileMemoryLimitError(
+                path, f"extraction stopped at {grown:.0f} MiB of new memory, over the per-file cap of "
+                f"{self.limits.mib:g} MiB (LIT_FILE_MAX_MB); its worker was replaced")
+        return DocumentResult(source=path, error=str(error), error_code=error.code, seconds=elapsed)
 
     def close(self) -> None:
-        if self._pool is not None:
-            pool, self._pool = self._pool, None
-            for proc in list(getattr(pool, "_processes", {}).values()):
-                proc.terminate()  # an interrupted run must not wait for documents in flight
-            pool.shutdown(wait=True, cancel_futures=True)
+        workers, self._workers = self._workers, []
+        for worker in workers:
+            worker.stop()  # an interrupted run must not wait for documents in flight
 
 
 def _died(path: str) -> DocumentResult:
@@ -365,13 +528,11 @@ def _died(path: str) -> DocumentResult:
 
 
 def open_workers(model: str | Path | None = None, workers: int = 1, ray: str | None = None) -> Workers:
-    """The workers a run asked for: ``ray`` (an address or ``local``) selects Ray actors,
-    ``workers > 1`` local processes, else this process."""
+    """The workers a run asked for: ``ray`` (an address or ``local``) selects Ray actors, else
+    ``workers`` supervised local processes (one at least; see :class:`ProcessPool`)."""
     model = str(model) if model is not None else None
     if ray is not None:
         from lit.extract.distributed import RayWorkers
 
         return RayWorkers(model, ray, actors=workers)
-    if workers <= 1:
-        return InProcess(model)
-    return ProcessPool(model, workers)
+    return ProcessPool(model, max(1, workers))

@@ -38,6 +38,7 @@ import os
 import re
 import tempfile
 import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator, Mapping, Sequence
@@ -140,7 +141,13 @@ class EmbeddedStore(GraphStore):
         self._grown = 0.0  # estimated MiB the database has kept since it was last opened
         self._reader: Any = None  # the read-only database queries run on (see query())
         try:
-            self._open_engine()
+            try:
+                self._open_engine()
+            except RuntimeError as exc:
+                if read_only or "wal file is corrupted" not in str(exc).lower():
+                    raise
+                self.recovered = self._set_wal_aside()
+                self._open_engine()
         except RuntimeError as exc:
             self._release_writer()
             raise self._open_error(exc) from None
@@ -194,8 +201,25 @@ class EmbeddedStore(GraphStore):
             raise self._open_error(exc) from None
         self._grown = 0.0
 
+    def _set_wal_aside(self) -> str:
+        """Move a torn write-ahead log out of the way and say so.
+
+        A process that dies inside a log write (the disk filled up: LadybugDB aborts) leaves a
+        log whose checksum fails, and the engine then refuses every open, losing what the
+        database file holds too. Without the log the database opens at its last checkpoint;
+        the log is kept beside it, renamed, for whoever wants to look.
+        """
+        wal = self._db_file.with_name(self._db_file.name + ".wal")
+        kept = wal.with_name(f"{wal.name}.torn-{time.strftime('%Y%m%dT%H%M%S')}")
+        os.replace(wal, kept)
+        return (f"{self.path}: the graph's write-ahead log was torn (a crash or a full disk while writing); "
+                f"set aside as {kept.name}, the graph reopened at its last checkpoint")
+
     def _open_error(self, exc: Exception) -> GraphError:
         msg = str(exc)
+        if "wal file is corrupted" in msg.lower():
+            return GraphError(f"{self.path}: the graph's write-ahead log is torn; open it for writing once "
+                              "(re-run `lit extract` or `lit ingest` on it) to set the log aside and recover")
         if "lock" in msg.lower():
             pid = re.search(r"PID (\d+)", msg)
             holder = f" (process {pid.group(1)})" if pid else ""

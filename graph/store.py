@@ -51,6 +51,11 @@ def display_target(target: str) -> str:
 class GraphStore(ABC):
     """A place facts live. Implementations must make ``upsert`` idempotent (MERGE on ids)."""
 
+    #: What opening the store had to repair, in one line (an embedded store whose write-ahead
+    #: log was torn sets it aside: see :mod:`lit.graph.embedded`), else None. Writes since the
+    #: store's last checkpoint are gone then, and a resumed run upserts all it journaled again.
+    recovered: str | None = None
+
     @abstractmethod
     def upsert(
         self,

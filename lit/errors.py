@@ -70,6 +70,18 @@ class ReaderTimeoutError(ReaderError):
     code = "E108"
 
 
+class FileTimeLimitError(ReaderError):
+    """A file's extraction ran past the per-file wall-clock limit; its worker was killed."""
+
+    code = "E109"
+
+
+class FileMemoryLimitError(ReaderError):
+    """A file's extraction grew its worker past the per-file memory cap; the worker was killed."""
+
+    code = "E110"
+
+
 class ModelError(LitError):
     """A model could not be loaded, trained or run (missing weights, bad config...)."""
 
@@ -104,6 +116,13 @@ class LockedError(LitError):
     """Another lit process holds the lock for this target (e.g. an overlapping nightly ingest)."""
 
     code = "E400"
+
+
+class DiskFullError(LitError):
+    """A disk a run writes to is full, or too full to write the next batch safely; the run
+    stopped before writing it, so a re-run with space freed resumes."""
+
+    code = "E410"
 
 
 class NormalizationError(LitError):

@@ -4,7 +4,7 @@ What it prints (medians over ``--repeat`` runs):
 
 * **abstracts/s** of ``run_batch`` (read -> segment -> NER -> link -> facts file) over N
   generated abstracts (our own text: varied phrasings of band gaps, Curie and transition
-  temperatures), in-process and with ``--workers`` processes; model loading is timed apart;
+  temperatures), with one worker process and with ``--workers`` processes; model loading is timed apart;
 * **pages/s** on the full-text PDFs in ``$LIT_FIXTURES/parser_samples`` (CERMINE, GROBID);
 * **forward tokens/s** of each model alone, measured in every repeat: the NER model
   (``model(ids, mask, features)`` on the very windows the abstracts' sentences give, timed
@@ -268,7 +268,7 @@ def main() -> None:
         groups = list(group_paths([str(p) for p in abstracts], docs=args.group))
         grouped = f"extract_paths x{args.group}"
         rows: dict[str, list[float]] = {
-            "in-process": [], f"workers={args.workers}": [], grouped: [], "extract_path loop": []}
+            "workers=1": [], f"workers={args.workers}": [], grouped: [], "extract_path loop": []}
         facts = 0
         # forward seconds spent inside each in-process path, per repeat (NER, relation model)
         inside: dict[str, list[tuple[float, float]]] = {grouped: [], "extract_path loop": []}
@@ -295,7 +295,7 @@ def main() -> None:
                 rows["extract_path loop"].append(time.perf_counter() - t0)
             inside["extract_path loop"].append((timer.seconds, timer.relation_seconds))
             seconds, facts = timed_batch(abstracts, 1, args.model)
-            rows["in-process"].append(seconds)
+            rows["workers=1"].append(seconds)
             if args.workers > 1:
                 seconds, _ = timed_batch(abstracts, args.workers, args.model)
                 rows[f"workers={args.workers}"].append(seconds)

@@ -40,11 +40,11 @@ def test_batch_groups_in_process_run_gives_the_one_by_one_facts(sample_dir: Path
     assert got == want and got
 
 
-def _crash_on_request(paths: list[str]) -> list[DocumentResult]:
+def _crash_on_request(paths: list[str], step) -> list[DocumentResult]:  # noqa: ANN001
     """Worker task that dies (as a segfault in a parser would) on a file named ``crash*``."""
     if any(Path(p).name.startswith("crash") for p in paths):
         os._exit(1)
-    return _work(paths)
+    return _work(paths, step)
 
 
 class _CrashingPool(ProcessPool):
@@ -178,7 +178,7 @@ def test_batch_groups_pool_starts_every_worker_up_front(tmp_path: Path) -> None:
         return found
 
     with ProcessPool(None, 2) as pool:
-        pool._executor()
+        pool.start()
         started = started_workers(2)
         assert len(started) == 2
         assert len(list(pool.map(paths))) == len(paths)

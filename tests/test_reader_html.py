@@ -117,8 +117,8 @@ def test_html_rsc_curie_set_author_biographies_dropped(fixtures_dir: Path) -> No
 # -- ACS ---------------------------------------------------------------------------------------------
 def test_html_acs_late_meta_charset_decodes_utf8(fixtures_dir: Path) -> None:
     path = _data(fixtures_dir) / "acs" / "acs.jmedchem.6b00723.html"
-    text, encoding = decode_html(path.read_bytes())
-    assert encoding == "utf-8"
+    text, encoding, replaced = decode_html(path.read_bytes())
+    assert encoding == "utf-8" and replaced == 0
     doc = read_document(path)
     assert "Î¼" not in doc.text and "μM" in doc.text
     assert doc.info.authors[0] == "Beatriz Baragaña"

@@ -214,7 +214,15 @@ def _to_float(m: re.Match[str], p: str = "") -> tuple[float, float | None]:
 
 
 def _number_at(norm: str, pos: int, allow_sign: bool = True) -> tuple[float, float | None, int, int] | None:
-    """Read a number starting exactly at ``pos``: (value, uncertainty, start, end)."""
+    """Read a number starting exactly at ``pos``: (value, uncertainty, start, end); None for
+    none, and for one no float holds ("10⁹⁹⁹⁹⁹⁹" overflowed and took its document down)."""
+    try:
+        return _read_number(norm, pos, allow_sign)
+    except (OverflowError, ValueError):
+        return None
+
+
+def _read_number(norm: str, pos: int, allow_sign: bool) -> tuple[float, float | None, int, int] | None:
     m = _POW10_RE.match(norm, pos)
     if m:
         value = 10.0 ** int(m.group("exp"))

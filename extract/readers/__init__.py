@@ -18,7 +18,8 @@ from lit.errors import (
     ReaderError,
     UnsupportedFormatError,
 )
-from lit.extract.document import Document, DocumentInfo, content_id
+from lit.extract.document import Document, DocumentInfo, content_id, display_path
+from lit.extract.readers.encoding import to_utf8, wide_encoding
 
 #: Files above this size are refused before any parsing (a paper is rarely over 50 MB).
 #: ``LIT_MAX_FILE_BYTES`` overrides it, read at each call so a running process can change it.
@@ -64,9 +65,12 @@ def read_document(path: str | Path) -> Document:
     if size == 0:
         raise EmptyDocumentError(path, "file is empty")
     data = path.read_bytes()
-    fmt = sniff_format(data, path.suffix.lower())
     doc_id, sha = content_id(data)
-    info = DocumentInfo(doc_id=doc_id, source=str(path), format=fmt, sha256=sha)
+    wide = wide_encoding(data)
+    if wide is not None:  # UTF-16/32 text is full of NUL bytes: sniffed and read as UTF-8
+        data = to_utf8(data, wide)
+    fmt = sniff_format(data, path.suffix.lower())
+    info = DocumentInfo(doc_id=doc_id, source=display_path(str(path)), format=fmt, sha256=sha)
     if fmt == "pdf":
         from lit.extract.readers.pdf import read_pdf as reader
     elif fmt == "html":

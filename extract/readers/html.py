@@ -11,13 +11,17 @@ from __future__ import annotations
 
 import codecs
 import re
+import sys
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import lxml.html
 from lxml import etree
 
 from lit.errors import CorruptFileError
 from lit.extract.document import Document, DocumentBuilder, DocumentInfo
+from lit.extract.readers.encoding import decode_utf8
 from lit.extract.readers.html_profiles import GENERIC, choose_profile
 from lit.extract.readers.html_walk import HtmlWalker, compact_key
 
@@ -28,45 +32,71 @@ _DOI = re.compile(r"10\.\d{4,9}/\S+")
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 
 
-def decode_html(data: bytes) -> tuple[str, str]:
-    """Return ``(text, encoding)``: BOM, then declared charset, then UTF-8, then cp1252.
+def decode_html(data: bytes) -> tuple[str, str, int]:
+    """Return ``(text, encoding, bytes replaced)``: BOM, then a declared charset, then UTF-8.
 
-    A declared charset is only trusted if the bytes decode with it; pages that say UTF-8
-    but are cp1252 exist. cp1252 is the last resort because browsers treat latin-1 as cp1252
-    (the WHATWG encoding standard), and bytes it cannot map fall back to latin-1.
+    A declared charset is only trusted if the bytes decode with it; pages that say UTF-8 but
+    hold a stray cp1252 byte exist, and so do pages that declare nothing. Those are read as
+    UTF-8 with each byte that is not UTF-8 read as cp1252 on its own
+    (:func:`~lit.extract.readers.encoding.decode_utf8`): never the whole page as cp1252 for one
+    bad byte, and a page that is cp1252 throughout still reads right (browsers treat latin-1
+    as cp1252 too, the WHATWG encoding standard). A page whose declared non-UTF-8 charset
+    fails is read in it with undecodable bytes replaced, unless it is valid UTF-8.
     """
     for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
         if data.startswith(bom):
-            return data.decode(enc, errors="replace"), enc
-    declared = []
+            text = data.decode(enc, errors="replace")
+            return text, enc, text.count("\ufffd")
+    declared = None
     head = data[:65536]
     for pattern in (_XML_ENCODING, _META_CHARSET):
         found = pattern.search(head)
         if found:
-            declared.append(found.group(1).decode("ascii", "ignore").lower())
-    for enc in [*declared, "utf-8", "cp1252"]:
-        if enc in {"iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii"}:
-            enc = "cp1252"
-        try:
-            codecs.lookup(enc)
-            return data.decode(enc), enc
-        except (LookupError, UnicodeDecodeError):
-            continue
-    return data.decode("latin-1"), "latin-1"
+            declared = found.group(1).decode("ascii", "ignore").lower()
+            break
+    if declared in {"iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii"}:
+        declared = "cp1252"
+    try:
+        if declared is not None and codecs.lookup(declared).name not in {"utf-8", "utf-16", "utf-32"}:
+            try:
+                return data.decode(declared), declared, 0
+            except UnicodeDecodeError:
+                try:
+                    return data.decode("utf-8"), "utf-8", 0
+                except UnicodeDecodeError:
+                    text = data.decode(declared, errors="replace")
+                    return text, declared, text.count("\ufffd")
+    except LookupError:
+        pass  # an unknown charset name: as if none was declared
+    text, replaced = decode_utf8(data)
+    return text, "utf-8", replaced
 
 
-def parse_html(path: Path, data: bytes) -> etree._Element:
-    """Decode and parse; the text is re-encoded as UTF-8 so libxml2 never guesses."""
-    text, _ = decode_html(data)
+def parse_html(path: Path, data: bytes, notes: list[str] | None = None) -> etree._Element:
+    """Decode and parse; the text is re-encoded as UTF-8 so libxml2 never guesses.
+
+    What had to be repaired goes to ``notes`` (bytes that did not decode). libxml2 stops
+    nesting elements at a depth of 256 (2048 with ``huge_tree``) and silently drops all text
+    after that point (a page of 300 unclosed ``<font>`` tags lost everything after them), so
+    pages are parsed with ``huge_tree`` and a page that still hits the limit is refused with
+    a :class:`CorruptFileError` saying so, never read with its end missing.
+    """
+    text, encoding, replaced = decode_html(data)
+    if replaced and notes is not None:
+        notes.append(f"{replaced} byte(s) did not decode as {encoding} and were read as "
+                     f"{'cp1252 characters' if encoding == 'utf-8' else 'U+FFFD'}")
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)  # an XML prolog would restate the old encoding
     # libxml2's HTML parser never expands DTD entities, but it leaves an internal subset's
     # "]>" behind as text; drop the whole DOCTYPE (HTML needs none to parse).
     text = _DOCTYPE.sub("", text, count=1)
-    parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True)
+    parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True, huge_tree=True)
     try:
         root = lxml.html.document_fromstring(text.encode("utf-8"), parser=parser)
     except (etree.ParserError, ValueError) as exc:
         raise CorruptFileError(path, f"HTML could not be parsed ({exc})") from None
+    for entry in parser.error_log:
+        if entry.type_name == "ERR_RESOURCE_LIMIT":
+            raise CorruptFileError(path, f"HTML could not be read to its end at line {entry.line}: {entry.message.strip()}")
     return root
 
 
@@ -116,9 +146,31 @@ def fill_info(info: DocumentInfo, meta: dict[str, list[str]], root: etree._Eleme
     return _first(meta, "citation_publisher", "dc.publisher", "og:site_name")
 
 
+#: Python frames the walker may need: it recurses about twice per level of nesting, and
+#: libxml2 nests up to 2048 levels under ``huge_tree`` (see :func:`parse_html`).
+_WALK_FRAMES = 5 * 2048
+
+
+@contextmanager
+def _room_to_recurse() -> Iterator[None]:
+    """Raise Python's recursion limit for walking one page (1000 by default: a page nested
+    500 deep failed with a RecursionError); Python-to-Python calls use no C stack (3.11+)."""
+    before = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(before, _WALK_FRAMES))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(before)
+
+
 def read_html(path: Path, data: bytes, info: DocumentInfo) -> Document:
     """Read one HTML page into a Document (see module docstring)."""
-    root = parse_html(path, data)
+    with _room_to_recurse():
+        return _read_html(path, data, info)
+
+
+def _read_html(path: Path, data: bytes, info: DocumentInfo) -> Document:
+    root = parse_html(path, data, info.notes)
     meta = read_meta(root)
     publisher = fill_info(info, meta, root)
     profile = choose_profile(root, publisher, info.doi)

@@ -89,6 +89,8 @@ class HtmlWalker:
         # Elements already emitted (abstracts, table captions) or dropped by the profile's XPath.
         # lxml keeps one proxy per node while a reference lives, so a set of elements is safe.
         self.done: set[etree._Element] = set()
+        self._blocks_root: etree._Element | None = None
+        self._holding: set[etree._Element] = set()
 
     # -- classification -------------------------------------------------------------------------
     def dropped(self, el: etree._Element) -> bool:
@@ -125,7 +127,24 @@ class HtmlWalker:
     def is_block(self, el: etree._Element) -> bool:
         if local(el) in BLOCK_TAGS or self.profile.is_heading(el) or self.profile.is_caption(el):
             return True
-        return any(local(d) in BLOCK_TAGS for d in el.iterdescendants())
+        return el in self._holding_blocks(el)
+
+    def _holding_blocks(self, el: etree._Element) -> set[etree._Element]:
+        """Elements of ``el``'s tree with a block element somewhere inside, found in one pass.
+
+        Asking each element's descendants instead cost the square of the nesting depth: a page
+        of 2,000 nested unclosed ``<font>`` tags took 10 s.
+        """
+        root = el.getroottree().getroot()
+        if self._blocks_root is not root:
+            holding: set[etree._Element] = set()
+            for block in root.iter(*BLOCK_TAGS):
+                for ancestor in block.iterancestors():
+                    if ancestor in holding:
+                        break
+                    holding.add(ancestor)
+            self._blocks_root, self._holding = root, holding
+        return self._holding
 
     # -- text -----------------------------------------------------------------------------------
     def inline_text(self, el: etree._Element, with_tail: bool = False, raw: bool = False) -> str:

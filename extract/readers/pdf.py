@@ -20,29 +20,121 @@ import io
 import os
 import re
 import time
+import zlib
 from pathlib import Path
 from typing import Iterator
 
+from pdfminer import pdftypes
+from pdfminer.pdftypes import PDFObjRef
 from pdfminer.converter import PDFPageAggregator
 from pdfminer.layout import LAParams
 from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError
 from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+from pdfminer.pdfexceptions import PDFException
 from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser
 from pdfminer.psexceptions import PSException
 
-from lit.errors import CorruptFileError, EncryptedFileError, LitError, NoTextLayerError, ReaderTimeoutError
+from lit.errors import (
+    CorruptFileError,
+    EncryptedFileError,
+    FileTooLargeError,
+    LitError,
+    NoTextLayerError,
+    ReaderTimeoutError,
+)
 from lit.extract.document import Document, DocumentBuilder, DocumentInfo
 from lit.extract.readers.pdf_layout import PageLayout, mark_full_lines, page_layout, reading_order, remove_running_text
 from lit.extract.readers.pdf_structure import chunk_boxes, find_title, join_lines, typography, vocabulary
 
 DEFAULT_TIMEOUT_S = 120.0
 DEFAULT_MAX_PAGES = 500
+#: Most bytes one Flate stream may inflate to (``LIT_PDF_MAX_STREAM_MB``): a page's content
+#: stream is rarely over a few MB, and a 1 GiB "Flate bomb" (1 MB on disk) peaked at 2 GB.
+DEFAULT_MAX_STREAM_MB = 128.0
 _DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>]+)")
 
 
 class _OverBudget(Exception):
     """Raised from inside pdfminer's page interpreter when the time budget is spent."""
+
+
+class _StreamTooLarge(Exception):
+    """Raised from inside pdfminer when a Flate stream inflates past the stream limit."""
+
+    def __init__(self, limit: int):
+        super().__init__(limit)
+        self.limit = limit
+
+
+def inflate(data: bytes) -> bytes:
+    """Flate-decode ``data`` as pdfminer would, but bounded and in linear time.
+
+    pdfminer calls ``zlib.decompress`` (unbounded), and on a damaged stream retries byte by
+    byte, concatenating the output each time (quadratic). This stops with
+    :class:`_StreamTooLarge` past ``LIT_PDF_MAX_STREAM_MB`` and keeps what a damaged stream
+    gave before its fault, to within the 4 KiB slices it is fed in (pdfminer keeps that only
+    for a bad checksum, else nothing).
+    """
+    limit = int(_env_number("LIT_PDF_MAX_STREAM_MB", DEFAULT_MAX_STREAM_MB) * 2**20)
+    inflater = zlib.decompressobj()
+    parts: list[bytes] = []
+    size = 0
+    try:
+        for at in range(0, len(data), 1 << 12):
+            pending = data[at : at + (1 << 12)]
+            while pending and not inflater.eof:
+                part = inflater.decompress(pending, limit + 1 - size)
+                size += len(part)
+                if size > limit:
+                    raise _StreamTooLarge(limit)
+                parts.append(part)
+                pending = inflater.unconsumed_tail
+            if inflater.eof:
+                break
+    except zlib.error:
+        pass
+    return b"".join(parts)
+
+
+class _BoundedZlib:
+    """What ``pdfminer.pdftypes`` sees as ``zlib``: the real module with :func:`inflate` as
+    its ``decompress``. pdfminer has no hook for stream decoding; this is its one call of it."""
+
+    error = zlib.error
+    decompressobj = staticmethod(zlib.decompressobj)
+    decompress = staticmethod(inflate)
+
+
+pdftypes.zlib = _BoundedZlib  # type: ignore[assignment]
+
+
+class ReferenceLoopError(PDFException):
+    """An object reference that leads back to itself (``6 0 R`` is ``7 0 R`` is ``6 0 R``)."""
+
+
+_resolve_one = PDFObjRef.resolve
+
+
+def _resolve_chain(self: PDFObjRef, default: object = None) -> object:
+    """``PDFObjRef.resolve`` that follows a chain of references to its end and refuses a loop.
+
+    pdfminer's ``resolve1`` follows references in a ``while`` loop without memory, so a page
+    whose ``/Contents`` is ``6 0 R`` -> ``7 0 R`` -> ``6 0 R``, or a ``/Root`` that is itself,
+    looped forever in a 700-byte file. Callers that loop over ``resolve`` get the end of the
+    chain at once, so the result is the same for every file without a loop.
+    """
+    seen = {self.objid}
+    found = _resolve_one(self, default)
+    while isinstance(found, PDFObjRef):
+        if found.objid in seen:
+            raise ReferenceLoopError(f"references from object {self.objid} loop back to object {found.objid}")
+        seen.add(found.objid)
+        found = _resolve_one(found, default)
+    return found
+
+
+PDFObjRef.resolve = _resolve_chain  # type: ignore[method-assign]
 
 
 class _BudgetedAggregator(PDFPageAggregator):
@@ -99,6 +191,9 @@ def _open(path: Path, data: bytes) -> PDFDocument:
         return PDFDocument(PDFParser(io.BytesIO(data)))
     except PDFEncryptionError as exc:
         raise EncryptedFileError(path, f"PDF is encrypted and cannot be opened without its password ({_cause(exc)})") from None
+    except _StreamTooLarge as exc:
+        raise FileTooLargeError(
+            path, f"PDF has a compressed stream that inflates past {exc.limit / 2**20:g} MB (LIT_PDF_MAX_STREAM_MB)") from None
     except (PSException, ValueError, TypeError, KeyError, IndexError, AttributeError, AssertionError) as exc:
         raise CorruptFileError(path, f"PDF structure could not be parsed ({_cause(exc)})") from None
 
@@ -141,6 +236,10 @@ def iter_layouts(path: Path, data: bytes, laparams: LAParams | None = None) -> I
         raise
     except _OverBudget:
         raise over_budget() from None
+    except _StreamTooLarge as exc:
+        raise FileTooLargeError(
+            path, f"PDF page {max(number, 1)} has a compressed stream that inflates past {exc.limit / 2**20:g} MB "
+            "(LIT_PDF_MAX_STREAM_MB)") from None
     except PDFEncryptionError as exc:
         raise EncryptedFileError(path, f"PDF is encrypted ({_cause(exc)})") from None
     except (PSException, ValueError, TypeError, KeyError, IndexError, AttributeError, AssertionError, RecursionError) as exc:

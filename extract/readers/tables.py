@@ -16,10 +16,19 @@ Every row of the result has the same number of cells.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 #: Spans above this are treated as typos/attacks (e.g. ``colspan="100000"``) and clamped.
 MAX_SPAN = 100
+#: Columns a table may have: a CALS ``colnum="20000000"`` made rows of 20 million cells
+#: (5 GB in under a minute). Cells starting at or past this column are left out, and spans
+#: are cut at it.
+MAX_COLUMNS = 256
+#: Grid positions a table may fill: spans of 100 in a 50 KB HTML table filled ~10^8 positions
+#: (3.4 GB). Once a table holds this many, further cells cover one position each.
+MAX_GRID_CELLS = 200_000
+_DIGITS = re.compile(r"\s*\+?(\d+)\s*", re.ASCII)
 
 
 @dataclass(slots=True)
@@ -34,13 +43,25 @@ class CellSpec:
     column: int | None = None
 
 
+def parse_count(value: str | None) -> int | None:
+    """A non-negative whole number written in ASCII digits, else None.
+
+    Not ``int()`` after ``str.isdigit()``: ``isdigit`` accepts ``"²"``, which ``int`` refuses,
+    and ``int`` refuses numbers of more than 4,300 digits; both took whole documents down.
+    A number of more than nine digits reads as 10**9 (callers clamp far below that); anything
+    else (a minus sign, a fraction, other scripts' digits) is junk.
+    """
+    found = _DIGITS.fullmatch(value) if value else None
+    if not found:
+        return None
+    digits = found.group(1).lstrip("0") or "0"
+    return int(digits) if len(digits) <= 9 else 10**9
+
+
 def parse_span(value: str | None) -> int:
     """A span attribute as an int in ``[1, MAX_SPAN]``; junk or missing means 1."""
-    try:
-        span = int(str(value).strip())
-    except (TypeError, ValueError):
-        return 1
-    return max(1, min(span, MAX_SPAN))
+    span = parse_count(value)
+    return 1 if span is None else max(1, min(span, MAX_SPAN))
 
 
 def layout_grid(rows: list[list[CellSpec]], header_rows: int = 0) -> list[list[str]]:
@@ -63,16 +84,21 @@ def layout_grid(rows: list[list[CellSpec]], header_rows: int = 0) -> list[list[s
                 col = cell.column
             while (r, col) in grid:
                 col += 1
-            for dr in range(cell.rowspan):
+            if col >= MAX_COLUMNS:
+                break
+            colspan, rowspan = min(cell.colspan, MAX_COLUMNS - col), cell.rowspan
+            if len(grid) + colspan * rowspan > MAX_GRID_CELLS:
+                colspan = rowspan = 1
+            for dr in range(rowspan):
                 # The rows a rowspan reaches into are header rows if this one is.
                 while len(is_header_row) <= r + dr:
                     is_header_row.append(False)
                 if header_row:
                     is_header_row[r + dr] = True
-                for dc in range(cell.colspan):
+                for dc in range(colspan):
                     repeat = dc == 0 or header_row
                     grid[(r + dr, col + dc)] = cell.text if repeat else ""
-            col += cell.colspan
+            col += colspan
             width = max(width, col)
     height = max((r for r, _ in grid), default=-1) + 1
     return [[grid.get((r, c), "") for c in range(width)] for r in range(height)]

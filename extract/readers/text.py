@@ -11,27 +11,24 @@ from pathlib import Path
 
 from lit.errors import ReaderError
 from lit.extract.document import Document, DocumentBuilder, DocumentInfo
+from lit.extract.readers.encoding import decode_utf8
 
 _HEADING = re.compile(r"^(#{1,6}\s+\S.*|(\d+(\.\d+)*\.?\s+)?[A-Z][A-Za-z ,&-]{2,60})$")
 _DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>]+[^\s\"<>.,;)])")
 
 
-def decode_text(path: Path, data: bytes) -> str:
-    """UTF-8 (with or without BOM), then UTF-16 with BOM, then cp1252/latin-1 as a last resort."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError:
-        return data.decode("latin-1")
+def decode_text(data: bytes, notes: list[str]) -> str:
+    """UTF-8 (with or without BOM), each byte that is not UTF-8 read as cp1252 and counted in
+    ``notes`` (:func:`~lit.extract.readers.encoding.decode_utf8`). UTF-16 and UTF-32 files
+    arrive here as UTF-8 already (:func:`~lit.extract.readers.read_document`)."""
+    text, replaced = decode_utf8(data)
+    if replaced:
+        notes.append(f"{replaced} byte(s) were not UTF-8 and were read as cp1252 characters")
+    return text
 
 
 def read_text(path: Path, data: bytes, info: DocumentInfo) -> Document:
-    text = decode_text(path, data)
+    text = decode_text(data, info.notes)
     if "\x00" in text:
         raise ReaderError(path, "text file contains NUL bytes (binary content?)")
     builder = DocumentBuilder(info)

@@ -16,7 +16,7 @@ from lxml import etree
 
 from lit.extract.document import DocumentBuilder
 from lit.extract.readers.markers import MARK, finish_text
-from lit.extract.readers.tables import CellSpec, layout_grid, parse_span
+from lit.extract.readers.tables import MAX_COLUMNS, MAX_SPAN, CellSpec, layout_grid, parse_count, parse_span
 
 
 def local(el: etree._Element) -> str:
@@ -244,8 +244,9 @@ class XmlWalker:
         """CALS: columns named by colspec; spans by namest/nameend and morerows."""
         names: dict[str, int] = {}
         for i, spec in enumerate(c for c in tgroup if local(c) == "colspec"):
-            num = spec.get("colnum")
-            names[spec.get("colname") or f"#{i}"] = int(num) - 1 if num and num.isdigit() else i
+            # junk, 0 or past MAX_COLUMNS: the colspec's own position
+            num = parse_count(spec.get("colnum"))
+            names[spec.get("colname") or f"#{i}"] = num - 1 if num and num <= MAX_COLUMNS else i
         head: list[list[CellSpec]] = []
         body: list[list[CellSpec]] = []
         for part in tgroup:
@@ -261,8 +262,8 @@ class XmlWalker:
                     start = names.get(entry.get("namest") or entry.get("colname") or "")
                     end = names.get(entry.get("nameend") or "")
                     colspan = end - start + 1 if start is not None and end is not None and end >= start else 1
-                    cells.append(CellSpec(self.text(entry), parse_span(str(colspan)),
-                                          parse_span(str(int(entry.get("morerows") or 0) + 1) if (entry.get("morerows") or "0").isdigit() else "1"),
+                    below = parse_count(entry.get("morerows")) or 0
+                    cells.append(CellSpec(self.text(entry), min(colspan, MAX_SPAN), min(below + 1, MAX_SPAN),
                                           header=local(part) == "thead", column=start))
                 (head if local(part) == "thead" else body).append(cells)
         return layout_grid(head + body, header_rows=len(head))

@@ -67,6 +67,8 @@ def extract(
     where = ("stdout" if to_stdout else f"{out}") + ("" if no_graph else f" and graph {graph}")
     for line in summary_lines(summary, time.perf_counter() - started, where):
         typer.echo(line, err=to_stdout)
+    for note in summary.notes:
+        typer.echo(f"note: {note}", err=True)
     if summary.failures:
         see = "" if stream else f" (see {out}.failures.jsonl)"
         typer.echo(f"{len(summary.failures)} failed{see}:", err=True)

@@ -34,6 +34,8 @@ def parse(
         typer.echo(f"authors: {', '.join(info.authors[:6])}{' ...' if len(info.authors) > 6 else ''}")
     if info.journal or info.year:
         typer.echo(f"journal: {info.journal or '-'} ({info.year or '-'})")
+    for note in info.notes:
+        typer.echo(f"note:    {note}")
     n_par = sum(len(s.paragraphs) for s in doc.sections)
     typer.echo(
         f"{len(doc.sections)} sections, {n_par} paragraphs, {len(doc.captions)} captions, "
