@@ -6,7 +6,8 @@ for a compound named there and referred to here ("Silicon dominates... Its band 
 1.12 eV"). The rules, in order:
 
 1. "X and Y show ... of 1.48 and 1.73 eV, respectively": values are zipped onto the
-   compounds named last before them, in order.
+   compounds named last before them, in order (or, when too few come before, onto the first
+   ones after them: "12 K and 9 K for A and B, respectively").
 2. A value directly followed by "for/of/in <compound>" belongs to that compound
    ("melting points of 845 °C for LiF and 1418 °C for CaF2"); otherwise to the nearest
    compound before it; failing that, the compound carried over from the previous sentence
@@ -143,6 +144,16 @@ class _Linker:
         and 45 K in the monolayer")."""
         return bool(conditions) or prop.text.endswith("s") or value.start - previous.end <= _REUSE_GAP
 
+    def _listed(self, k: int, start: int, end: int) -> list[Mention] | None:
+        """The ``k`` compounds a "respectively" list pairs with values spanning ``start:end``:
+        the last ``k`` named before them, or else the first ``k`` after them ("Tc of 12 K and
+        9 K for NbN and NbC, respectively")."""
+        before = [c for c in self.compounds if c.end <= start]
+        after = [c for c in self.compounds if c.start >= end]
+        if len(before) >= k:
+            return before[-k:]
+        return after[:k] if len(after) >= k else None
+
     def respectively(self) -> list[Relation] | None:
         """Zip "A and B ... 1.48 and 1.73 eV, respectively": the k values (one listed mention
         or k separate ones) go to the k compounds named last before them, in order."""
@@ -150,18 +161,17 @@ class _Linker:
             return None
         for value in self.values:
             k = self.judge.count(value)
-            before = [c for c in self.compounds if c.end <= value.start]
-            if k >= 2 and len(before) >= k:
+            named = self._listed(k, value.start, value.end)
+            if k >= 2 and named:
                 prop, conds = self.property_for(value), self.conditions_for(value)
-                return [
-                    Relation(c, value, prop, conds, RESPECTIVELY, value_index=i) for i, c in enumerate(before[-k:])
-                ]
+                return [Relation(c, value, prop, conds, RESPECTIVELY, value_index=i) for i, c in enumerate(named)]
         k = len(self.values)
+        named = self._listed(k, self.values[0].start, self.values[-1].end)
         before = [c for c in self.compounds if c.end <= self.values[0].start]
-        if k >= 2 and len(before) >= k:
+        if k >= 2 and named:
             return [
                 Relation(c, v, self.property_for(v), self.conditions_for(v), RESPECTIVELY)
-                for c, v in zip(before[-k:], self.values)
+                for c, v in zip(named, self.values)
             ]
         if k == 1 and len(before) >= 2:  # the judge could not count the list: assembly checks it
             value = self.values[0]

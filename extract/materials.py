@@ -57,8 +57,8 @@ _SETTING_BEFORE = re.compile(
 #: "close to that of Gd", "compared with LiFePO4", "than in SnO2": a material the text
 #: compares with, whose own values it rarely states in the same breath.
 _REFERENCE = re.compile(
-    r"\b(?:than|(?:that|those)\s+(?:of|in|for)|compared\s+(?:to|with)|relative\s+to|versus|vs\.?|"
-    r"(?:similar|close|comparable|superior|inferior|equal)\s+to)\s+(?:the\s+|pure\s+|pristine\s+|bulk\s+)?$",
+    r"\b(?:than|compared\s+(?:to|with)|relative\s+to|versus|vs\.?|(?:similar|close|comparable|superior|"
+    r"inferior|equal|identical)\s+to)(?:\s+(?:that|those)\s+(?:of|in|for))?\s+(?:the\s+|pure\s+|pristine\s+|bulk\s+)?$",
     re.IGNORECASE,
 )
 #: "the addition of Li and Sb", "doping with Mn": what is added to the material is not it.

@@ -35,6 +35,13 @@ def test_link_respectively_zips_compounds_onto_listed_values() -> None:
     assert [(r.compound.text, r.value.text) for r in rels] == [("FAPbI3", "1.48"), ("CsPbI3", "1.73 eV")]
 
 
+def test_link_respectively_takes_the_compounds_after_the_values_when_none_come_before() -> None:
+    text = "Tc of 12 K and 9 K were found for NbN and NbC, respectively."
+    ms = _mentions(text, [("PROPERTY", "Tc"), ("VALUE", "12 K"), ("VALUE", "9 K"), ("COMPOUND", "NbN"), ("COMPOUND", "NbC")])
+    rels = link_sentence(_sentence(text), ms)
+    assert [(r.compound.text, r.value.text) for r in rels] == [("NbN", "12 K"), ("NbC", "9 K")]
+
+
 def test_link_carries_the_previous_compound_with_a_lower_score() -> None:
     text = "Its indirect band gap is 1.12 eV at 300 K."
     ms = _mentions(text, [("PROPERTY", "band gap"), ("VALUE", "1.12 eV"), ("CONDITION", "300 K")])
