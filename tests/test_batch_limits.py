@@ -28,10 +28,11 @@ from lit.extract.workers import Limits, ProcessPool, _work
 from tests.batch_corpus import make_corpus, read_facts, require_html_reader
 from tests.test_reader_errors import one_page_pdf
 
-#: One page of 12,000 letters scattered over it (~300 KB): pdfminer's layout analysis of the
-#: page, which no clock inside the reader can interrupt, takes ~20 s here (60,000 took > 300 s).
+#: One page of 60,000 letters scattered over it (~1.5 MB): pdfminer's layout analysis of the
+#: page, which no clock inside the reader can interrupt, took 32 s on a quiet 2-core machine
+#: (12,000 took 1.8 s there: too close to a 2 s limit to test it under load).
 SCATTERED_GLYPHS = one_page_pdf(b"BT /F1 6 Tf " + b"".join(
-    b"1 0 0 1 %d %d Tm (%c) Tj " % ((i * 7919) % 600, (i * 104729) % 780, 97 + i % 26) for i in range(12_000)) + b"ET")
+    b"1 0 0 1 %d %d Tm (%c) Tj " % ((i * 7919) % 600, (i * 104729) % 780, 97 + i % 26) for i in range(60_000)) + b"ET")
 
 
 def _rules_only(model: str | None) -> Extractor:
