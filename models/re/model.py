@@ -247,6 +247,10 @@ def init_from(net: RelationNet, directory: str | Path) -> int:
     from safetensors.torch import load_file
 
     d = Path(directory)
+    if not d.is_absolute() and not d.is_dir():  # a path in a config is relative to the repository
+        from lit.models.corpora.spec import REPO
+
+        d = REPO / d
     if not (d / WEIGHTS_NAME).is_file() or not (d / CONFIG_NAME).is_file():
         raise ModelError(f"{d}: init_from is not an RE model folder (needs {CONFIG_NAME} and {WEIGHTS_NAME})")
     state = load_file(str(d / WEIGHTS_NAME))
