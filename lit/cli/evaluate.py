@@ -73,7 +73,7 @@ def evaluate_ner(
 
 @evaluate_app.command("re")
 def evaluate_re(
-    corpus: str = typer.Option("polyie", "--corpus", help="Corpus with links/tuples (polyie, mspt)."),
+    corpus: str = typer.Option("polyie", "--corpus", help="Corpus with links/tuples (polyie, mspt, sofc_exp, battery_triples)."),
     split: str = typer.Option("test", "--split", help="train, validation or test."),
     model: Path = typer.Option(None, "--model", help="Model folder (default: newest models/trained/re-*)."),
     limit: int = typer.Option(None, "--limit", min=1, help="Score only the first N paragraphs."),
@@ -104,6 +104,8 @@ def evaluate_re(
         typer.echo(json.dumps(scores, indent=2))
         return
     typer.echo(f"{scores['model']} on {corpus}/{split}: {scores['examples']} paragraphs, {scores['seconds']} s")
+    if scores.get("decoding_note"):
+        typer.echo(f"({scores['decoding_note']})")
     typer.echo(f"{'metric':<24} {'system':<6} {'P':>7} {'R':>7} {'F1':>7} {'support':>8}")
     for system, key in (("model", "model_scores"), ("rules", "rule_scores")):
         s = scores[key]
