@@ -79,6 +79,11 @@ def evaluate_re(
     limit: int = typer.Option(None, "--limit", min=1, help="Score only the first N paragraphs."),
     device: str = typer.Option("auto", "--device", help="auto, cpu or cuda."),
     as_json: bool = typer.Option(False, "--json", help="Print the scores as one JSON object."),
+    require_property: bool = typer.Option(
+        None, "--require-property/--no-require-property",
+        help="Override the model's rule that drops a value with no property (default: the model's; off on a "
+        "corpus without property mentions). MSPT marks few properties: score it with --no-require-property.",
+    ),
     end_to_end: bool = typer.Option(
         False, "--end-to-end", help="Score the whole pipeline's tuples (its own mentions), not the model on gold mentions."
     ),
@@ -99,7 +104,8 @@ def evaluate_re(
             f"({t['tp']} of {t['pred']} predicted, {t['support']} gold)"))
         return
     with cli_errors():
-        scores = evaluate_re_corpus(model, corpus, split, device=device, limit=limit)
+        scores = evaluate_re_corpus(model, corpus, split, device=device, limit=limit,
+                                    require_property=require_property)
     if as_json:
         typer.echo(json.dumps(scores, indent=2))
         return

@@ -95,9 +95,14 @@ def evaluate_instances(model: Any, instances: Sequence[Instance]) -> dict[str, A
 
 
 def evaluate_corpus(
-    model_path: str | Path | None, corpus: str, split: str, device: str = "auto", limit: int | None = None
+    model_path: str | Path | None, corpus: str, split: str, device: str = "auto", limit: int | None = None,
+    require_property: bool | None = None,
 ) -> dict[str, Any]:
-    """``lit evaluate re``: the model (default: newest ``re-*``) and the rule linker on a split."""
+    """``lit evaluate re``: the model (default: newest ``re-*``) and the rule linker on a split.
+
+    ``require_property`` overrides the model's decoder rule that drops a value with no property
+    (``None``: the model's, except on a split without any PROPERTY mention, where it is off).
+    """
     from lit.models.corpora import load_examples
     from lit.models.re.data import from_example
     from lit.models.re.infer import RelationModel
@@ -108,12 +113,15 @@ def evaluate_corpus(
         exs = exs[:limit]
     insts = [from_example(e, model.config) for e in exs]
     note = None
-    if model.decoding.require_property and not any(m[2] == "PROPERTY" for i in insts for m in i.mentions):
+    from lit.models.re.decode import Decoding
+
+    if require_property is not None and require_property != model.decoding.require_property:
+        model.decoding = Decoding.from_dict({**model.decoding.to_dict(), "require_property": require_property})
+        note = f"decoded with require_property={str(require_property).lower()} (asked for)"
+    elif model.decoding.require_property and not any(m[2] == "PROPERTY" for i in insts for m in i.mentions):
         # A corpus that marks no property mentions (SOFC-Exp: the slot role is the property)
         # cannot have a value's property found; requiring one would drop every value, so
         # such a corpus is decoded without that rule (its compound and condition links scored).
-        from lit.models.re.decode import Decoding
-
         model.decoding = Decoding.from_dict({**model.decoding.to_dict(), "require_property": False})
         note = "no PROPERTY mentions in this corpus: decoded with require_property=false"
     res = evaluate_instances(model, insts)
