@@ -15,7 +15,7 @@ from lit.models.corpora.bio import bio_spans, join_tokens
 from lit.models.corpora.splits import hash_bucket, hash_split
 from lit.models.corpora.tokens import boundary_cuts, pipeline_tokens, split_at, tokenize_with_spans
 
-NAMES = {"polyie", "matscholar", "mspt", "grobid_quantities", "bc5cdr"}
+NAMES = {"polyie", "matscholar", "mspt", "grobid_quantities", "bc5cdr", "sofc_exp", "battery_triples"}
 
 
 def test_corpora_registry_describes_every_corpus() -> None:

@@ -130,3 +130,21 @@ def test_re_decode_require_property_drops_values_without_one():
     dropped = decode(inst, probs, Decoding(require_property=True))
     assert [t.value for t in kept].count(6) == 1 and all(t.value != 6 for t in dropped)
     assert {t.compound for t in dropped} == {0, 1}
+
+
+def test_candidate_scores_count_every_link_above_its_threshold():
+    from lit.models.re.evaluate import candidate_scores
+
+    inst = _instance([(0, 2, 3, None), (1, 2, 3, None)])  # both compounds of the listed value
+    probs = []
+    for c in inst.candidates:
+        if c.tail == 3 and c.head in (0, 1):
+            probs.append(0.9)
+        elif c.tail == 3 and c.head == 2:
+            probs.append(0.4)  # below t_property
+        else:
+            probs.append(0.1)
+    s = candidate_scores([inst], [probs], Decoding(t_compound=0.5, t_property=0.5, t_condition=0.5))
+    assert (s["compound_of"]["tp"], s["compound_of"]["pred"], s["compound_of"]["support"]) == (2, 2, 2)
+    assert (s["property_of"]["tp"], s["property_of"]["pred"], s["property_of"]["support"]) == (0, 0, 1)
+    assert s["micro"]["recall"] == pytest.approx(2 / 3, abs=1e-4)

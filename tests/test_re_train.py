@@ -57,3 +57,58 @@ def test_re_config_committed_files_load():
     for path in sorted((Path(__file__).resolve().parents[1] / "models" / "configs").glob("re*.json")):
         cfg = load_config(path)
         assert cfg.corpora and cfg.max_sent_distance >= 0
+
+
+def test_re_config_freeze_below_needs_init_from_and_an_adapted_layer(tmp_path):
+    p = tmp_path / "re.json"
+    p.write_text(json.dumps({"adapt_from_layer": 1, "freeze_below": 3}))
+    with pytest.raises(ModelError, match="needs init_from"):
+        load_config(p)
+    p.write_text(json.dumps({"adapt_from_layer": 3, "freeze_below": 3, "init_from": "x"}))
+    with pytest.raises(ModelError, match="above adapt_from_layer"):
+        load_config(p)
+
+
+def test_re_init_from_and_frozen_bottom_compute_the_same_scores(tmp_path, corpora_dir):
+    """An artifact's weights copied by init_from, and the split at freeze_below (frozen part
+    cached, the rest on top) give the same pair logits as the whole network."""
+    import torch
+
+    from lit.models.corpora import load_examples
+    from lit.models.re.data import collate, encode_instances, from_example
+    from lit.models.re.model import build_net, init_from
+    from lit.models.re.train import _frozen_names
+
+    cfg = ReConfig(lora_r=4, adapt_from_layer=1, max_len=128, seed=3)
+    src = build_net(cfg, seed=3)
+    with torch.no_grad():  # adapters start as a no-op (B = 0): make them count
+        for n, p in src.named_parameters():
+            if p.requires_grad:
+                p.add_(0.02 * torch.randn_like(p))
+    src.save_pretrained(tmp_path / "src")
+    frozen_cfg = ReConfig(lora_r=4, adapt_from_layer=1, max_len=128, seed=5, init_from=str(tmp_path / "src"),
+                          freeze_below=3)
+    net = build_net(frozen_cfg, seed=5)
+    assert init_from(net, frozen_cfg.init_from) == len(src.trainable_state_dict())
+    for n, p in net.trainable_state_dict().items():
+        assert torch.equal(p, src.trainable_state_dict()[n])
+    frozen = _frozen_names(net, 3)
+    assert any(".case." in n for n in frozen) and any(".layer.2." in n for n in frozen)
+    assert not any(".layer.3." in n or ".layer.4." in n or not n.startswith("body.") for n in frozen)
+
+    exs = load_examples("polyie", "validation", root=corpora_dir)
+    insts = [i for i in (from_example(e, cfg) for e in exs[:6]) if i.candidates][:2]
+    enc = encode_instances(net.tokenizer, insts, 128, 126)
+    b = collate(insts, enc, with_labels=False)
+    net.eval()
+    with torch.no_grad():
+        whole = net(b)
+        cut = net(b, bottom=net.frozen_bottom(b.input_ids, b.attention_mask, b.features, 3), start=3)
+    assert torch.allclose(whole, cut, atol=1e-4)
+
+
+def test_re_init_from_refuses_a_folder_without_weights(tmp_path):
+    from lit.models.re.model import build_net, init_from
+
+    with pytest.raises(ModelError, match="not an RE model folder"):
+        init_from(build_net(ReConfig(lora_r=4, adapt_from_layer=5)), tmp_path)

@@ -110,12 +110,17 @@ def evaluate_ner(
 
 @evaluate_app.command("re")
 def evaluate_re(
-    corpus: str = typer.Option("polyie", "--corpus", help="Corpus with links/tuples (polyie, mspt)."),
+    corpus: str = typer.Option("polyie", "--corpus", help="Corpus with links/tuples (polyie, mspt, sofc_exp, battery_triples)."),
     split: str = typer.Option("test", "--split", help="train, validation or test."),
     model: Path = typer.Option(None, "--model", help="Model folder (default: the bundle in lit.models.bundle)."),
     limit: int = typer.Option(None, "--limit", min=1, help="Score only the first N paragraphs."),
     device: str = typer.Option("auto", "--device", help="auto, cpu or cuda."),
     as_json: bool = typer.Option(False, "--json", help="Print the scores as one JSON object."),
+    require_property: bool = typer.Option(
+        None, "--require-property/--no-require-property",
+        help="Override the model's rule that drops a value with no property (default: the model's; off on a "
+        "corpus without property mentions). MSPT marks few properties: score it with --no-require-property.",
+    ),
     end_to_end: bool = typer.Option(
         False, "--end-to-end", help="Score the whole pipeline's tuples (its own mentions), not the model on gold mentions."
     ),
@@ -136,11 +141,14 @@ def evaluate_re(
             f"({t['tp']} of {t['pred']} predicted, {t['support']} gold)"))
         return
     with cli_errors():
-        scores = evaluate_re_corpus(model, corpus, split, device=device, limit=limit)
+        scores = evaluate_re_corpus(model, corpus, split, device=device, limit=limit,
+                                    require_property=require_property)
     if as_json:
         typer.echo(json.dumps(scores, indent=2))
         return
     typer.echo(f"{scores['model']} on {corpus}/{split}: {scores['examples']} paragraphs, {scores['seconds']} s")
+    if scores.get("decoding_note"):
+        typer.echo(f"({scores['decoding_note']})")
     typer.echo(f"{'metric':<24} {'system':<6} {'P':>7} {'R':>7} {'F1':>7} {'support':>8}")
     for system, key in (("model", "model_scores"), ("rules", "rule_scores")):
         s = scores[key]

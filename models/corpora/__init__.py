@@ -30,6 +30,8 @@ _MODULES: dict[str, str] = {
     "mspt": "lit.models.corpora.mspt",
     "grobid_quantities": "lit.models.corpora.grobid_quantities",
     "bc5cdr": "lit.models.corpora.bc5cdr",
+    "sofc_exp": "lit.models.corpora.sofc_exp",
+    "battery_triples": "lit.models.corpora.battery_triples",
 }
 
 

@@ -49,6 +49,37 @@ def _validation_line(v: dict[str, Any]) -> list[str]:
     return [f"- with this decoder on validation: tuple F1 {v['tuples']['f1']}, pair micro F1 {v['pairs']['micro']['f1']}"]
 
 
+def _f(x: dict[str, Any] | None) -> str:
+    if not x or not x.get("support"):
+        return "–"
+    return f"{x['precision']:.3f} / {x['recall']:.3f} / **{x['f1']:.3f}**"
+
+
+def corpora_table(rows: list[dict[str, Any]]) -> list[str]:
+    """Markdown of ``metrics["per_corpus_test"]``: per corpus and model, P / R / F1 of the decoded
+    tuples and links and of the candidate links (before decoding)."""
+    out = [
+        "| corpus (test) | model | tuples | pairs micro | compound_of | property_of | condition_of | "
+        "candidates compound_of | candidates micro |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        m, c = r["model_scores"], r.get("candidate_scores") or {}
+        out.append(
+            f"| {r['corpus']} ({r['examples']}) | {r['version']} | {_f(m['tuples'])} | {_f(m['pairs']['micro'])} | "
+            f"{_f(m['pairs']['compound_of'])} | {_f(m['pairs']['property_of'])} | {_f(m['pairs']['condition_of'])} | "
+            f"{_f(c.get('compound_of'))} | {_f(c.get('micro'))} |")
+    return out
+
+
+def _start_lines(config: ReConfig) -> list[str]:
+    if not config.init_from:
+        return []
+    kept = (f"its adapters below layer {config.freeze_below} and its casing embedding kept as they were "
+            f"(computed once per window with the frozen base)" if config.freeze_below else "all of its weights trained further")
+    return [f"- started from `{config.init_from}`: {kept}; the rest trained here"]
+
+
 def write_card(directory: Path, config: ReConfig, info: dict[str, Any], metrics: dict[str, Any]) -> Path:
     """Write ``README.md`` and ``metrics.json`` into ``directory``."""
     from lit.models.ner.card import data_manifest
@@ -105,6 +136,14 @@ def write_card(directory: Path, config: ReConfig, info: dict[str, Any], metrics:
         "also needs the set of conditions to match. Test data was used only for this table; thresholds,",
         "calibration and checkpoint selection used the validation split.",
         "",
+        *([
+            "## Test on every corpus (gold mentions)",
+            "",
+            *(metrics.get("per_corpus_note") or []),
+            "",
+            *corpora_table(metrics["per_corpus_test"]),
+            "",
+        ] if metrics.get("per_corpus_test") else []),
         "## Published PolyIE baselines",
         "",
         PAPER_BASELINES_MD,
@@ -133,6 +172,8 @@ def write_card(directory: Path, config: ReConfig, info: dict[str, Any], metrics:
         f"- time: {info.get('seconds', 0) / 60:.1f} min, {info.get('steps')} steps, {info.get('epochs_done')} epochs, "
         f"{info.get('train_tokens')} subword tokens, stopped by {info.get('stopped_by')}",
         f"- best validation tuple F1 {info.get('best_val_tuple_f1')} at step {info.get('best_step')}",
+        *_start_lines(config),
+        *(metrics.get("training_notes") or []),
         f"- data: {json.dumps({k: v for k, v in info.get('data', {}).items() if k != 'validation_scores'})}",
         "",
         "## Config",
@@ -153,6 +194,10 @@ def write_card(directory: Path, config: ReConfig, info: dict[str, Any], metrics:
         "",
         "Weights: Apache-2.0 (the base all-MiniLM-L6-v2 is Apache-2.0). Training data licences differ per",
         "corpus (see the manifest); PolyIE and MSPT texts are excerpts of copyrighted papers used for research.",
+        *([
+            "SOFC-Exp annotations are CC-BY-4.0. The battery triples (MatSci-NLP) come without a licence file:",
+            "used here for training and development only, never republished.",
+        ] if "battery_triples" in config.corpora else []),
         "",
     ]
     directory.mkdir(parents=True, exist_ok=True)

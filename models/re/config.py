@@ -51,6 +51,14 @@ class ReConfig:
         default_factory=lambda: ["query", "key", "value", "attention.output.dense", "intermediate.dense", "output.dense"]
     )
     adapt_from_layer: int = 3
+    #: Start from a trained RE artifact's weights (adapters, casing, scorer) instead of fresh
+    #: ones; it must have been built alike (same rank, adapted layers, head sizes).
+    init_from: str | None = None
+    #: With ``init_from``: the casing embedding and the adapters of layers below this keep
+    #: the artifact's values, so those layers are computed once per window and cached like
+    #: the frozen base below ``adapt_from_layer``; only the layers from here on train
+    #: (0: every adapted layer trains).
+    freeze_below: int = 0
     # Pair scorer.
     mlp_hidden: int = 256
     feature_dim: int = 32
@@ -82,6 +90,10 @@ class ReConfig:
         cfg = cls(**{k: v for k, v in data.items() if k in known})
         if not 0 < cfg.adapt_from_layer:
             raise ModelError(f"{source}: adapt_from_layer must be >= 1 (the casing joins at that layer's input)")
+        if cfg.freeze_below and not cfg.init_from:
+            raise ModelError(f"{source}: freeze_below {cfg.freeze_below} needs init_from (frozen at what values?)")
+        if cfg.freeze_below and cfg.freeze_below <= cfg.adapt_from_layer:
+            raise ModelError(f"{source}: freeze_below must be above adapt_from_layer ({cfg.adapt_from_layer}) or 0")
         if cfg.stride <= 0 or cfg.stride > cfg.max_len - 2:
             raise ModelError(f"{source}: stride {cfg.stride} must be in 1..max_len-2 ({cfg.max_len - 2})")
         return cfg

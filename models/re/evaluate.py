@@ -53,6 +53,29 @@ def rule_tuples(inst: Instance) -> list[PredTuple]:
     return out
 
 
+def candidate_scores(instances: Sequence[Instance], probs: Sequence[Sequence[float]], decoding: Any) -> dict[str, Any]:
+    """Links scored before decoding: every candidate whose probability clears its type's
+    threshold is a predicted link. Unlike the decoded pairs, a value may keep several
+    compounds here (SOFC-Exp links every material of a frame to its values, the battery
+    triples often two materials to one value), and a condition needs no compound."""
+    from lit.models.re.config import LINK_TYPES
+    from lit.models.re.metrics import prf
+
+    th = {"compound_of": decoding.t_compound, "property_of": decoding.t_property,
+          "condition_of": decoding.t_condition}
+    counts = {t: [0, 0, 0] for t in LINK_TYPES}
+    for inst, ps in zip(instances, probs):
+        for cand, p in zip(inst.candidates, ps):
+            if p >= th[cand.link_type]:
+                counts[cand.link_type][1] += 1
+                counts[cand.link_type][0] += (cand.head, cand.tail, cand.link_type) in inst.gold_links
+        for _h, _v, typ in inst.gold_links:
+            counts[typ][2] += 1
+    out = {t: prf(*c) for t, c in counts.items()}
+    out["micro"] = prf(*(sum(c[k] for c in counts.values()) for k in range(3)))
+    return out
+
+
 def evaluate_instances(model: Any, instances: Sequence[Instance]) -> dict[str, Any]:
     """Scores of ``model`` (a :class:`RelationModel`) and of the rule linker on ``instances``."""
     from lit.models.re.metrics import score
@@ -64,6 +87,7 @@ def evaluate_instances(model: Any, instances: Sequence[Instance]) -> dict[str, A
     rules = [rule_tuples(i) for i in instances]
     return {
         "model_scores": score(instances, preds),
+        "candidate_scores": candidate_scores(instances, probs, model.decoding),
         "rule_scores": score(instances, rules),
         "seconds": round(seconds, 1),
         "_preds": preds,
@@ -71,9 +95,14 @@ def evaluate_instances(model: Any, instances: Sequence[Instance]) -> dict[str, A
 
 
 def evaluate_corpus(
-    model_path: str | Path | None, corpus: str, split: str, device: str = "auto", limit: int | None = None
+    model_path: str | Path | None, corpus: str, split: str, device: str = "auto", limit: int | None = None,
+    require_property: bool | None = None,
 ) -> dict[str, Any]:
-    """``lit evaluate re``: the model (default: the bundle's) and the rule linker on a split."""
+    """``lit evaluate re``: the model (default: the bundle's) and the rule linker on a split.
+
+    ``require_property`` overrides the model's decoder rule that drops a value with no property
+    (``None``: the model's, except on a split without any PROPERTY mention, where it is off).
+    """
     from lit.models.corpora import load_examples
     from lit.models.re.data import from_example
     from lit.models.re.infer import RelationModel
@@ -83,10 +112,25 @@ def evaluate_corpus(
     if limit:
         exs = exs[:limit]
     insts = [from_example(e, model.config) for e in exs]
+    note = None
+    from lit.models.re.decode import Decoding
+
+    if require_property is not None and require_property != model.decoding.require_property:
+        model.decoding = Decoding.from_dict({**model.decoding.to_dict(), "require_property": require_property})
+        note = f"decoded with require_property={str(require_property).lower()} (asked for)"
+    elif model.decoding.require_property and not any(m[2] == "PROPERTY" for i in insts for m in i.mentions):
+        # A corpus that marks no property mentions (SOFC-Exp: the slot role is the property)
+        # cannot have a value's property found; requiring one would drop every value, so
+        # such a corpus is decoded without that rule (its compound and condition links scored).
+        model.decoding = Decoding.from_dict({**model.decoding.to_dict(), "require_property": False})
+        note = "no PROPERTY mentions in this corpus: decoded with require_property=false"
     res = evaluate_instances(model, insts)
     res.pop("_preds")
-    return {"model": str(model.path), "version": model.version, "corpus": corpus, "split": split,
-            "examples": len(insts), **res}
+    out = {"model": str(model.path), "version": model.version, "corpus": corpus, "split": split,
+           "examples": len(insts), **res}
+    if note:
+        out["decoding_note"] = note
+    return out
 
 
 def span_tuples(instance: Instance) -> set[tuple[tuple[int, int], tuple[int, int] | None, tuple[int, int]]]:

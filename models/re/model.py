@@ -87,6 +87,33 @@ class RelationNet(nn.Module):
                 h = layer(h, mask)
         return h
 
+    def frozen_bottom(self, input_ids: torch.Tensor, attention_mask: torch.Tensor, features: torch.Tensor,
+                      upto: int) -> torch.Tensor:
+        """Hidden states at the input of layer ``upto``: :meth:`bottom`, the casing, then the
+        adapted layers below ``upto`` with their adapters as they are (no gradient; training
+        with ``freeze_below`` caches this and runs :meth:`top_from` ``upto``)."""
+        with torch.no_grad():
+            hidden = self.bottom(input_ids, attention_mask)
+            hidden = self._add_case(hidden, features)
+            mask = self._mask(hidden, attention_mask)
+            for layer in self.layers[self.config.adapt_from_layer : upto]:
+                hidden = layer(hidden, mask)
+        return hidden
+
+    def top_from(self, hidden: torch.Tensor, attention_mask: torch.Tensor, start: int) -> torch.Tensor:
+        """Layers ``start``.. on :meth:`frozen_bottom`'s output (casing already added)."""
+        mask = self._mask(hidden, attention_mask)
+        for layer in self.layers[start:]:
+            hidden = layer(hidden, mask)
+        return hidden
+
+    def _add_case(self, hidden: torch.Tensor, features: torch.Tensor) -> torch.Tensor:
+        case = self.body.case
+        if case is None:
+            return hidden
+        return hidden + (case[0](features[..., 0]) + case[1](features[..., 1]) + case[2](features[..., 2])).to(
+            hidden.dtype)
+
     def top(self, hidden: torch.Tensor, attention_mask: torch.Tensor, features: torch.Tensor,
             positions: torch.Tensor | None = None) -> torch.Tensor:
         """The adapted layers on top of :meth:`bottom`'s output, casing added at their input;
@@ -137,8 +164,11 @@ class RelationNet(nn.Module):
         )
         return self.mlp(x).squeeze(-1)
 
-    def forward(self, batch: Any, bottom: torch.Tensor | None = None) -> torch.Tensor:
-        """Pair logits for ``batch``; ``bottom`` is a cached :meth:`bottom` output when given."""
+    def forward(self, batch: Any, bottom: torch.Tensor | None = None, start: int | None = None) -> torch.Tensor:
+        """Pair logits for ``batch``; ``bottom`` is a cached :meth:`bottom` output when given, or
+        a cached :meth:`frozen_bottom` output up to layer ``start`` when ``start`` is given."""
+        if start is not None and bottom is not None:
+            return self.score(self.pool(self.top_from(bottom, batch.attention_mask, start), batch), batch.pairs)
         if bottom is None:
             bottom = self.bottom(batch.input_ids, batch.attention_mask)
         hidden = self.top(bottom, batch.attention_mask, batch.features)
@@ -209,6 +239,27 @@ class RelationNet(nn.Module):
             net.body.merge_adapters()
         net.eval()
         return net, data
+
+
+def init_from(net: RelationNet, directory: str | Path) -> int:
+    """Copy a trained RE artifact's weights into ``net`` (fresh, about to train); every
+    trainable tensor must be there with the same shape. Returns the count copied."""
+    from safetensors.torch import load_file
+
+    d = Path(directory)
+    if not d.is_absolute() and not d.is_dir():  # a path in a config is relative to the repository
+        from lit.models.corpora.spec import REPO
+
+        d = REPO / d
+    if not (d / WEIGHTS_NAME).is_file() or not (d / CONFIG_NAME).is_file():
+        raise ModelError(f"{d}: init_from is not an RE model folder (needs {CONFIG_NAME} and {WEIGHTS_NAME})")
+    state = load_file(str(d / WEIGHTS_NAME))
+    own = net.trainable_state_dict()
+    bad = sorted(n for n in own if n in state and tuple(state[n].shape) != tuple(own[n].shape))
+    if bad:
+        raise ModelError(f"{d}: init_from weights have other shapes (e.g. {bad[:3]}); build the config alike")
+    net.load_trainable({n: state[n] for n in own if n in state} if set(own) <= set(state) else state, source=str(d))
+    return len(own)
 
 
 def build_net(config: ReConfig, seed: int | None = None) -> RelationNet:

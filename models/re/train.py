@@ -47,8 +47,9 @@ def load_instances(
 
 
 def cache_bottom(net, instances: Sequence[Instance], encoded: Sequence[EncodedInstance], device: str,
-                 batch_tokens: int = 8192) -> list[list[Any]]:
-    """The frozen layers' output for every window of every instance (bf16, unpadded, on CPU)."""
+                 batch_tokens: int = 8192, upto: int | None = None) -> list[list[Any]]:
+    """The frozen layers' output for every window of every instance (bf16, unpadded, on CPU);
+    with ``upto`` (``freeze_below``) up to that layer, casing and kept adapters included."""
     import torch
 
     net.eval()
@@ -56,7 +57,10 @@ def cache_bottom(net, instances: Sequence[Instance], encoded: Sequence[EncodedIn
     for group in pack(encoded, range(len(instances)), batch_tokens):
         b = collate([instances[i] for i in group], [encoded[i] for i in group], with_labels=False)
         with torch.autocast("cuda", dtype=torch.bfloat16, enabled=device.startswith("cuda")):
-            h = net.bottom(b.input_ids.to(device), b.attention_mask.to(device))
+            if upto:
+                h = net.frozen_bottom(b.input_ids.to(device), b.attention_mask.to(device), b.features.to(device), upto)
+            else:
+                h = net.bottom(b.input_ids.to(device), b.attention_mask.to(device))
         for i, (r0, n) in zip(group, b.window_rows):
             out[i] = [h[r0 + k, : len(encoded[i].windows[k])].to("cpu", torch.bfloat16) for k in range(n)]
     return out
@@ -94,7 +98,8 @@ def pack(encoded: Sequence[EncodedInstance], order: Sequence[int], batch_tokens:
 
 
 def predict_probs(net, instances: Sequence[Instance], encoded: Sequence[EncodedInstance], device: str,
-                  cached: Sequence[list[Any]] | None = None, batch_tokens: int = 8192) -> list[list[float]]:
+                  cached: Sequence[list[Any]] | None = None, batch_tokens: int = 8192,
+                  start: int | None = None) -> list[list[float]]:
     """Probability of every candidate of every instance (in candidate order)."""
     import torch
 
@@ -108,7 +113,7 @@ def predict_probs(net, instances: Sequence[Instance], encoded: Sequence[EncodedI
             if cached is not None:
                 bottom = stack_bottom([cached[i] for i in group], b.input_ids.shape[1], device)
             with torch.autocast("cuda", dtype=torch.bfloat16, enabled=device.startswith("cuda")):
-                logits = net(_to(b, device), bottom=bottom)
+                logits = net(_to(b, device), bottom=bottom, start=start)
             probs = torch.sigmoid(logits.float()).cpu().tolist()
             k = 0
             for i in group:
@@ -128,12 +133,13 @@ def _to(b, device: str):
     return b
 
 
-def validate(net, val: Sequence[Instance], enc: Sequence[EncodedInstance], device: str, cached=None) -> dict[str, Any]:
+def validate(net, val: Sequence[Instance], enc: Sequence[EncodedInstance], device: str, cached=None,
+             start: int | None = None) -> dict[str, Any]:
     """Tune the decoder on validation and score it there: the selection criterion and its thresholds."""
     from lit.models.re.decode import decode, tune
     from lit.models.re.metrics import score
 
-    probs = predict_probs(net, val, enc, device, cached)
+    probs = predict_probs(net, val, enc, device, cached, start=start)
     dec = tune(val, probs)
     scores = score(val, [decode(i, p, dec) for i, p in zip(val, probs)])
     return {"tuple_f1": scores["tuples"]["f1"], "scores": scores, "decoding": dec.to_dict()}
@@ -161,20 +167,27 @@ def train(config: ReConfig, device: str = "auto", limit: int | None = None, log:
     if not train_set:
         raise ModelError(f"no training pairs in {config.corpora}; do their train splits have linked values?")
     val = load_instances(config, config.select_corpus, "validation", limit, root)
-    net = build_net(config, seed=config.seed).to(dev)
+    net = build_net(config, seed=config.seed)
+    if config.init_from:
+        from lit.models.re.model import init_from
+
+        say(f"init from {config.init_from}: {init_from(net, config.init_from)} tensors")
+    net = net.to(dev)
+    start_layer = config.freeze_below or None
     size = config.max_len - 2
     t0 = time.monotonic()
     enc = encode_instances(net.tokenizer, train_set, config.max_len, size, prune=True)  # no overlap, no idle windows
     venc = encode_instances(net.tokenizer, val, config.max_len, config.stride)
-    cache = cache_bottom(net, train_set, enc, dev)
-    vcache = cache_bottom(net, val, venc, dev)
+    cache = cache_bottom(net, train_set, enc, dev, upto=start_layer)
+    vcache = cache_bottom(net, val, venc, dev, upto=start_layer)
     n_tokens = sum(len(w) for e in enc for w in e.windows)
     n_pairs = sum(len(i.candidates) for i in train_set)
     n_pos = int(sum(sum(i.labels()) for i in train_set))
     say(f"data: {per_corpus} paragraphs, {n_tokens} subword tokens/epoch, {n_pairs} candidate pairs "
         f"({n_pos} gold); validation {config.select_corpus}={len(val)}; frozen layers cached in "
         f"{time.monotonic() - t0:.0f}s; device {dev}")
-    body = [p for n, p in net.named_parameters() if p.requires_grad and n.startswith("body.")]
+    frozen = _frozen_names(net, config.freeze_below)
+    body = [p for n, p in net.named_parameters() if p.requires_grad and n.startswith("body.") and n not in frozen]
     head = [p for n, p in net.named_parameters() if p.requires_grad and not n.startswith("body.")]
     opt = torch.optim.AdamW([{"params": body, "lr": config.lr}, {"params": head, "lr": config.head_lr}],
                             weight_decay=config.weight_decay)
@@ -192,7 +205,7 @@ def train(config: ReConfig, device: str = "auto", limit: int | None = None, log:
 
     def evaluate_now(tag: str) -> None:
         te = time.monotonic()
-        v = validate(net, val, venc, dev, vcache)
+        v = validate(net, val, venc, dev, vcache, start=start_layer)
         rec = {"step": step, "epoch": round(step / n_batches, 3), "val_tuple_f1": v["tuple_f1"],
                "val_pair_f1": v["scores"]["pairs"]["micro"]["f1"], "elapsed_s": round(time.monotonic() - start, 1)}
         history.append(rec)
@@ -220,7 +233,7 @@ def train(config: ReConfig, device: str = "auto", limit: int | None = None, log:
             b = _to(collate([train_set[i] for i in group], [enc[i] for i in group]), dev)
             bottom = stack_bottom([cache[i] for i in group], b.input_ids.shape[1], dev)
             with torch.autocast("cuda", dtype=torch.bfloat16, enabled=dev.startswith("cuda")):
-                logits = net(b, bottom=bottom)
+                logits = net(b, bottom=bottom, start=start_layer)
             loss = torch.nn.functional.binary_cross_entropy_with_logits(
                 logits.float(), b.labels, pos_weight=pos_weight)
             opt.zero_grad(set_to_none=True)
@@ -258,6 +271,23 @@ def train(config: ReConfig, device: str = "auto", limit: int | None = None, log:
               "validation_scores": best["scores"]},
     )
     return net, best["decoding"], result
+
+
+def _frozen_names(net, freeze_below: int) -> set[str]:
+    """Trainable-looking tensors that ``freeze_below`` keeps as loaded: the casing embedding and
+    the adapters of layers below it (they stay in the artifact, outside the optimiser)."""
+    if not freeze_below:
+        return set()
+    import re
+
+    out = set()
+    for n, p in net.named_parameters():
+        if not p.requires_grad or not n.startswith("body."):
+            continue
+        m = re.search(r"\.layer\.(\d+)\.", n)
+        if (m and int(m.group(1)) < freeze_below) or ".case." in n:
+            out.add(n)
+    return out
 
 
 def loss_check(config: ReConfig, instances: Sequence[Instance], steps: int = 5) -> list[float]:
