@@ -237,8 +237,9 @@ def _overview(report: dict[str, Any]) -> list[str]:
     lines = [f"| split | set | judged facts | right (all) | kept at >= {THRESHOLD} | right among kept |", "|---|---|---|---|---|---|"]
     for key in ("fitted_on", "checked_on"):
         for name, part in report.get(key, {}).items():
+            kept = part["precision_at_threshold"]
             lines.append(f"| {part['split']} | {name} | {part['judged']} | {part['precision_all']} | "
-                         f"{part['kept_at_threshold']} | {part['precision_at_threshold']} |")
+                         f"{part['kept_at_threshold']} | {'–' if kept is None else kept} |")
     return lines
 
 
