@@ -48,7 +48,7 @@ def test_model_bundle_stray_newer_artifacts_do_not_change_what_loads(tmp_path: P
 
     assert {k: bundle.default_artifact(k).name for k in bundle.DEFAULT_BUNDLE} == bundle.DEFAULT_BUNDLE
     assert model_versions() == before and "v99" not in "".join(before)
-    assert default_calibration().version == "v1"
+    assert default_calibration().version == bundle.DEFAULT_BUNDLE["confidence"].removeprefix("conf-")
     assert NerTagger.load(None, device="cpu").version == "v2"
 
 
