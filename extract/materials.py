@@ -42,10 +42,9 @@ _DESCRIPTOR = re.compile(
 #: What follows a mention that is a setting, not the subject: "quartz slides", "Al2O3 crucible".
 _SETTING_AFTER = re.compile(
     r"\s*(?:substrates?|slides?|crucibles?|wafers?|boats?|ampoules?|ampules?|tubes?|capillar(?:y|ies)|"
-    r"holders?|windows?|foils?\s+(?:as|for)|-doped|\s+doped|-substituted|\s+substitution|-doping|\s+doping|"
-    r"dopants?|-coated|\s+coating|ions?|vacanc(?:y|ies)|atoms?|content|deficiency|atmosphere|gas|flow|partial|"
-    r"loading|source|precursors?|salts?|species|incorporation|addition|substitution|additives?|environments?|"
-    r"ambients?)\b",
+    r"holders?|windows?|foils?\s+(?:as|for)|-?doped|-?substituted|-?doping|dopants?|-?coated|coating|ions?|"
+    r"vacanc(?:y|ies)|atoms?|content|deficiency|atmosphere|gas|flow|partial|loading|source|precursors?|salts?|"
+    r"species|incorporation|addition|substitution|additives?|environments?|ambients?)\b",
     re.IGNORECASE,
 )
 #: "grown on SrTiO3", "deposited onto MgO": the material after is the substrate.
