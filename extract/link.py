@@ -39,14 +39,20 @@ _ANAPHOR = re.compile(
     r"^\s*(it|its|this|these|those|their|they|such|the (compound|material|sample|film|crystal|alloy)s?)\b",
     re.IGNORECASE,
 )
-#: "<word> of|=|: [about] <value>": the value's own (unrecognised) property is named right before it.
-_OWN_PROPERTY = re.compile(r"([A-Za-z][\w\-]*)\s*(?:\bof|=|:)\s*(?:about|approximately|ca\.|~|≈)?\s*$")
+#: "<word> of|=|: [about] <value>", "<symbol>∼<value>": the value's own (unrecognised)
+#: property is named right before it ("TO–T∼85°C" after "TC∼267°C").
+_OWN_PROPERTY = re.compile(
+    r"([A-Za-z][\w\-–*′']*)(?:\s*(?:\bof|=|:)\s*(?:about|approximately|ca\.|~|≈|∼)?|(?<=[A-Z*′'])\s*[~≈∼]|[~≈∼])\s*$"
+)
 #: "<value> for|of|in [the] <compound>"
 _FOR_COMPOUND = re.compile(r"^\s*(?:for|of|in)\s+(?:the\s+|pure\s+|bulk\s+)?$", re.IGNORECASE)
 #: "by 40 K", "within 2 °C": a difference or a tolerance, not a measurement.
 _DIFFERENCE = re.compile(r"\b(?:by|within)\s*(?:about|approximately|~)?\s*$", re.IGNORECASE)
 #: Words before "of" that stand for the property already named ("6H-SiC one of 3.02 eV").
 _ELLIPTIC = frozenset({"one", "that", "those", "value", "values"})
+_APPROX_LEAD = re.compile(r"[~≈∼]")
+#: Cell axes: "cubic cell parameter is a = 10.430(1) Å" states the property named before.
+_AXES = frozenset("abc")
 _LOOKBACK = 40
 _AFTER_GAP = 40
 _REUSE_GAP = 25
@@ -108,11 +114,8 @@ class _Linker:
 
     def property_for(self, value: Mention) -> Mention | None:
         text = self.sentence.text
-        own = _OWN_PROPERTY.search(_text(self.sentence, value.start - _LOOKBACK, value.start))
-        if own is not None and own.group(1).lower() not in _ELLIPTIC:
-            word_start = max(self.sentence.start, value.start - _LOOKBACK) + own.start(1)
-            if not any(m.start <= word_start < m.end for m in self.mentions):
-                return None  # "binding energy of 60 meV": a property we do not know
+        if names_unknown_property(self.sentence, self.mentions, value):
+            return None
         before = [p for p in self.properties if p.end <= value.start and self.judge.fits(p, value, text)]
         if before:
             return before[-1]
@@ -203,6 +206,21 @@ class _Linker:
                     score *= 0.95
             relations.append(Relation(compound, value, prop, conditions, score))
         return relations
+
+
+def names_unknown_property(sentence: Sentence, mentions: Sequence[Mention], value: Mention, *, symbols_only: bool = False) -> bool:
+    """Do the words right before ``value`` name a property that is not one of ``mentions``
+    ("binding energy of 60 meV", "TO–T∼85°C")? Then no known property may take the value.
+    ``symbols_only``: count only a word set equal to the value ("T* = 150 K", "TO–T∼85°C"), not
+    "of" or ":", which also introduce a method ("Langmuir: 5994 m2/g")."""
+    approx = _APPROX_LEAD.match(value.text)  # a value mention may begin with its "~"
+    own = _OWN_PROPERTY.search(_text(sentence, value.start - _LOOKBACK, value.start) + (approx.group() if approx else ""))
+    if own is None or own.group(1).lower() in _ELLIPTIC or own.group(1) in _AXES:
+        return False
+    if symbols_only and not re.search(r"[=~≈∼]", own.group()[len(own.group(1)):]):
+        return False
+    word_start = max(sentence.start, value.start - _LOOKBACK) + own.start(1)
+    return not any(m.start <= word_start < m.end for m in mentions)
 
 
 def link_sentence(

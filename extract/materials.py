@@ -14,8 +14,11 @@ them are not materials at all, or are materials in a role no property belongs to
   ("... (MAPI)") is a material whatever its shape;
 * **a material in a setting role**: the substrate a film is grown on, the crucible, the
   dopant of a host ("Mn-doped ZnO": the facts are ZnO's), the reference a result is
-  compared with ("close to that of Gd"). Such a mention is dropped before
-  linking so the value goes to the material the sentence is about;
+  compared with ("close to that of Gd"), the precursor of the material made from it
+  ("carbon derived from MOF-5"), what a formula's placeholder stands for ("Ln = Y, Dy"),
+  a layer of a device stack ("FTO/TiO2/CsPbBr3/carbon"),
+  and elements naming a cell chemistry ("Li–S batteries"). Such a mention is dropped
+  before linking so the value goes to the material the sentence is about;
 * **a formula cut at a space**: text from PDFs and TeX strippers often writes subscripts
   apart ("Nd2−x Ce x CuO4", "CeFeAsO1−y H y"). :func:`repair_formula` joins the pieces when
   one of them is a bare stoichiometry (a variable or a count) and the joined string parses
@@ -44,9 +47,26 @@ _SETTING_AFTER = re.compile(
     r"\s*(?:substrates?|slides?|crucibles?|wafers?|boats?|ampoules?|ampules?|tubes?|capillar(?:y|ies)|"
     r"holders?|windows?|foils?\s+(?:as|for)|-?doped|-?substituted|-?doping|dopants?|-?coated|coating|ions?|"
     r"vacanc(?:y|ies)|atoms?|content|deficiency|atmosphere|gas|flow|partial|loading|source|precursors?|salts?|"
-    r"species|incorporation|addition|substitution|additives?|environments?|ambients?)\b",
+    r"species|incorporation|addition|substitution|additives?|environments?|ambients?|templates?|-?derived|-?templated)\b",
     re.IGNORECASE,
 )
+#: "derived from MOF-5", "carbonizing a Zn-MOF": the material after is the precursor of the
+#: one the sentence is about.
+_PRECURSOR_BEFORE = re.compile(
+    r"\b(?:(?:derived|obtained|prepared|synthesi[sz]ed|converted|made|formed|produced)\s+(?:\w+\s+){0,2}from|"
+    r"(?:carboni[sz]ation|pyrolysis|calcination|sulfuri[sz]ation|seleni[sz]ation)\s+of|"
+    r"carboni[sz]ing|pyroly[sz]ing|calcining)"
+    r"\s+(?:an?\s+|the\s+)?(?:[\w\-]+\s+){0,3}\(?$",
+    re.IGNORECASE,
+)
+#: "Li–S batteries", "sodium-ion cells", "Zn-air": a cell chemistry named by its elements,
+#: not a material of which the sentence states a property.
+_CELL_CHEMISTRY_AFTER = re.compile(r"(?:[-–\s](?:ions?|air|metal))?\s*(?:batter(?:y|ies)|cells?|storage)\b", re.IGNORECASE)
+#: "(Ln = Y, Dy, Gd, Yb)", "(M = Ba2+, Ca2+, or Ni2+)": the elements a formula's placeholder
+#: stands for are its substituents, not the material.
+_PLACEHOLDER_BEFORE = re.compile(r"\(\s*[A-Z][A-Za-z]?\s*=\s*[^()=]*$")
+#: A device stack written with slashes ("FTO/TiO2/CsPbBr3/carbon"): its parts are layers.
+_STACK_MIN_SLASHES = 2
 #: "grown on SrTiO3", "deposited onto MgO": the material after is the substrate.
 _SETTING_BEFORE = re.compile(
     r"\b(?:grown|deposited|epitaxial(?:ly)?|prepared|spin-coated|sputtered|evaporated|coated|fabricated|"
@@ -72,6 +92,7 @@ _STOICHIOMETRY = r"(?:\d+(?:\.\d+)?[-−+]\d*(?:\.\d+)?[xyzδ]|[-−+]?\d*(?:\.\
 _PIECE = re.compile(rf"(?:{_STOICHIOMETRY}|(?:[A-Z][a-z]?(?:\d+(?:\.\d+)?)?(?:[-−+]\d*(?:\.\d+)?[xyzδ]?)?)+)")
 _BARE = re.compile(rf"{_STOICHIOMETRY}")
 _MAX_PIECES = 6
+_GLUED_ION = re.compile(r"\d?[+−](?:and|or)$")
 
 
 @lru_cache(maxsize=1)
@@ -121,8 +142,8 @@ def is_material(text: str, defined: bool = False) -> bool:
     stripped = text.strip()
     if stripped.casefold() in _stop_lexicon():
         return False
-    if info.charge is not None:
-        return False  # an ion ("Mo4+", "Li+") is part of a material, not one
+    if info.charge is not None or _GLUED_ION.search(stripped):
+        return False  # an ion ("Mo4+", "Li+", "Y3+and" glued to the next word) is part of a material, not one
     if info.is_formula or stripped in ELEMENTS or stripped.lower() in ELEMENT_NAMES or stripped.lower() in TRIVIAL_NAMES:
         return True
     if _DESCRIPTOR.search(stripped):
@@ -148,7 +169,24 @@ def in_setting_role(text: str, mention: Mention, offset: int = 0) -> bool:
     start, end = mention.start - offset, mention.end - offset
     before = text[max(0, start - 60) : start]
     return bool(_SETTING_AFTER.match(text, end) or _SETTING_BEFORE.search(before) or _ADDED.search(before)
-                or _REFERENCE.search(before))
+                or _REFERENCE.search(before) or _PRECURSOR_BEFORE.search(before) or _PLACEHOLDER_BEFORE.search(before)
+                or (_only_elements(mention.text) and _CELL_CHEMISTRY_AFTER.match(text, end))
+                or _in_stack(text, start, end))
+
+
+def _only_elements(text: str) -> bool:
+    """"Li", "sodium", "Li–S", "lithium-sulfur": elements joined by dashes, no counts."""
+    parts = [p for p in re.split(r"[-–/]", text.strip()) if p]
+    return bool(parts) and all(p in ELEMENTS or p.lower() in ELEMENT_NAMES for p in parts)
+
+
+def _in_stack(text: str, start: int, end: int) -> bool:
+    """Is text[start:end] one layer of a slash-written stack (not the whole stack)?"""
+    left = text.rfind(" ", 0, start) + 1
+    right = text.find(" ", end)
+    right = len(text) if right < 0 else right
+    whole = (left, right) == (start, end)
+    return not whole and text.count("/", left, right) >= _STACK_MIN_SLASHES
 
 
 def repair_formula(text: str, mention: Mention, taken: Sequence[Mention], offset: int = 0) -> Mention:
@@ -265,25 +303,37 @@ def _pieces_right(text: str, end: int, free) -> list[tuple[str, int]]:
 
 
 class Topic:
-    """The material a paragraph is about so far: the one named most often (the first named
-    on a tie), which an anaphoric sentence ("It delivers 160 mAh g−1") refers to. The first
-    compound of the previous sentence, the older choice, is as often a precursor, a dopant or
-    a material compared with as the subject."""
+    """The material a paragraph is about so far, which an anaphoric sentence ("It delivers
+    160 mAh g−1") refers to: the compound the latest value of the paragraph was stated for
+    (a sentence's subject, as in centering theory), else the one named most often (the first
+    named on a tie). The first compound of the previous sentence, the oldest choice, is as
+    often a precursor, a dopant or a material compared with as the subject; the most named
+    one is often a component ("carbon" of "Bi2O3/C") mentioned in passing."""
 
     def __init__(self) -> None:
         self._counts: dict[str, int] = {}
         self._latest: dict[str, Mention] = {}
+        self._subject: Mention | None = None
 
-    def add(self, compounds: Iterable[Mention]) -> None:
+    def add(self, compounds: Iterable[Mention], subjects: Iterable[Mention] = ()) -> None:
+        """``compounds`` named in a sentence; ``subjects``: those it stated a property's value for."""
         for mention in compounds:
-            info = normalize_compound(mention.text)
-            key = info.key if info is not None else mention.text
+            key = _topic_key(mention)
             self._counts[key] = self._counts.get(key, 0) + 1
             self._latest[key] = mention
+        for mention in subjects:
+            self._subject = mention
 
     @property
     def compound(self) -> Mention | None:
+        if self._subject is not None:
+            return self._subject
         if not self._counts:
             return None
         best = max(self._counts, key=lambda k: (self._counts[k], -list(self._counts).index(k)))
         return self._latest[best]
+
+
+def _topic_key(mention: Mention) -> str:
+    info = normalize_compound(mention.text)
+    return info.key if info is not None else mention.text

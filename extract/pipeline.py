@@ -335,7 +335,8 @@ class Extractor:
             topic = Topic()  # a compound carries over within a paragraph only
             for i in paragraph:
                 rules.append(link_sentence(sentences[i], per_sentence[i], topic.compound, judge))
-                topic.add(m for m in per_sentence[i] if m.label == "COMPOUND")
+                topic.add((m for m in per_sentence[i] if m.label == "COMPOUND"),
+                          (r.compound for r in rules[-1] if r.compound is not None and r.property is not None))
         blocks = self.linker.blocks(doc, sentences, per_sentence) if self.linker is not None and sentences else []
         return _Linking(doc, list(sentences), per_sentence, aliases, rules, blocks)
 

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Sequence
 
 from lit.extract.document import Document, Sentence
 from lit.extract.facts import Mention, Relation
-from lit.extract.link import Judge
+from lit.extract.link import Judge, names_unknown_property
 
 if TYPE_CHECKING:
     from lit.models.re.infer import RelationModel
@@ -155,12 +155,14 @@ class ModelLinker:
                 agrees = single is not None and single.compound == rule.compound
                 factor = 1.0 if agrees else DISAGREE if found else UNLINKED
                 prop = rule.property
-                if prop is None and agrees and self._fits(single, sentence) and _within(single, sentence):
+                if (prop is None and agrees and self._fits(single, sentence) and _within(single, sentence)
+                        and not names_unknown_property(sentence, mentions, value, symbols_only=True)):
                     prop = single.property
                 conditions = tuple(dict.fromkeys(rule.conditions + (single.conditions if agrees else ())))
                 out.append(replace(rule, property=prop, conditions=conditions, score=rule.score * factor))
             else:
-                out.extend(r for r in found if r.score >= ADD_MIN and self._fits(r, sentence) and _within(r, sentence))
+                out.extend(r for r in found if r.score >= ADD_MIN and self._fits(r, sentence) and _within(r, sentence)
+                           and (r.property is None or not names_unknown_property(sentence, mentions, value, symbols_only=True)))
         return out
 
 

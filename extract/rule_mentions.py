@@ -42,6 +42,8 @@ _CONDITION_KINDS = frozenset({"temperature", "pressure"})
 _VERB_LIKE_NAMES = frozenset({"lead", "gold", "mercury", "tin"})
 _ANION_SUFFIXES = ("ide", "ate", "ite")
 _DETERMINERS = frozenset({"the", "a", "an", "this", "its", "their"})
+#: What follows a property symbol that is also an element symbol when it is the property.
+_SYMBOL_STATES = re.compile(r"\s*(?:[=≈~∼:<>≥≤(,]|(?:of|is|was|were|are|values?|and|reaches|reached)\b)")
 SCORE = 0.75
 MAX_VALUE_CHARS = 60
 
@@ -51,8 +53,9 @@ def rule_mentions(text: str, vocab: PropertyVocabulary) -> list[Mention]:
     tokens = tokenize(text)
     taken = _Taken()
     values = _values(text, tokens, taken)
+    shared = _shared_site_formulae(text, taken)
     properties = _properties(text, tokens, vocab, taken)
-    compounds = _compounds(tokens, taken)
+    compounds = shared + _compounds(tokens, taken)
     found = _settle_conditions(text, values, properties) + properties + compounds
     return sorted(found, key=lambda m: m.start)
 
@@ -172,6 +175,9 @@ def _properties(text: str, tokens: list[Token], vocab: PropertyVocabulary, taken
                 continue
             if width == 1 and (_is_compound_formula(phrase) or (phrase in ELEMENTS and not vocab.is_exact_symbol(phrase))):
                 continue  # "GaP" is gallium phosphide, not the symbol of a gap; "Ce" no "CE"
+            if width == 1 and phrase in ELEMENTS and not (_SYMBOL_STATES.match(text, end) and
+                                                          not text[max(0, start - 1) : start] in ("(", ",", "-")):
+                continue  # "Mn" the element ("Mn-doped", "(Ga,Mn)As") unless it states a value ("Mn = 12 kDa")
             found = vocab.lookup(phrase) if (width > 1 or _symbol_like(phrase)) else vocab.lookup_phrase(phrase)
             if found is not None and i > 0 and (vocab.match(text[tokens[i - 1].start : end]) is None or
                                                 vocab.names_other_quantity(text[tokens[i - 1].start : end])):
@@ -223,6 +229,28 @@ def _compounds(tokens: list[Token], taken: _Taken) -> list[Mention]:
         if ok:
             taken.add(token.start, token.end)
             out.append(Mention(token.start, token.end, "COMPOUND", word, SCORE))
+    return out
+
+
+#: A formula with a site shared by several elements, which the tokenizer splits at the comma:
+#: "(Ga,Mn)As", "(Ba, Sr)TiO3", "(Zn1−x,Cox)O", "Bi(Fe,Mn)O3".
+_RUN = r"(?:[A-Z][a-z]?[\d.xyzδ+\-−–]*)"
+_SHARED_SITE = re.compile(
+    rf"(?<![\w)\]]){_RUN}*\({_RUN}{{1,3}}(?:,\s?{_RUN}{{1,3}})+\)[\d.xyzδ]*{_RUN}*(?<=[\w)])(?![\w(])"
+)
+
+
+def _shared_site_formulae(text: str, taken: _Taken) -> list[Mention]:
+    out = []
+    for match in _SHARED_SITE.finditer(text):
+        start, end = match.span()
+        bare_group = match.group().startswith("(") and match.group().endswith(")")  # "(Bi, Fe)"
+        if bare_group or not taken.free(start, end):
+            continue
+        info = normalize_compound(match.group())
+        if info is not None and info.is_formula:
+            taken.add(start, end)
+            out.append(Mention(start, end, "COMPOUND", match.group(), SCORE))
     return out
 
 

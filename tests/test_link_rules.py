@@ -91,3 +91,13 @@ def test_link_elliptic_one_of_keeps_the_property() -> None:
         ("4H-SiC", "3.26 eV", "band gap"),
         ("6H-SiC", "3.02 eV", "band gap"),
     ]
+
+
+def test_link_a_symbol_set_to_the_value_keeps_the_earlier_property_off_it() -> None:
+    rels = _pipeline_relations("The BaTiO3 ceramic shows TC∼267 °C, TO–T∼85 °C and T* ~ 30 °C.")
+    assert [(r.value.text, r.property.text if r.property else None) for r in rels if r.property] == [("267 °C", "TC")]
+
+
+def test_link_a_cell_axis_stands_for_the_property_named_before() -> None:
+    rels = _pipeline_relations("The cubic cell parameter of Bi2Sn2O7 is a = 10.430(1) Å.")
+    assert [(r.compound.text, r.property.text) for r in rels] == [("Bi2Sn2O7", "cell parameter")]

@@ -4,7 +4,7 @@ and what role a number plays (extract/roles.py)."""
 import pytest
 
 from lit.extract.facts import Mention
-from lit.extract.materials import in_setting_role, is_material, material_mentions, repair_formula
+from lit.extract.materials import Topic, in_setting_role, is_material, material_mentions, repair_formula
 from lit.extract.roles import value_role
 
 
@@ -130,3 +130,36 @@ def test_the_value_of_what_is_compared_with_is_no_value():
     sentence = "It is higher than that (2.2 × 10−3 S cm−1) of LSCF."
     start = sentence.index("2.2")
     assert value_role(sentence, start, start + len("2.2 × 10−3 S cm−1")) == "difference"
+
+
+@pytest.mark.parametrize(
+    "text, sub, setting",
+    [
+        ("porous carbon derived from MOF-5 shows", "MOF-5", True),
+        ("carbon obtained by carbonizing a zinc framework (Zn-MOF) precursor", "Zn-MOF", True),
+        ("anodes for Li–Se batteries", "Li–Se", True),
+        ("sodium storage capacity of 240 mAh g−1", "sodium", True),
+        ("the FTO/TiO2/CsPbBr3/carbon device", "carbon", True),
+        ("Ba0.96Sr0.04Zr0.04LnxTi0.96O3 (Ln = Y, Dy, Gd, Yb) ceramics", "Dy", True),
+        ("LiFePO4 batteries deliver 160 mAh g−1", "LiFePO4", False),
+        ("the Bi2O3/C anode", "Bi2O3/C", False),
+        ("the onset oxidation potentials of PDTNTDPP and PDTNBT", "PDTNTDPP", False),
+    ],
+)
+def test_precursors_stack_layers_placeholders_and_cell_chemistries_are_settings(text, sub, setting):
+    assert in_setting_role(text, _mention(text, sub)) is setting
+
+
+def test_an_ion_glued_to_the_next_word_is_still_an_ion():
+    assert not is_material("Y3+and") and not is_material("Dy3+")
+
+
+def test_the_topic_is_the_latest_subject_of_a_value_then_the_most_named():
+    text = "carbon carbon Bi2O3/C"
+    carbon, carbon2, composite = _mention(text, "carbon"), Mention(7, 13, "COMPOUND", "carbon", 1.0), _mention(text, "Bi2O3/C")
+    topic = Topic()
+    topic.add([carbon, carbon2, composite])
+    assert topic.compound.text == "carbon"  # named most, no value stated yet
+    topic.add([composite], subjects=[composite])
+    topic.add([carbon])
+    assert topic.compound is composite

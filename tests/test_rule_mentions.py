@@ -49,3 +49,18 @@ def test_rule_mentions_merge_rules_win_on_overlap_and_model_fills_gaps(vocab) ->
     rules = [Mention(0, 10, "COMPOUND", "CH3NH3PbI3", 0.75), Mention(20, 27, "VALUE", "1.55 eV", 0.75)]
     merged = merge_mentions(model, rules, vocab)
     assert [m.text for m in merged] == ["CH3NH3PbI3", "1.55 eV", "Niobium"]  # "TN" is a property symbol
+
+
+@pytest.mark.parametrize("formula", ["(Ga,Mn)As", "(Ba, Sr)TiO3", "(Zn1−x,Cox)O", "Bi(Fe,Mn)O3"])
+def test_rule_mentions_a_formula_with_a_shared_site_is_one_compound(vocab, formula) -> None:
+    assert _labelled(f"The Curie temperature of {formula} is 110 K.", vocab) == [
+        ("PROPERTY", "Curie temperature"), ("COMPOUND", formula), ("VALUE", "110 K")]
+
+
+def test_rule_mentions_a_bracketed_pair_of_elements_alone_is_no_formula(vocab) -> None:
+    assert ("COMPOUND", "(Bi, Fe)") not in _labelled("BiFeO3 (Bi, Fe) sites", vocab)
+
+
+def test_rule_mentions_an_element_symbol_is_a_property_symbol_only_when_it_states_a_value(vocab) -> None:
+    assert _labelled("Mn = 23 kDa", vocab)[0] == ("PROPERTY", "Mn")
+    assert ("PROPERTY", "Mn") not in _labelled("The Mn ions order below 40 K in Mn-doped ZnO.", vocab)

@@ -220,12 +220,18 @@ def parse_formula(text: str, variables: dict[str, float] | None = None) -> Compo
     """Element counts of a plain formula ("Ca(OH)2" -> {Ca: 1, O: 2, H: 2}); None if not one.
 
     Raises nothing: unknown symbols, unbalanced brackets or leftover characters mean the
-    text is not a formula. Unbound variables raise :class:`_Unbound` internally.
+    text is not a formula. Unbound variables, and a site shared by several elements
+    ("(Ba,Sr)TiO3"), raise :class:`_Unbound` internally: a formula, but no fixed counts.
     """
     variables = variables or {}
     stack: list[Composition] = [{}]
     pos = 0
+    shared_site = False
     while pos < len(text):
+        if text[pos] == "," and len(stack) > 1 and stack[-1]:
+            shared_site = True  # "(Ga,Mn)As": atoms sharing a site in amounts the text does not fix
+            pos += 1
+            continue
         m = _TOKEN_RE.match(text, pos)
         if m is None or m.end() == pos:
             return None
@@ -253,6 +259,8 @@ def parse_formula(text: str, variables: dict[str, float] | None = None) -> Compo
         pos = m.end()
     if len(stack) != 1 or not stack[0]:
         return None
+    if shared_site:
+        raise _Unbound(text)
     return stack[0]
 
 

@@ -139,7 +139,8 @@ _QUALIFIERS = frozenset(
     improved stable final first second nominal apparent effective net relative bulk film device optical electronic
     electrical magnetic ferromagnetic antiferromagnetic superconducting critical transition onset direct
     indirect fundamental room-temperature ambient normal cell solar photovoltaic champion
-    discharge charge gravimetric volumetric areal specific intrinsic extrinsic lattice""".split()
+    discharge charge gravimetric volumetric areal specific intrinsic extrinsic lattice cubic tetragonal hexagonal orthorhombic
+    monoclinic rhombohedral trigonal triclinic""".split()
 )
 #: Words right after a vocabulary phrase that turn it into another quantity ("capacity loss").
 _CHANGERS = frozenset(
