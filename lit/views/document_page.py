@@ -85,21 +85,21 @@ def _facts_table(facts: Sequence[Fact], anchors: _Anchors) -> str:
     head = (
         "<tr><th>compound</th><th>property</th><th class=\"num\">value</th><th>unit</th>"
         "<th class=\"num\">confidence</th><th>flags</th>" + ("<th class=\"num\">page</th>" if pages else "")
-        + "<th>evidence</th></tr>"
+        + "<th>conditions</th><th>evidence</th></tr>"
     )
     rows = []
     for fact in facts:
         value = number(fact.value, 6) + (f"–{number(fact.value_max, 6)}" if fact.value_max is not None else "")
         target = anchors.of(fact.start)
         where = f'<a href="#{target}">{esc(_short(fact.sentence))}</a>' if target else esc(_short(fact.sentence))
-        conditions = "".join(f"<br><span class=\"muted\">{esc(k)}: {esc(v)}</span>" for k, v in sorted(fact.conditions.items()))
+        conditions = "<br>".join(f"{esc(k)}: {esc(v)}" for k, v in sorted(fact.conditions.items()))
         rows.append(
             f'<tr class="fact" data-confidence="{fact.confidence:.4f}">'
-            f"<td>{esc(fact.compound)}</td><td>{esc(fact.property)}{conditions}</td>"
+            f"<td>{esc(fact.compound)}</td><td>{esc(fact.property)}</td>"
             f'<td class="num">{esc(value)}</td><td>{esc(fact.unit)}</td>'
             f'<td class="num">{fact.confidence:.2f}</td><td class="flags">{esc(", ".join(fact.flags))}</td>'
             + (f'<td class="num">{esc(getattr(fact, "page", None))}</td>' if pages else "")
-            + f"<td>{where}</td></tr>"
+            + f'<td class="muted">{conditions}</td><td>{where}</td></tr>'
         )
     table = f'<table class="rows" id="facts"><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>'
     if not facts:
