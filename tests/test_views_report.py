@@ -128,3 +128,25 @@ def test_the_browser_check_sees_script_errors_and_failed_loads(tmp_path: Path) -
         page.evaluate("1")  # drain what arrived
         errors = " | ".join(page.errors)
     assert "broken" in errors and "undefinedFunction" in errors and "missing.css" in errors, errors
+
+
+def test_without_chromium_the_browser_tests_skip_or_fail_under_ci(tmp_path: Path) -> None:
+    """Where no chromium is on PATH a browser test says so: a skip on a developer's machine,
+    a failure under LIT_REQUIRE_SHARED=1 (CI installs chromium, so there it must be found)."""
+    import os
+    import subprocess
+    import sys
+
+    test = "tests/test_views_report.py::test_the_browser_check_sees_script_errors_and_failed_loads"
+    env = {k: v for k, v in os.environ.items() if k != "LIT_REQUIRE_SHARED"}
+    env["PATH"] = str(tmp_path)  # nothing to find there
+    repo = Path(__file__).resolve().parents[1]
+
+    def run(**extra: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider", test],
+                              cwd=repo, env={**env, **extra}, capture_output=True, text=True, timeout=300)
+
+    relaxed = run()
+    assert relaxed.returncode == 0 and "1 skipped" in relaxed.stdout and "apt-get install -y chromium" in relaxed.stdout
+    required = run(LIT_REQUIRE_SHARED="1")
+    assert required.returncode == 1 and "LIT_REQUIRE_SHARED=1 makes this a failure" in required.stdout
