@@ -26,6 +26,7 @@ and loads them again in the process that unpickles it, so a spawned worker works
 """
 
 import os
+import re
 from typing import Iterable, Iterator, Optional
 
 from spacy.language import Language
@@ -42,7 +43,8 @@ FACTS_KEY = "lit_facts"
 #: ``Fact.source`` of facts found by the spaCy components (a Doc has no file name).
 SOURCE = "spacy"
 
-_BLANK_LINES = "\n\n"
+#: A paragraph break: a line holding nothing but whitespace (the text reader's rule).
+_BLANK_LINE = re.compile(r"\n\s*\n")
 _extractors: dict[tuple[Optional[str], Optional[str]], Extractor] = {}
 _fork_hook = False
 
@@ -93,13 +95,12 @@ def text_document(text: str, source: str = SOURCE) -> Document:
     """
     doc_id, sha = content_id(text.encode("utf-8", "surrogatepass"))
     section = Section(heading=None)
-    at = 0
-    for part in text.split(_BLANK_LINES):
-        start = at + (len(part) - len(part.lstrip()))
-        end = at + len(part.rstrip())
+    bounds = [0, *(i for m in _BLANK_LINE.finditer(text) for i in m.span()), len(text)]
+    for at, stop in zip(bounds[::2], bounds[1::2]):
+        part = text[at:stop]
+        start, end = at + len(part) - len(part.lstrip()), at + len(part.rstrip())
         if end > start:
             section.paragraphs.append(TextBlock("paragraph", start, end, 0))
-        at += len(part) + len(_BLANK_LINES)
     info = DocumentInfo(doc_id=doc_id, source=source, format="text", sha256=sha)
     return Document(info=info, text=text, sections=[section] if section.paragraphs else [])
 

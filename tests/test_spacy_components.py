@@ -167,3 +167,14 @@ def test_component_pickles_without_its_models(nlp) -> None:
     again = pickle.loads(data)
     doc = again(spacy.blank("en")(GAN))
     assert [(e.text, e.label_) for e in doc.ents] == [("band gap", "PROPERTY"), ("GaN", "COMPOUND"), ("3.4 eV", "VALUE")]
+
+
+def test_paragraphs_at_blank_lines_keep_offsets_into_doc_text(nlp) -> None:
+    text = "  " + GAN + "\r\n\r\n\tThe Curie temperature of Ni is 627 K.  \n"
+    doc = nlp(text)
+    facts = {(f.compound, f.property, f.value, f.unit) for f in doc._.lit_facts}
+    assert {("GaN", "band_gap", 3.4, "eV"), ("Ni", "curie_temperature", 627.0, "K")} <= facts
+    for fact in doc._.lit_facts:
+        assert doc.text[fact.start : fact.end] == fact.sentence
+        assert doc.text[fact.value_start : fact.value_end] == fact.raw_value
+    assert {e.text for e in doc.ents} >= {"GaN", "3.4 eV", "Ni", "627 K"}

@@ -26,7 +26,7 @@ def report(
     from lit.graph.store import display_target, open_store
 
     with cli_errors(writing=html):
-        check_out(html, "--html")
+        check_out(html, "--html", "report.html")
         if graph is not None:
             check_graph(graph, writing=False)
         from lit.views.graph_report import report_page, summarize

@@ -26,7 +26,7 @@ def show(
 
     with cli_errors(writing=html):
         check_input_file(file)
-        check_out(html, "--html")
+        check_out(html, "--html", "paper.html")
         if html.exists() and html.resolve() == file.resolve():
             raise UsageError(f"--html {html}: is the input file; name another file")
         from lit.extract.pipeline import Extractor
