@@ -178,3 +178,13 @@ def test_paragraphs_at_blank_lines_keep_offsets_into_doc_text(nlp) -> None:
         assert doc.text[fact.start : fact.end] == fact.sentence
         assert doc.text[fact.value_start : fact.value_end] == fact.raw_value
     assert {e.text for e in doc.ents} >= {"GaN", "3.4 eV", "Ni", "627 K"}
+
+
+def test_a_saved_pipeline_loads_with_its_lit_components(nlp, tmp_path) -> None:
+    """spacy.load rebuilds lit's components from the saved config, by factory name."""
+    nlp.to_disk(tmp_path / "pipeline")
+    again = spacy.load(tmp_path / "pipeline")
+    assert again.pipe_names == ["lit_ner", "lit_facts"]
+    doc = again(GAN)
+    assert [(e.text, e.label_) for e in doc.ents] == [("band gap", "PROPERTY"), ("GaN", "COMPOUND"), ("3.4 eV", "VALUE")]
+    assert [(f.compound, f.value, f.unit) for f in doc._.lit_facts] == [("GaN", 3.4, "eV")]
