@@ -106,7 +106,7 @@ def test_report_cli_refuses_bad_targets_in_one_line(tmp_path: Path, graph: Path)
     assert not (tmp_path / "r.html").exists()
 
 
-def test_report_renders_in_headless_chromium(page_file: Path, tmp_path: Path) -> None:
+def test_report_renders_in_headless_chromium(page_file: Path, tmp_path: Path, capsys) -> None:
     with open_page(page_file, height=1200) as page:
         assert page.evaluate("document.querySelectorAll('#compounds tr.compound').length") == 7
         assert page.evaluate("document.querySelectorAll('#runs tr.run').length") == 2
@@ -116,7 +116,8 @@ def test_report_renders_in_headless_chromium(page_file: Path, tmp_path: Path) ->
         shot = page.screenshot(tmp_path / "report.png")
         assert page.errors == []
     assert shot.stat().st_size > 10_000
-    print(f"screenshot: {shot}")
+    with capsys.disabled():  # in the test output whether or not it passes
+        print(f"\nscreenshot: {shot}")
 
 
 def test_the_browser_check_sees_script_errors_and_failed_loads(tmp_path: Path) -> None:
