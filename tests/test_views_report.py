@@ -151,3 +151,10 @@ def test_without_chromium_the_browser_tests_skip_or_fail_under_ci(tmp_path: Path
     assert relaxed.returncode == 0 and "1 skipped" in relaxed.stdout and "apt-get install -y chromium" in relaxed.stdout
     required = run(LIT_REQUIRE_SHARED="1")
     assert required.returncode == 1 and "LIT_REQUIRE_SHARED=1 makes this a failure" in required.stdout
+
+
+def test_report_to_stdout(graph: Path) -> None:
+    result = CliRunner().invoke(app, ["report", "--graph", str(graph), "--html", "-"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("<!DOCTYPE html>") and result.stdout.rstrip().endswith("</html>")
+    assert "Wrote stdout: 8 measurements" in result.stderr

@@ -30,14 +30,14 @@ def report(
         if graph is not None:
             check_graph(graph, writing=False)
         from lit.views.graph_report import report_page, summarize
+        from lit.views.html import write_page
 
         with open_store(graph, read_only=True) as store:
             summary = summarize(store, display_target(graph or "lit-graph"))
         text = report_page(summary)
-        html.parent.mkdir(parents=True, exist_ok=True)
-        html.write_text(text, encoding="utf-8")
+        where = write_page(html, text)
     typer.echo(
-        f"Wrote {html}: {summary.measurements} measurements, {len(summary.per_property)} properties, "
+        f"Wrote {where}: {summary.measurements} measurements, {len(summary.per_property)} properties, "
         f"{summary.documents} documents",
         err=True,
     )

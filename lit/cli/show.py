@@ -33,6 +33,7 @@ def show(
         from lit.extract.readers import read_document
         from lit.extract.segment import split_sentences
         from lit.views.document_page import document_page
+        from lit.views.html import write_page
 
         doc = read_document(file)
         extractor = Extractor.load(model)
@@ -40,9 +41,8 @@ def show(
         mentions, _ = extractor.mentions(doc, sentences)
         facts, _ = extractor.extract(doc, sentences)
         text = document_page(doc, sentences, [m for ms in mentions for m in ms], facts)
-        html.parent.mkdir(parents=True, exist_ok=True)
-        html.write_text(text, encoding="utf-8")
-    typer.echo(f"Wrote {html}: {len(facts)} facts, {sum(map(len, mentions))} mentions", err=True)
+        where = write_page(html, text)
+    typer.echo(f"Wrote {where}: {len(facts)} facts, {sum(map(len, mentions))} mentions", err=True)
 
 
 def register(app: typer.Typer) -> None:

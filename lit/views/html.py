@@ -7,6 +7,8 @@ parts do not need one, and every value passes through :func:`esc`.
 from __future__ import annotations
 
 import html
+import sys
+from pathlib import Path
 from typing import Any
 
 STYLE = """
@@ -56,3 +58,15 @@ def number(value: Any, digits: int = 4) -> str:
     if isinstance(value, float):
         return f"{value:.{digits}g}"
     return str(value)
+
+
+def write_page(out: Path, text: str) -> str:
+    """Write the page to ``out`` (``-``: stdout), creating missing folders; returns where it went."""
+    if str(out) == "-":
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return "stdout"
+    if not out.parent.exists():
+        out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    return str(out)
