@@ -12,7 +12,7 @@ import typer
 
 from lit import __version__
 
-COMMANDS = ("parse", "extract", "ingest", "train", "evaluate", "query", "export")
+COMMANDS = ("parse", "extract", "ingest", "train", "evaluate", "query", "export", "show", "report")
 
 app = typer.Typer(
     name="lit",

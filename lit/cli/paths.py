@@ -29,7 +29,7 @@ def writes_stdout(out: str | Path) -> bool:
     return (a.st_dev, a.st_ino) == (b.st_dev, b.st_ino)
 
 
-def check_out(out: str | Path, option: str = "--out") -> None:
+def check_out(out: str | Path, option: str = "--out", example: str = "facts.jsonl") -> None:
     """A facts file lit can create, write and keep a journal beside; or a stream (``-``, a
     FIFO, ``/dev/null``), which needs nothing more. Missing folders on the way are fine:
     the run creates them."""
@@ -39,9 +39,9 @@ def check_out(out: str | Path, option: str = "--out") -> None:
         return
     path = Path(out)
     if path.is_dir():
-        raise UsageError(f"{option} {out}: is a folder; name a file in it, e.g. {path / 'facts.jsonl'}")
+        raise UsageError(f"{option} {out}: is a folder; name a file in it, e.g. {path / example}")
     if path.name in ("", ".", ".."):
-        raise UsageError(f"{option} {out}: name a file, e.g. facts.jsonl")
+        raise UsageError(f"{option} {out}: name a file, e.g. {example}")
     check_folder(path.parent.absolute(), f"{option} {out}")
 
 
