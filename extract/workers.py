@@ -253,6 +253,9 @@ DEFAULT_FILE_MAX_MB = 1024.0
 #: 1 GiB a second overshoots the cap by ~100 MiB at most before it is stopped.
 POLL_S = 0.05
 _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+#: Workers in a row that may die while loading the extractor before the run stops: one or
+#: two are a kill from outside (the OOM killer, an operator), three a model that cannot load.
+LOAD_TRIES = 3
 
 
 @dataclass(frozen=True)
@@ -329,13 +332,21 @@ class _Worker:
 
     @property
     def idle(self) -> bool:
-        return self.versions is not None and self.group is None
+        return self.versions is not None and self.group is None and not self.ended
 
-    def give(self, group: list[str], tries: int, limits: Limits) -> None:
-        self.group, self.tries, self.step = group, tries, None
-        self.baseline = _resident(self.proc.pid)
+    def give(self, group: list[str], tries: int, limits: Limits) -> bool:
+        """Send ``group`` to this worker; False if it is gone already (killed while it waited
+        between groups, e.g. by the OOM killer while the driver was busy writing results): it
+        never saw the group, so the caller queues it again as it was, not as a try spent."""
+        baseline = _resident(self.proc.pid)
+        try:
+            self.conn.send(group)
+        except OSError:  # BrokenPipeError, ConnectionResetError: its end of the pipe is closed
+            self.ended = True
+            return False
+        self.group, self.tries, self.baseline = group, tries, baseline
         self._begin(0, limits, group)
-        self.conn.send(group)
+        return True
 
     def _begin(self, step: int | None, limits: Limits, group: list[str]) -> None:
         """Start the clock of a step: a file alone gets the per-file limit; a step shared by
@@ -404,7 +415,9 @@ class ProcessPool(Workers):
     rest of its group is extracted again; past a limit in a step the group shares (a model
     call), each of its files is tried alone. A worker that dies by itself (a segfault in a
     parser, the OOM killer) costs its group one more try, each file alone; a file that kills
-    its worker twice is reported as failed (E998), never retried forever.
+    its worker twice is reported as failed (E998), never retried forever. A worker that dies
+    before it holds a group (while loading the model, or waiting for its next group) costs
+    nothing but its replacement, up to :data:`LOAD_TRIES` load deaths in a row.
 
     One group per worker is in flight, so memory stays flat however long the input list is.
     """
@@ -419,6 +432,7 @@ class ProcessPool(Workers):
         self.threads = max(1, (os.cpu_count() or 1) // workers)
         self.limits = limits or Limits.from_env()
         self._workers: list[_Worker] = []
+        self._load_deaths = 0  # workers in a row that died before they were ready
 
     def start(self) -> list[_Worker]:
         """Start every worker at once (SIGINT is ignored only while each is spawned)."""
@@ -438,8 +452,21 @@ class ProcessPool(Workers):
             if said is not None and said[0] == "error":
                 raise said[1]  # type: ignore[misc]
             if first.versions is None and first.ended:
-                raise ModelError(f"a worker process died while loading the model (exit code {first.proc.exitcode})")
+                first.stop()
+                self._died_loading(first)
+                first = self._workers[0] = self._spawn()
+        self._load_deaths = 0
         return first.versions
+
+    def _died_loading(self, worker: _Worker) -> None:
+        """Count a worker that died before it said ``ready`` (call after :meth:`_Worker.stop`,
+        so its exit code is known). A kill from outside lands during a load as easily as
+        during a group, and costs only a reload; a model that kills every process that loads
+        it must end the run with a ModelError instead of respawning workers forever."""
+        self._load_deaths += 1
+        if self._load_deaths >= LOAD_TRIES:
+            raise ModelError(f"a worker process died while loading the model (exit code {worker.proc.exitcode}), "
+                             f"{self._load_deaths} times in a row")
 
     def map(self, paths: Iterable[str]) -> Iterator[DocumentResult]:
         fresh = group_paths(paths)
@@ -456,7 +483,9 @@ class ProcessPool(Workers):
                     except StopIteration:
                         exhausted = True
                 if queue:
-                    worker.give(*queue.popleft(), self.limits)
+                    group, tries = queue.popleft()
+                    if not worker.give(group, tries, self.limits):
+                        queue.appendleft((group, tries))  # it is replaced below; the group waits
             if exhausted and not queue and all(w.group is None for w in workers):
                 return
             wait([w.conn for w in workers] + [w.proc.sentinel for w in workers], timeout=POLL_S)
@@ -464,6 +493,8 @@ class ProcessPool(Workers):
                 said = worker.receive(self.limits)
                 if said is not None and said[0] == "error":
                     raise said[1]  # type: ignore[misc]
+                if said is not None and said[0] == "ready":
+                    self._load_deaths = 0
                 if said is not None and said[0] == "done":
                     worker.group = None
                     yield from said[1]  # type: ignore[misc]
@@ -476,12 +507,12 @@ class ProcessPool(Workers):
                 group, tries, step = worker.group, worker.tries, worker.step
                 elapsed, grown = time.monotonic() - worker.since, self._grown(worker)
                 worker.stop()
+                if group is None and worker.versions is None:
+                    self._died_loading(worker)
                 workers[i] = self._spawn()
                 self._workers = workers
                 if group is None:
-                    if worker.versions is None:
-                        raise ModelError(f"a worker process died while loading the model (exit code {worker.proc.exitcode})")
-                    continue  # died between groups: nothing lost
+                    continue  # died loading or between groups: nothing lost
                 if why is None:  # died by itself: each file once more, alone
                     for path in group:
                         if tries >= 1:

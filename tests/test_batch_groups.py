@@ -66,6 +66,29 @@ def test_batch_groups_worker_death_fails_only_the_culprit(tmp_path: Path) -> Non
     assert all(r.facts for r in results if r.ok)
 
 
+def test_batch_groups_worker_killed_between_groups_loses_nothing(tmp_path: Path) -> None:
+    """A worker killed (the OOM killer) after it returned a group, while the driver was still
+    writing those results, is replaced; the next group goes to the replacement, not into the
+    dead worker's pipe (that used to end the run with "Broken pipe"), and no file fails."""
+    from tests.test_batch_limits import _RulesPool
+
+    require_html_reader()
+    paths = [str(p) for p in make_corpus(tmp_path / "docs", 40)]  # two groups
+    results, killed = [], []
+    with _RulesPool(None, 1) as pool:
+        for result in pool.map(paths):
+            if not killed:  # the driver holds the first group's results: the worker waits, idle
+                worker = pool._workers[0]
+                assert worker.group is None
+                worker.proc.kill()
+                worker.proc.join()  # gone before the driver hands out the next group
+                killed.append(worker.proc.pid)
+            results.append(result)
+        assert pool._workers[0].proc.pid != killed[0]
+    assert sorted(r.source for r in results) == sorted(paths)
+    assert all(r.ok and r.facts for r in results), [r.error for r in results if not r.ok]
+
+
 def test_batch_groups_hand_freed_heap_back_after_a_group() -> None:
     """Memory a group freed inside the C heap is returned to the OS when the group ends
     (glibc keeps it otherwise, and a long run's workers crept up by ~100 MiB)."""

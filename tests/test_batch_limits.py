@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import time
 from pathlib import Path
 
@@ -43,6 +44,23 @@ def _rules_only(model: str | None) -> Extractor:
 def _die_loading(model: str | None) -> Extractor:
     """Worker loader that dies, as a model load killed by the OOM killer would."""
     os._exit(3)
+
+
+def _die_on_listed_loads(model: str | None) -> Extractor:
+    """Worker loader killed (SIGKILL, as by the OOM killer) during the loads whose numbers, in
+    the order the pool's workers start loading, ``LIT_TEST_DIE_ON_LOADS`` lists; the others
+    load the rules-only extractor. Loads are numbered by files made in ``LIT_TEST_LOADS_DIR``."""
+    folder = Path(os.environ["LIT_TEST_LOADS_DIR"])
+    number = 1
+    while True:
+        try:
+            os.close(os.open(folder / str(number), os.O_CREAT | os.O_EXCL))
+            break
+        except FileExistsError:
+            number += 1
+    if str(number) in os.environ["LIT_TEST_DIE_ON_LOADS"].split(","):
+        os.kill(os.getpid(), signal.SIGKILL)
+    return Extractor(None)
 
 
 class _RulesPool(ProcessPool):
@@ -173,6 +191,50 @@ def test_batch_limits_worker_dying_while_loading_is_an_error_not_a_hang() -> Non
     class Dying(ProcessPool):
         loader = staticmethod(_die_loading)
 
-    with pytest.raises(ModelError, match="died while loading the model .exit code 3"):
+    with pytest.raises(ModelError, match=f"died while loading the model .exit code 3., {workers.LOAD_TRIES} times in a row"):
         with Dying(None, 1) as pool:
             pool.model_versions
+
+
+class _KilledLoading(ProcessPool):
+    loader = staticmethod(_die_on_listed_loads)
+
+
+@pytest.mark.parametrize("die_on", ["1", "1,2"], ids=["once", "twice"])
+def test_batch_limits_worker_killed_while_loading_at_start_is_replaced(
+    docs: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, die_on: str,
+) -> None:
+    """A kill during the first worker's load (the OOM killer) is not a broken model: the pool
+    loads again, below :data:`LOAD_TRIES` deaths in a row, and extracts everything."""
+    (tmp_path / "loads").mkdir()
+    monkeypatch.setenv("LIT_TEST_LOADS_DIR", str(tmp_path / "loads"))
+    monkeypatch.setenv("LIT_TEST_DIE_ON_LOADS", die_on)
+    with _KilledLoading(None, 1) as pool:
+        assert pool.model_versions == Extractor(None).model_versions
+        results = list(pool.map(docs))
+    assert sorted(r.source for r in results) == sorted(docs) and all(r.ok and r.facts for r in results)
+    assert len(list((tmp_path / "loads").iterdir())) == len(die_on.split(",")) + 1
+
+
+def test_batch_limits_replacement_killed_while_loading_mid_run_is_replaced_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Mid-run, the worker that replaces a killed one is killed too while it loads the model:
+    the pool replaces it again and ends with every document, none failed, instead of stopping
+    with "a worker process died while loading the model" as if the model could not load."""
+    require_html_reader()
+    paths = [str(p) for p in make_corpus(tmp_path / "docs", 40)]  # two groups
+    (tmp_path / "loads").mkdir()
+    monkeypatch.setenv("LIT_TEST_LOADS_DIR", str(tmp_path / "loads"))
+    monkeypatch.setenv("LIT_TEST_DIE_ON_LOADS", "2")  # the first replacement's load
+    results = []
+    with _KilledLoading(None, 1) as pool:
+        for result in pool.map(paths):
+            if not results:  # the first group is done: its worker is killed while it waits
+                first = pool._workers[0].proc
+                first.kill()
+                first.join()
+            results.append(result)
+    assert sorted(r.source for r in results) == sorted(paths)
+    assert all(r.ok and r.facts for r in results), [r.error for r in results if not r.ok]
+    assert sorted(int(p.name) for p in (tmp_path / "loads").iterdir()) == [1, 2, 3]
