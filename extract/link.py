@@ -46,6 +46,8 @@ _OWN_PROPERTY = re.compile(
 )
 #: "<value> for|of|in [the] <compound>"
 _FOR_COMPOUND = re.compile(r"^\s*(?:for|of|in)\s+(?:the\s+|pure\s+|bulk\s+)?$", re.IGNORECASE)
+#: "<values> for <compounds>, respectively"
+_FOR_LIST = re.compile(r"^\s*,?\s*(?:for|of|in)\s+(?:the\s+)?$", re.IGNORECASE)
 #: "by 40 K", "within 2 °C": a difference or a tolerance, not a measurement.
 _DIFFERENCE = re.compile(r"\b(?:by|within)\s*(?:about|approximately|~)?\s*$", re.IGNORECASE)
 #: Words before "of" that stand for the property already named ("6H-SiC one of 3.02 eV").
@@ -153,6 +155,8 @@ class _Linker:
         9 K for NbN and NbC, respectively")."""
         before = [c for c in self.compounds if c.end <= start]
         after = [c for c in self.compounds if c.start >= end]
+        if k and len(after) >= k and _FOR_LIST.match(_text(self.sentence, end, after[0].start)):
+            return after[:k]  # "2.63% and 3.75% for A and B, respectively", whatever came before
         if len(before) >= k:
             return before[-k:]
         return after[:k] if len(after) >= k else None

@@ -5,7 +5,7 @@ them are not materials at all, or are materials in a role no property belongs to
 
 * **not materials**: methods and functionals (PBE0, GGA+U), physics acronyms (AFM, SOC),
   descriptors ("Cu-rich", "Al-substituted"), families ("perovskites", "cuprates"), ions
-  ("Mo4+": part of a material). The
+  ("Mo4+": part of a material), solvents and reference electrodes (chloroform, Fc/Fc+). The
   decision is general: a mention that parses as a formula, or names an element or a known
   oxide, is a material; a name is one unless it is a descriptor (a material word followed by
   "-rich", "-based", "-doped"... with nothing after it), a bare plural common noun, or an
@@ -15,7 +15,8 @@ them are not materials at all, or are materials in a role no property belongs to
 * **a material in a setting role**: the substrate a film is grown on, the crucible, the
   dopant of a host ("Mn-doped ZnO": the facts are ZnO's), the reference a result is
   compared with ("close to that of Gd"), the precursor of the material made from it
-  ("carbon derived from MOF-5"), what a formula's placeholder stands for ("Ln = Y, Dy"),
+  ("carbon derived from MOF-5"), what a formula's placeholder stands for ("Ln = Y, Dy"), the
+  partner of a blend ("blends of P1 with PC71BM"),
   a layer of a device stack ("FTO/TiO2/CsPbBr3/carbon"),
   and elements naming a cell chemistry ("Li–S batteries"). Such a mention is dropped
   before linking so the value goes to the material the sentence is about;
@@ -62,6 +63,11 @@ _PRECURSOR_BEFORE = re.compile(
 #: "Li–S batteries", "sodium-ion cells", "Zn-air": a cell chemistry named by its elements,
 #: not a material of which the sentence states a property.
 _CELL_CHEMISTRY_AFTER = re.compile(r"(?:[-–\s](?:ions?|air|metal))?\s*(?:batter(?:y|ies)|cells?|storage)\b", re.IGNORECASE)
+#: "blends of P1 with PC71BM", "mixed with carbon black": the partner in a blend.
+_PARTNER_BEFORE = re.compile(
+    r"\b(?:blend(?:ed|s|ing)?|mix(?:ed|ture|tures|ing)?|combined|paired)\s+(?:[\w\-]+\s+){0,5}with\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
 #: "(Ln = Y, Dy, Gd, Yb)", "(M = Ba2+, Ca2+, or Ni2+)": the elements a formula's placeholder
 #: stands for are its substituents, not the material.
 _PLACEHOLDER_BEFORE = re.compile(r"\(\s*[A-Z][A-Za-z]?\s*=\s*[^()=]*$")
@@ -170,6 +176,7 @@ def in_setting_role(text: str, mention: Mention, offset: int = 0) -> bool:
     before = text[max(0, start - 60) : start]
     return bool(_SETTING_AFTER.match(text, end) or _SETTING_BEFORE.search(before) or _ADDED.search(before)
                 or _REFERENCE.search(before) or _PRECURSOR_BEFORE.search(before) or _PLACEHOLDER_BEFORE.search(before)
+                or _PARTNER_BEFORE.search(before)
                 or (_only_elements(mention.text) and _CELL_CHEMISTRY_AFTER.match(text, end))
                 or _in_stack(text, start, end))
 

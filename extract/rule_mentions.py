@@ -173,7 +173,10 @@ def _properties(text: str, tokens: list[Token], vocab: PropertyVocabulary, taken
                 continue
             if not taken.free(start, end):
                 continue
-            if width == 1 and (_is_compound_formula(phrase) or (phrase in ELEMENTS and not vocab.is_exact_symbol(phrase))):
+            # "PCEs", "FFs": the plural of a symbol, not P-C-Es
+            plural_symbol = phrase.endswith("s") and phrase[:-1].isupper() and vocab.lookup(phrase[:-1]) is not None
+            if width == 1 and not plural_symbol and (_is_compound_formula(phrase) or
+                                                     (phrase in ELEMENTS and not vocab.is_exact_symbol(phrase))):
                 continue  # "GaP" is gallium phosphide, not the symbol of a gap; "Ce" no "CE"
             if width == 1 and phrase in ELEMENTS and not (_SYMBOL_STATES.match(text, end) and
                                                           not text[max(0, start - 1) : start] in ("(", ",", "-")):

@@ -101,3 +101,24 @@ def test_link_a_symbol_set_to_the_value_keeps_the_earlier_property_off_it() -> N
 def test_link_a_cell_axis_stands_for_the_property_named_before() -> None:
     rels = _pipeline_relations("The cubic cell parameter of Bi2Sn2O7 is a = 10.430(1) Å.")
     assert [(r.compound.text, r.property.text) for r in rels] == [("Bi2Sn2O7", "cell parameter")]
+
+
+def test_link_respectively_pairs_values_with_the_compounds_they_are_given_for() -> None:
+    from lit.extract.assemble import VocabularyJudge
+    from lit.extract.normalize.properties import PropertyVocabulary
+
+    text = "Devices with PC61BM and ZnO give PCEs of 2.63% and 3.75% for PT1 and PT2, respectively."
+    ms = _mentions(text, [("COMPOUND", "PC61BM"), ("COMPOUND", "ZnO"), ("PROPERTY", "PCEs"), ("VALUE", "2.63% and 3.75%"),
+                          ("COMPOUND", "PT1"), ("COMPOUND", "PT2")])
+    rels = link_sentence(_sentence(text), ms, judge=VocabularyJudge(PropertyVocabulary.load()))
+    assert [(r.compound.text, r.value_index) for r in rels] == [("PT1", 0), ("PT2", 1)]
+
+
+def test_link_respectively_with_a_value_that_cannot_be_counted_links_nothing_wrongly() -> None:
+    from lit.extract.assemble import VocabularyJudge
+    from lit.extract.normalize.properties import PropertyVocabulary
+
+    text = "ZnO and GaN have band gaps that are wide, respectively."
+    ms = _mentions(text, [("COMPOUND", "ZnO"), ("COMPOUND", "GaN"), ("PROPERTY", "band gaps"), ("VALUE", "wide")])
+    rels = link_sentence(_sentence(text), ms, judge=VocabularyJudge(PropertyVocabulary.load()))
+    assert all(r.value.text == "wide" for r in rels)

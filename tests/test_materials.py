@@ -163,3 +163,13 @@ def test_the_topic_is_the_latest_subject_of_a_value_then_the_most_named():
     topic.add([composite], subjects=[composite])
     topic.add([carbon])
     assert topic.compound is composite
+
+
+@pytest.mark.parametrize("text", ["chloroform", "DCB", "DIO", "Fc/Fc+", "ferrocene", "Ag/AgCl"])
+def test_solvents_additives_and_reference_electrodes_are_not_materials(text):
+    assert not is_material(text)
+
+
+def test_the_partner_of_a_blend_is_a_setting():
+    text = "the blends of P1-P8 with PC71BM gave"
+    assert in_setting_role(text, _mention(text, "PC71BM")) and not in_setting_role(text, _mention(text, "P1-P8"))

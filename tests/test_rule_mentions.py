@@ -64,3 +64,7 @@ def test_rule_mentions_a_bracketed_pair_of_elements_alone_is_no_formula(vocab) -
 def test_rule_mentions_an_element_symbol_is_a_property_symbol_only_when_it_states_a_value(vocab) -> None:
     assert _labelled("Mn = 23 kDa", vocab)[0] == ("PROPERTY", "Mn")
     assert ("PROPERTY", "Mn") not in _labelled("The Mn ions order below 40 K in Mn-doped ZnO.", vocab)
+
+
+def test_rule_mentions_a_plural_property_symbol_is_no_formula(vocab) -> None:
+    assert _labelled("The PCEs of 2.6%", vocab)[0] == ("PROPERTY", "PCEs")
