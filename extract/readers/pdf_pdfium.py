@@ -1,0 +1,224 @@
+"""Page records from PDFium: characters with their boxes and fonts, grouped into lines and boxes.
+
+PDFium (through pypdfium2) decodes a page's text in native code about ten times faster than
+pdfminer's layout analysis, and the structure logic downstream (columns, running headers,
+headings, paragraphs) only needs what :func:`~lit.extract.readers.pdf_layout.page_layout`
+copies out of pdfminer: lines with a box, a font size, a font and boldness, grouped into
+boxes of neighbouring lines. This module builds the same :class:`PageLayout` records from
+PDFium's characters, so both engines feed one structure stage.
+
+PDFium's own line breaks are not enough: it joins a word hyphenated across two lines into
+one (marking the hyphen as U+FFFE) and may run two columns' rows together. Lines are
+therefore cut by geometry, as pdfminer cuts them: a character that shares less than half
+its height with the previous one, or lies more than 1.5 line heights to its right, starts a
+new line. Lines are grouped into boxes as pdfminer does (``line_margin`` 0.5): the next line
+below, of about the same height, aligned left, right or centred within half a line height.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import math
+import re
+from functools import lru_cache
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as raw
+
+from lit.extract.readers.pdf_layout import Box, Line, PageLayout, _merge_rows
+
+#: Presentation forms and PDFium's marks that the text should hold as plain letters.
+_CLEAN = str.maketrans(
+    {
+        "\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl", "\ufb05": "st",
+        "\ufb06": "st", "\u00a0": " ", "\ufffe": "-", "\ufffd": None,
+        **{chr(c): None for c in range(32) if c not in (9,)},
+        "\t": " ",
+    }
+)
+_BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi|[-,.]b$|\+b$|medi", re.I)
+#: Pieces of one visual line further apart than this many line heights are separate lines
+#: (columns, table cells), as pdfminer's ``char_margin`` splits them.
+_GAP = 1.5
+#: Consecutive characters share at least this share of the smaller one's height to be on one
+#: line (pdfminer's ``line_overlap``).
+_LINE_OVERLAP = 0.5
+#: Lines closer than this share of a line height belong to one box (pdfminer's line_margin).
+_LINE_MARGIN = 0.5
+
+
+class PdfiumOpenError(Exception):
+    """PDFium refused the file (damaged, encrypted, unsupported): the pdfminer engine reads it."""
+
+
+@lru_cache(maxsize=512)
+def _is_bold_font(fontname: str) -> bool:
+    return bool(_BOLD_FONT.search(fontname))
+
+
+def open_pdf(data: bytes) -> pdfium.PdfDocument:
+    try:
+        return pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        raise PdfiumOpenError(str(exc)) from None
+
+
+class _CharInfo:
+    """ctypes buffers reused for every character of a document (one allocation, not millions)."""
+
+    def __init__(self) -> None:
+        self.rect = raw.FS_RECTF()
+        self.matrix = raw.FS_MATRIX()
+        self.name = ctypes.create_string_buffer(256)
+        self.flags = ctypes.c_int()
+
+    def size_and_upright(self, textpage: raw.FPDF_TEXTPAGE, index: int) -> tuple[float, bool]:
+        """The character's font size as set on the page (font size times the text matrix's scale)."""
+        m = self.matrix
+        raw.FPDFText_GetMatrix(textpage, index, m)
+        scale = math.sqrt(abs(m.a * m.d - m.b * m.c))
+        return raw.FPDFText_GetFontSize(textpage, index) * scale, m.a > 0 and abs(m.b) <= 0.1 * m.a
+
+    def font(self, textpage: raw.FPDF_TEXTPAGE, index: int) -> str:
+        raw.FPDFText_GetFontInfo(textpage, index, self.name, 256, self.flags)
+        return self.name.value.decode("latin-1").split("+", 1)[-1]
+
+
+def page_layout(page: pdfium.PdfPage, number: int, info: _CharInfo) -> PageLayout:
+    """The page's text as boxes of lines, in the records the structure stage reads."""
+    width, height = page.get_size()
+    left, bottom, _, _ = page.get_bbox()
+    out = PageLayout(number=number, width=width, height=height)
+    textpage = page.get_textpage()
+    try:
+        lines = _lines(textpage, number, info, left, bottom)
+    finally:
+        textpage.close()
+    if not lines:
+        out.images = sum(1 for _ in page.get_objects(filter=[raw.FPDF_PAGEOBJ_IMAGE, raw.FPDF_PAGEOBJ_FORM], max_depth=1))
+        return out
+    out.boxes = _boxes(lines)
+    return out
+
+
+def _lines(textpage: pdfium.PdfTextPage, number: int, info: _CharInfo, dx: float, dy: float) -> list[Line]:
+    """Cut the page's characters into lines by geometry (see the module docstring).
+
+    PDFium's own line breaks are read as "maybe a space": it also breaks at a baseline shift
+    inside a row ("Alam" + superscript "1" + ", Mohammad"), which must not split the line;
+    a break followed by more of the same row joins with a space only across a visible gap.
+    """
+    text = textpage.get_text_range()
+    handle = textpage.raw
+    count = raw.FPDFText_CountChars(handle)
+    if len(text) != count:  # characters outside the BMP count twice in UTF-16: read one by one
+        text = "".join(chr(raw.FPDFText_GetUnicode(handle, i)) for i in range(count))
+    rect = info.rect
+    get_box = raw.FPDFText_GetLooseCharBox
+    lines: list[Line] = []
+    start = -1  # where the current piece of the current line starts in ``text``
+    broken = -1  # where PDFium broke the line inside the current row, -1 if it did not
+    pieces: list[str] = []  # earlier pieces of the current line (split by PDFium's breaks)
+    x0 = y0 = x1 = y1 = 0.0  # the current line's box
+    pl = pb = pr = pt = 0.0  # the previous character's box
+    chars: list[int] = []  # indices of the current line's visible characters
+
+    def close(end: int) -> None:
+        if chars:
+            pieces.append(text[start:end])
+            line = _line("".join(pieces), chars, x0 - dx, y0 - dy, x1 - dx, y1 - dy, number, handle, info)
+            if line is not None:
+                lines.append(line)
+
+    for i, ch in enumerate(text):
+        if ch == "\r" or ch == "\n":
+            if broken < 0:
+                broken = i
+            continue
+        if ch == " ":
+            continue
+        get_box(handle, i, rect)
+        cl, cb, cr, ct = rect.left, rect.bottom, rect.right, rect.top
+        if chars:
+            # Compared with the previous character, as pdfminer does: half its height shared
+            # vertically (so super- and subscripts stay in), and no wide gap or jump back left.
+            tall = min(pt - pb, ct - cb)
+            if (
+                min(pt, ct) - max(pb, cb) <= _LINE_OVERLAP * tall
+                or cl - pr > _GAP * max(pt - pb, ct - cb)
+                or cr < pl - 0.5 * tall
+            ):
+                close(broken if broken >= 0 else i)
+                chars, pieces = [], []
+            elif broken >= 0:  # PDFium's break inside one row
+                pieces.append(text[start:broken])
+                if cl - pr > 0.15 * tall:
+                    pieces.append(" ")
+                start = i
+        broken = -1
+        if not chars:
+            start = i
+            x0, y0, x1, y1 = cl, cb, cr, ct
+        else:
+            if cl < x0:
+                x0 = cl
+            if cr > x1:
+                x1 = cr
+            if cb < y0:
+                y0 = cb
+            if ct > y1:
+                y1 = ct
+        pl, pb, pr, pt = cl, cb, cr, ct
+        chars.append(i)
+    close(broken if broken >= 0 else len(text))
+    return lines
+
+
+def _line(
+    text: str, chars: list[int], x0: float, y0: float, x1: float, y1: float,
+    page: int, handle: raw.FPDF_TEXTPAGE, info: _CharInfo,
+) -> Line | None:
+    """A Line from a run of characters, or None for rotated or empty runs (margin stamps)."""
+    body = " ".join(text.translate(_CLEAN).split())
+    if not body:
+        return None
+    # Size, font and weight from the first, middle and last characters (their median and
+    # majority), not every glyph: three calls a line instead of three a character.
+    samples = sorted({chars[0], chars[len(chars) // 2], chars[-1]})
+    measured = [info.size_and_upright(handle, i) for i in samples]
+    if sum(up for _, up in measured) * 2 < len(measured):
+        return None
+    sizes = sorted(s for s, _ in measured)
+    fonts = [info.font(handle, i) for i in samples]
+    bold = sum(_is_bold_font(f) for f in fonts) * 2 > len(fonts)
+    font = info.font(handle, chars[len(chars) // 2])
+    return Line(body, x0, y0, x1, y1, round(sizes[len(sizes) // 2], 1), bold, page, font)
+
+
+def _boxes(lines: list[Line]) -> list[Box]:
+    """Group lines into boxes of neighbours, as pdfminer's layout analysis does."""
+    groups: list[list[Line]] = []
+    for line in lines:
+        h = line.y1 - line.y0
+        target = None
+        for group in reversed(groups[-12:]):
+            last = group[-1]
+            d = _LINE_MARGIN * max(h, last.y1 - last.y0)
+            if (
+                last.y0 - d <= line.y1 <= last.y0 + d
+                and abs((last.y1 - last.y0) - h) <= d
+                and (abs(last.x0 - line.x0) <= d or abs(last.x1 - line.x1) <= d
+                     or abs((last.x0 + last.x1) - (line.x0 + line.x1)) <= 2 * d)
+            ):
+                target = group
+                break
+        if target is None:
+            groups.append([line])
+        else:
+            target.append(line)
+    boxes = []
+    for group in groups:
+        box = Box(_merge_rows(group))
+        box.fit()
+        boxes.append(box)
+    return boxes
