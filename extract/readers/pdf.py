@@ -50,9 +50,10 @@ from lit.errors import (
 )
 import pypdfium2 as pdfium
 
-from lit.extract.document import Document, DocumentBuilder, DocumentInfo
+from lit.extract.document import Document, DocumentBuilder, DocumentInfo, Placed
+from lit.logs import demote
 from lit.extract.readers import pdf_pdfium
-from lit.extract.readers.pdf_layout import PageLayout, mark_full_lines, page_layout, reading_order, remove_running_text
+from lit.extract.readers.pdf_layout import Line, PageLayout, mark_full_lines, page_layout, reading_order, remove_running_text
 from lit.extract.readers.pdf_structure import chunk_boxes, find_title, join_lines, typography, vocabulary
 
 DEFAULT_TIMEOUT_S = 120.0
@@ -64,6 +65,7 @@ _DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>]+)")
 #: The engines that turn a page into lines: PDFium (fast, the default) and pdfminer.six.
 ENGINES = ("pdfium", "pdfminer")
 log = logging.getLogger(__name__)
+demote("pdfminer", "pypdfium2")
 
 
 class _OverBudget(Exception):
@@ -238,7 +240,10 @@ def iter_layouts(path: Path, data: bytes, laparams: LAParams | None = None) -> I
             if number > max_pages:
                 raise ReaderTimeoutError(path, f"PDF has more than {max_pages} pages (LIT_PDF_MAX_PAGES); refusing to read on")
             interpreter.process_page(page)
-            yield page_layout(device.get_result(), number)
+            layout = page_layout(device.get_result(), number)
+            layout.rotate = (page.rotate or 0) % 360
+            layout.mediabox = tuple(page.mediabox)  # type: ignore[assignment]
+            yield layout
             if time.monotonic() - started > budget:
                 raise over_budget()
     except LitError:
@@ -380,7 +385,8 @@ def read_pdf(path: Path, data: bytes, info: DocumentInfo, engine: str | None = N
     builder = DocumentBuilder(info)
     title = find_title([ln for b in ordered if b.lines[0].page == 1 for ln in b.lines], typo.body_size)
     if title:
-        builder.set_title(join_lines(title, vocab))
+        text = join_lines(title, vocab)
+        builder.set_title(text, placed(text, title, pages))
         taken = {id(ln) for ln in title}
         for box in ordered:
             if any(id(ln) in taken for ln in box.lines):
@@ -390,10 +396,33 @@ def read_pdf(path: Path, data: bytes, info: DocumentInfo, engine: str | None = N
         ordered = [b for b in ordered if b.lines]
 
     for chunk in chunk_boxes(ordered, typo, vocab):
+        where = placed(chunk.text, chunk.lines, pages)
         if chunk.kind == "heading":
-            builder.start_section(chunk.text)
+            builder.start_section(chunk.text, where)
         elif chunk.kind == "caption":
-            builder.add_caption(chunk.text)
+            builder.add_caption(chunk.text, where)
         else:
-            builder.add_paragraph(chunk.text)
+            builder.add_paragraph(chunk.text, where)
     return builder.build()
+
+
+def placed(text: str, lines: list[Line], pages: list[PageLayout]) -> Placed:
+    """Where each of ``lines`` lies in ``text``, the text joined from them, with its box in
+    PDF user space.
+
+    Joining keeps each line's text whole but for a line-end hyphen that repair dropped, so
+    each line is found from where the previous one ended.
+    """
+    out = []
+    at = 0
+    for ln in lines:
+        found = text.find(ln.text, at)
+        size = len(ln.text)
+        if found < 0 or found - at > 2:
+            size -= 1  # the hyphen went when the line was joined to the next
+            found = text.find(ln.text[:-1], at) if size > 0 else -1
+            if found < 0 or found - at > 2:
+                continue
+        at = found + size
+        out.append((found, at, ln.page, *pages[ln.page - 1].user_box(ln.x0, ln.y0, ln.x1, ln.y1)))
+    return out

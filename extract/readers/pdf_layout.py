@@ -84,6 +84,23 @@ class PageLayout:
     height: float
     boxes: list[Box] = field(default_factory=list)
     images: int = 0
+    #: How the coordinates above map back to PDF user space: pdfminer moves the media box
+    #: to the origin and turns a page set with ``/Rotate``; PDFium leaves user space as is.
+    rotate: int = 0
+    mediabox: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
+
+    def user_box(self, x0: float, y0: float, x1: float, y1: float) -> tuple[float, float, float, float]:
+        """A box of this page's records in PDF user space (where PDF tools look it up)."""
+        mx0, my0, mx1, my1 = self.mediabox
+        if self.rotate == 90:
+            xs, ys = (mx1 - y1, mx1 - y0), (x0 + my0, x1 + my0)
+        elif self.rotate == 180:
+            xs, ys = (mx1 - x1, mx1 - x0), (my1 - y1, my1 - y0)
+        elif self.rotate == 270:
+            xs, ys = (y0 + mx0, y1 + mx0), (my1 - x1, my1 - x0)
+        else:
+            xs, ys = (x0 + mx0, x1 + mx0), (y0 + my0, y1 + my0)
+        return xs[0], ys[0], xs[1], ys[1]
 
 
 def page_layout(page: LTPage, number: int) -> PageLayout:

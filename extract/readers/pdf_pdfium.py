@@ -85,13 +85,16 @@ class _CharInfo:
 
 
 def page_layout(page: pdfium.PdfPage, number: int, info: _CharInfo) -> PageLayout:
-    """The page's text as boxes of lines, in the records the structure stage reads."""
+    """The page's text as boxes of lines, in the records the structure stage reads.
+
+    Coordinates are PDF user space, as pdfminer gives them and as PDFium's
+    ``get_text_bounded`` takes them back.
+    """
     width, height = page.get_size()
-    left, bottom, _, _ = page.get_bbox()
     out = PageLayout(number=number, width=width, height=height)
     textpage = page.get_textpage()
     try:
-        lines = _lines(textpage, number, info, left, bottom)
+        lines = _lines(textpage, number, info)
     finally:
         textpage.close()
     if not lines:
@@ -101,7 +104,7 @@ def page_layout(page: pdfium.PdfPage, number: int, info: _CharInfo) -> PageLayou
     return out
 
 
-def _lines(textpage: pdfium.PdfTextPage, number: int, info: _CharInfo, dx: float, dy: float) -> list[Line]:
+def _lines(textpage: pdfium.PdfTextPage, number: int, info: _CharInfo) -> list[Line]:
     """Cut the page's characters into lines by geometry (see the module docstring).
 
     PDFium's own line breaks are read as "maybe a space": it also breaks at a baseline shift
@@ -126,7 +129,7 @@ def _lines(textpage: pdfium.PdfTextPage, number: int, info: _CharInfo, dx: float
     def close(end: int) -> None:
         if chars:
             pieces.append(text[start:end])
-            line = _line("".join(pieces), chars, x0 - dx, y0 - dy, x1 - dx, y1 - dy, number, handle, info)
+            line = _line("".join(pieces), chars, x0, y0, x1, y1, number, handle, info)
             if line is not None:
                 lines.append(line)
 
