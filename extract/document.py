@@ -320,13 +320,19 @@ class DocumentBuilder:
         if block is not None:
             self._captions.append(block)
 
-    def add_table(self, rows: list[list[str]], caption: str | None = None) -> None:
-        """Add a table; rows of cell strings. Empty rows are dropped, empty cells kept as gaps."""
+    def add_table(
+        self, rows: list[list[str]], caption: str | None = None, caption_where: Placed = (),
+        cells_where: Sequence[Sequence[Placed]] | None = None,
+    ) -> None:
+        """Add a table; rows of cell strings. Empty rows are dropped, empty cells kept as gaps.
+
+        ``caption_where`` and ``cells_where`` (one per cell, rows like ``rows``): where the
+        caption and the cells are printed (PDF readers), as ``where`` elsewhere."""
         self._current()
-        caption_block = self._append(caption, "caption") if caption else None
+        caption_block = self._append(caption, "caption", where=caption_where) if caption else None
         out_rows: list[list[TextBlock]] = []
         first = True
-        for row in rows:
+        for i, row in enumerate(rows):
             cells = [_clean(c) for c in row]
             if not any(cells):
                 continue
@@ -340,6 +346,8 @@ class DocumentBuilder:
                 start = self._length
                 self._parts.append(cell)
                 self._length += len(cell)
+                if cells_where is not None and cells_where[i][j]:
+                    self._place(row[j], cell, start, cells_where[i][j])
                 out_row.append(TextBlock("cell", start, self._length, len(self._sections) - 1))
             out_rows.append(out_row)
         if out_rows or caption_block:

@@ -5,7 +5,8 @@ What it prints (medians over ``--repeat`` runs):
 * **abstracts/s** of ``run_batch`` (read -> segment -> NER -> link -> facts file) over N
   generated abstracts (our own text: varied phrasings of band gaps, Curie and transition
   temperatures), with one worker process and with ``--workers`` processes; model loading is timed apart;
-* **pages/s** on the full-text PDFs in ``$LIT_FIXTURES/parser_samples`` (CERMINE, GROBID);
+* **pages/s** on the full-text PDFs in ``$LIT_FIXTURES/parser_samples`` (CERMINE, GROBID),
+  with each PDF engine (PDFium, the default, against pdfminer as the same-run baseline);
 * **forward tokens/s** of each model alone, measured in every repeat: the NER model
   (``model(ids, mask, features)`` on the very windows the abstracts' sentences give, timed
   inside :func:`window_probs` through its ``forward`` hook) and the relation model's encoder
@@ -314,15 +315,22 @@ def main() -> None:
     pdfs = fulltext_pdfs()[: args.pdfs]
     if pdfs:
         pages = sum(page_count(p) for p in pdfs)
-        times = []
+        # Both PDF engines in the same run, repeats interleaved: pdfminer is the baseline.
+        times: dict[str, list[float]] = {"pdfminer": [], "pdfium": []}
         for _ in range(args.repeat):
-            t0 = time.perf_counter()
-            for path in pdfs:
-                extractor.extract_path(path)
-            times.append(time.perf_counter() - t0)
-        med = statistics.median(times)
-        print(f"\nfull-text PDFs: {len(pdfs)} files, {pages} pages: {pages / med:.2f} pages/s in-process "
-              f"({med:.1f} s, model loaded)")
+            for engine in times:
+                os.environ["LIT_PDF_ENGINE"] = engine
+                t0 = time.perf_counter()
+                for path in pdfs:
+                    extractor.extract_path(path)
+                times[engine].append(time.perf_counter() - t0)
+        os.environ.pop("LIT_PDF_ENGINE", None)
+        print(f"\nfull-text PDFs: {len(pdfs)} files, {pages} pages, end to end in-process (model loaded):")
+        for engine, values in times.items():
+            med = statistics.median(values)
+            print(f"  {engine:9s} engine {pages / med:8.2f} pages/s  {med:7.1f} s")
+        ratio = statistics.median(times["pdfminer"]) / statistics.median(times["pdfium"])
+        print(f"  pdfium vs pdfminer: {ratio:.2f}x pages/s")
     elif args.pdfs != 0:
         print("\nno PDFs under $LIT_FIXTURES/parser_samples: pages/s not measured")
 

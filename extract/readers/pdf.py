@@ -54,6 +54,7 @@ from lit.extract.document import Document, DocumentBuilder, DocumentInfo, Placed
 from lit.logs import demote
 from lit.extract.readers import pdf_pdfium
 from lit.extract.readers.pdf_layout import Line, PageLayout, mark_full_lines, page_layout, reading_order, remove_running_text
+from lit.extract.readers.pdf_tables import PdfTable, find_tables
 from lit.extract.readers.pdf_structure import chunk_boxes, find_title, join_lines, typography, vocabulary
 
 DEFAULT_TIMEOUT_S = 120.0
@@ -376,8 +377,12 @@ def read_pdf(path: Path, data: bytes, info: DocumentInfo, engine: str | None = N
     if doi:
         info.doi = doi.group(1).rstrip(".,;)]}")
     remove_running_text(pages)
+    tables: dict[int, PdfTable] = {}  # caption line -> its table
     for page in pages:
         mark_full_lines(page)
+        for table in find_tables(page):
+            tables[id(table.caption)] = table
+            _take_out(page, table.owned)
     typo = typography(all_lines)
     vocab = vocabulary(all_lines)
     ordered = [box for page in pages for box in reading_order(page.boxes)]
@@ -397,13 +402,48 @@ def read_pdf(path: Path, data: bytes, info: DocumentInfo, engine: str | None = N
 
     for chunk in chunk_boxes(ordered, typo, vocab):
         where = placed(chunk.text, chunk.lines, pages)
+        table = tables.pop(id(chunk.lines[0]), None) if chunk.kind == "caption" else None
+        if table is not None:
+            _add_table(builder, table, chunk.text, chunk.lines, pages)
+            continue
         if chunk.kind == "heading":
             builder.start_section(chunk.text, where)
         elif chunk.kind == "caption":
             builder.add_caption(chunk.text, where)
         else:
             builder.add_paragraph(chunk.text, where)
+        for line in chunk.lines:  # a table whose caption line ended up inside other text
+            if id(line) in tables:
+                _add_table(builder, tables.pop(id(line)), "", [], pages)
+    for table in tables.values():
+        _add_table(builder, table, "", [], pages)
     return builder.build()
+
+
+def _take_out(page: PageLayout, lines: list[Line]) -> None:
+    """Remove ``lines`` (a table's) from the page's boxes, so they are not read as prose."""
+    gone = {id(ln) for ln in lines}
+    kept = []
+    for box in page.boxes:
+        if any(id(ln) in gone for ln in box.lines):
+            box.lines = [ln for ln in box.lines if id(ln) not in gone]
+            if not box.lines:
+                continue
+            box.fit()
+        kept.append(box)
+    page.boxes = kept
+
+
+def _add_table(builder: DocumentBuilder, table: PdfTable, caption: str, caption_lines: list[Line], pages: list[PageLayout]) -> None:
+    """The table's cells into the document, after its caption (the caption chunk's text and
+    the caption's other lines: a title beside "Table 2", a wrapped line, a note)."""
+    lines = list(caption_lines)
+    for ln in table.caption_rest:
+        caption = f"{caption} {ln.text}".strip()
+        lines.append(ln)
+    rows = [[" ".join(ln.text for ln in cell) for cell in row] for row in table.rows]
+    cells_where = [[placed(text, cell, pages) for text, cell in zip(texts, row)] for texts, row in zip(rows, table.rows)]
+    builder.add_table(rows, caption or None, placed(caption, lines, pages), cells_where)
 
 
 def placed(text: str, lines: list[Line], pages: list[PageLayout]) -> Placed:

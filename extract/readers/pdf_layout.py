@@ -27,6 +27,9 @@ _BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi|[-,.]b$|\+b$|medi", re.
 #: Running-header text compares equal across pages once digits (page numbers) are masked.
 _DIGITS = re.compile(r"\d+")
 _CID = re.compile(r"\(cid:\d+\)")
+#: "Table 3", "Figure 2": captions set at the top of several pages look like a running header
+#: once digits are masked, and must stay.
+_CAPTION_START = re.compile(r"^(?i:fig(?:ure)?s?\.?|table|scheme|chart)\s*(?:S?\d+|[IVX]+)\b")
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?[\divxlc]{1,5}(?:\s*(?:of|/)\s*\d{1,5})?$", re.I)
 #: Share of the page height at the top and the bottom where headers and footers live.
 _MARGIN_ZONE = 0.15
@@ -51,6 +54,9 @@ class Line:
     page: int
     font: str = ""  # the font of the line's middle character, subset prefix removed
     full: bool = False  # reaches the right edge of its column (set by mark_full_lines)
+    #: Wide gaps inside the line, where table cells may meet: (offset in ``text``, x where
+    #: the text before ends, x where the text after starts). PDFium engine only.
+    cuts: tuple[tuple[int, float, float], ...] = ()
 
     @property
     def center_y(self) -> float:
@@ -168,6 +174,13 @@ def _merge_rows(lines: list[Line]) -> list[Line]:
             merged.append(row[0])
             continue
         row.sort(key=lambda ln: ln.x0)
+        cuts: list[tuple[int, float, float]] = []
+        at = 0
+        for k, ln in enumerate(row):
+            if k:
+                cuts.append((at - 1, row[k - 1].x1, ln.x0))  # the pieces met at a wide gap
+            cuts.extend((at + c, before, after) for c, before, after in ln.cuts)
+            at += len(ln.text) + 1
         merged.append(
             Line(
                 " ".join(ln.text for ln in row),
@@ -179,6 +192,7 @@ def _merge_rows(lines: list[Line]) -> list[Line]:
                 all(ln.bold for ln in row),
                 row[0].page,
                 max(row, key=lambda ln: len(ln.text)).font,
+                cuts=tuple(cuts),
             )
         )
     return merged
@@ -208,7 +222,7 @@ def remove_running_text(pages: list[PageLayout]) -> int:
         for box in page.boxes:
             for line in box.lines:
                 zone = _in_margin(line, page)
-                if zone:
+                if zone and not _CAPTION_START.match(line.text):
                     seen[(zone, _DIGITS.sub("#", line.text.lower()))].append((page.number, line.center_y))
     running: set[tuple[str, str]] = set()
     for key, hits in seen.items():

@@ -32,10 +32,13 @@ _CLEAN = str.maketrans(
     {
         "\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl", "\ufb05": "st",
         "\ufb06": "st", "\u00a0": " ", "\ufffe": "-", "\ufffd": None,
-        **{chr(c): None for c in range(32) if c not in (9,)},
+        **{chr(c): None for c in range(32) if c not in (2, 9)},
+        "\x02": "-",
         "\t": " ",
     }
 )
+#: A run of characters between spaces and line breaks; a hyphen PDFium marks ends one.
+_RUN = re.compile("[^ \r\n\ufffe\x02]+[\ufffe\x02]?|[\ufffe\x02]")
 _BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi|[-,.]b$|\+b$|medi", re.I)
 #: Pieces of one visual line further apart than this many line heights are separate lines
 #: (columns, table cells), as pdfminer's ``char_margin`` splits them.
@@ -43,6 +46,9 @@ _GAP = 1.5
 #: Consecutive characters share at least this share of the smaller one's height to be on one
 #: line (pdfminer's ``line_overlap``).
 _LINE_OVERLAP = 0.5
+#: A gap inside a line wider than this share of its height may separate table cells: it is
+#: recorded (``Line.cuts``) for :mod:`~lit.extract.readers.pdf_tables`, and the line stays whole.
+_CELL_GAP = 0.6
 #: Lines closer than this share of a line height belong to one box (pdfminer's line_margin).
 _LINE_MARGIN = 0.5
 
@@ -71,13 +77,22 @@ class _CharInfo:
         self.matrix = raw.FS_MATRIX()
         self.name = ctypes.create_string_buffer(256)
         self.flags = ctypes.c_int()
+        self.rotate = 0  # the page's /Rotate: "upright" is upright as the page is shown
 
     def size_and_upright(self, textpage: raw.FPDF_TEXTPAGE, index: int) -> tuple[float, bool]:
-        """The character's font size as set on the page (font size times the text matrix's scale)."""
+        """The character's font size as set on the page (font size times the text matrix's
+        scale), and whether it runs left to right on the page as shown."""
         m = self.matrix
         raw.FPDFText_GetMatrix(textpage, index, m)
         scale = math.sqrt(abs(m.a * m.d - m.b * m.c))
-        return raw.FPDFText_GetFontSize(textpage, index) * scale, m.a > 0 and abs(m.b) <= 0.1 * m.a
+        a, b = m.a, m.b
+        if self.rotate == 90:
+            a, b = m.b, -m.a
+        elif self.rotate == 180:
+            a, b = -m.a, -m.b
+        elif self.rotate == 270:
+            a, b = -m.b, m.a
+        return raw.FPDFText_GetFontSize(textpage, index) * scale, a > 0 and abs(b) <= 0.1 * a
 
     def font(self, textpage: raw.FPDF_TEXTPAGE, index: int) -> str:
         raw.FPDFText_GetFontInfo(textpage, index, self.name, 256, self.flags)
@@ -87,14 +102,20 @@ class _CharInfo:
 def page_layout(page: pdfium.PdfPage, number: int, info: _CharInfo) -> PageLayout:
     """The page's text as boxes of lines, in the records the structure stage reads.
 
-    Coordinates are PDF user space, as pdfminer gives them and as PDFium's
-    ``get_text_bounded`` takes them back.
+    Coordinates are PDF user space, as PDFium's ``get_text_bounded`` takes them back; on a
+    page turned by ``/Rotate`` they are turned as pdfminer turns them, so that lines run
+    left to right as the page is shown (``PageLayout.user_box`` turns them back).
     """
-    width, height = page.get_size()
+    rotate = page.get_rotation() % 360
+    mx0, my0, mx1, my1 = page.get_mediabox()
+    width, height = (mx1 - mx0, my1 - my0) if rotate in (0, 180) else (my1 - my0, mx1 - mx0)
     out = PageLayout(number=number, width=width, height=height)
+    if rotate:
+        out.rotate, out.mediabox = rotate, (mx0, my0, mx1, my1)
+    info.rotate = rotate
     textpage = page.get_textpage()
     try:
-        lines = _lines(textpage, number, info)
+        lines = _lines(textpage, number, info, out.mediabox)
     finally:
         textpage.close()
     if not lines:
@@ -104,7 +125,7 @@ def page_layout(page: pdfium.PdfPage, number: int, info: _CharInfo) -> PageLayou
     return out
 
 
-def _lines(textpage: pdfium.PdfTextPage, number: int, info: _CharInfo) -> list[Line]:
+def _lines(textpage: pdfium.PdfTextPage, number: int, info: _CharInfo, frame: tuple[float, float, float, float]) -> list[Line]:
     """Cut the page's characters into lines by geometry (see the module docstring).
 
     PDFium's own line breaks are read as "maybe a space": it also breaks at a baseline shift
@@ -118,47 +139,59 @@ def _lines(textpage: pdfium.PdfTextPage, number: int, info: _CharInfo) -> list[L
         text = "".join(chr(raw.FPDFText_GetUnicode(handle, i)) for i in range(count))
     rect = info.rect
     get_box = raw.FPDFText_GetLooseCharBox
+    turn = info.rotate
     lines: list[Line] = []
     start = -1  # where the current piece of the current line starts in ``text``
-    broken = -1  # where PDFium broke the line inside the current row, -1 if it did not
     pieces: list[str] = []  # earlier pieces of the current line (split by PDFium's breaks)
+    done = 0  # characters in ``pieces``
+    gaps: list[tuple[int, float, float]] = []  # wide gaps inside the line: (offset, x before, x after)
     x0 = y0 = x1 = y1 = 0.0  # the current line's box
-    pl = pb = pr = pt = 0.0  # the previous character's box
-    chars: list[int] = []  # indices of the current line's visible characters
+    pl = pb = pr = pt = 0.0  # the box of the previous run's last character
+    chars: list[int] = []  # where the current line's runs start
+    end = 0  # where the previous run ended
 
-    def close(end: int) -> None:
+    def close(stop: int) -> None:
         if chars:
-            pieces.append(text[start:end])
-            line = _line("".join(pieces), chars, x0, y0, x1, y1, number, handle, info)
+            pieces.append(text[start:stop])
+            line = _line("".join(pieces), chars, x0, y0, x1, y1, number, handle, info, gaps)
             if line is not None:
                 lines.append(line)
 
-    for i, ch in enumerate(text):
-        if ch == "\r" or ch == "\n":
-            if broken < 0:
-                broken = i
+    # Runs of characters between spaces and breaks ("words"): only their first and last
+    # characters are measured (two calls a word, not one a character); inside a run the
+    # characters follow each other. A line-end hyphen PDFium marks (U+FFFE or U+0002) ends
+    # a run, since the word goes on on the next line.
+    for match in _RUN.finditer(text):
+        i, last = match.start(), match.end() - 1
+        between = text[end:i]
+        broken = -1
+        if "\r" in between or "\n" in between:
+            broken = end + min(k for k in (between.find("\r"), between.find("\n")) if k >= 0)
+        end = last + 1
+        if not get_box(handle, i, rect):  # no box (a glyph PDFium could not place): text only
             continue
-        if ch == " ":
-            continue
-        get_box(handle, i, rect)
         cl, cb, cr, ct = rect.left, rect.bottom, rect.right, rect.top
+        if turn:
+            cl, cb, cr, ct = _turn(turn, frame, cl, cb, cr, ct)
         if chars:
             # Compared with the previous character, as pdfminer does: half its height shared
             # vertically (so super- and subscripts stay in), and no wide gap or jump back left.
-            tall = min(pt - pb, ct - cb)
-            if (
-                min(pt, ct) - max(pb, cb) <= _LINE_OVERLAP * tall
-                or cl - pr > _GAP * max(pt - pb, ct - cb)
-                or cr < pl - 0.5 * tall
-            ):
+            h0, h1 = pt - pb, ct - cb
+            tall = h0 if h0 < h1 else h1
+            overlap = (pt if pt < ct else ct) - (pb if pb > cb else cb)
+            if overlap <= _LINE_OVERLAP * tall or cl - pr > _GAP * (h0 if h0 > h1 else h1) or cr < pl - 0.5 * tall:
                 close(broken if broken >= 0 else i)
-                chars, pieces = [], []
-            elif broken >= 0:  # PDFium's break inside one row
-                pieces.append(text[start:broken])
-                if cl - pr > 0.15 * tall:
-                    pieces.append(" ")
-                start = i
-        broken = -1
+                chars, pieces, done, gaps = [], [], 0, []
+            else:
+                if broken >= 0:  # PDFium's break inside one row
+                    pieces.append(text[start:broken])
+                    done += broken - start
+                    if cl - pr > 0.15 * tall:
+                        pieces.append(" ")
+                        done += 1
+                    start = i
+                if cl - pr > _CELL_GAP * tall:
+                    gaps.append((done + i - start, pr, cl))
         if not chars:
             start = i
             x0, y0, x1, y1 = cl, cb, cr, ct
@@ -171,15 +204,38 @@ def _lines(textpage: pdfium.PdfTextPage, number: int, info: _CharInfo) -> list[L
                 y0 = cb
             if ct > y1:
                 y1 = ct
-        pl, pb, pr, pt = cl, cb, cr, ct
         chars.append(i)
-    close(broken if broken >= 0 else len(text))
+        if last > i and get_box(handle, last, rect):
+            cl, cb, cr, ct = rect.left, rect.bottom, rect.right, rect.top
+            if turn:
+                cl, cb, cr, ct = _turn(turn, frame, cl, cb, cr, ct)
+            if cl < x0:
+                x0 = cl
+            if cr > x1:
+                x1 = cr
+            if cb < y0:
+                y0 = cb
+            if ct > y1:
+                y1 = ct
+        pl, pb, pr, pt = cl, cb, cr, ct
+    tail = text[end:]
+    close(end + min((k for k in (tail.find("\r"), tail.find("\n")) if k >= 0), default=len(tail)))
     return lines
+
+
+def _turn(rotate: int, frame: tuple[float, float, float, float], l: float, b: float, r: float, t: float) -> tuple[float, float, float, float]:
+    """A user-space box as it lies on the page turned by ``rotate`` (pdfminer's mapping)."""
+    x0, y0, x1, y1 = frame
+    if rotate == 90:
+        return b - y0, x1 - r, t - y0, x1 - l
+    if rotate == 180:
+        return x1 - r, y1 - t, x1 - l, y1 - b
+    return y1 - t, l - x0, y1 - b, r - x0  # 270
 
 
 def _line(
     text: str, chars: list[int], x0: float, y0: float, x1: float, y1: float,
-    page: int, handle: raw.FPDF_TEXTPAGE, info: _CharInfo,
+    page: int, handle: raw.FPDF_TEXTPAGE, info: _CharInfo, gaps: list[tuple[int, float, float]],
 ) -> Line | None:
     """A Line from a run of characters, or None for rotated or empty runs (margin stamps)."""
     body = " ".join(text.translate(_CLEAN).split())
@@ -195,7 +251,8 @@ def _line(
     fonts = [info.font(handle, i) for i in samples]
     bold = sum(_is_bold_font(f) for f in fonts) * 2 > len(fonts)
     font = info.font(handle, chars[len(chars) // 2])
-    return Line(body, x0, y0, x1, y1, round(sizes[len(sizes) // 2], 1), bold, page, font)
+    cuts = tuple((len(" ".join(text[:at].translate(_CLEAN).split())), before, after) for at, before, after in gaps)
+    return Line(body, x0, y0, x1, y1, round(sizes[len(sizes) // 2], 1), bold, page, font, cuts=cuts)
 
 
 def _boxes(lines: list[Line]) -> list[Box]:
