@@ -20,7 +20,7 @@ Metrics:
 * running headers left: blocks repeated verbatim three times or more, and bare page numbers;
 * titles whole: reader title == gold title (multi-line titles joined).
 
-Usage: ``.venv/bin/python scripts/eval_pdf_quality.py [--markdown]``.
+Usage: ``.venv/bin/python scripts/eval_pdf_quality.py``. Prints a Markdown table.
 """
 
 from __future__ import annotations
@@ -33,7 +33,6 @@ from collections import Counter
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO.parent))
 FIXTURES = Path(os.environ.get("LIT_FIXTURES", REPO.parent / "shared" / "fixtures"))
 CORPORA = Path(os.environ.get("LIT_CORPORA", REPO.parent / "shared" / "corpora"))
 
@@ -148,14 +147,14 @@ def evaluate(engine: str) -> dict[str, str]:
         running += sum(n for b, n in Counter(blocks).items() if n >= 3 and len(b) > 10)
     titles = gold_titles()
     whole = sum(1 for p, t in titles.items() if p in docs and docs[p].info.title == t)
-    multi = [p for p in titles if p in docs]
+    read = [p for p in titles if p in docs]
     return {
         "body word recall": f"{common / gold_n:.4f}",
         "body word precision": f"{common / ours_n:.4f}",
         "reading order (word LCS / gold)": f"{order_hit / gold_n:.4f}",
         "heading recall (in order)": f"{heads_found}/{heads_total}",
         "running headers / page numbers left": str(running),
-        "titles whole": f"{whole}/{len(multi)}",
+        "titles whole": f"{whole}/{len(read)}",
     }
 
 

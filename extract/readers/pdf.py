@@ -311,7 +311,7 @@ def iter_pdfium_layouts(path: Path, data: bytes) -> Iterator[PageLayout]:
     max_pages = int(_env_number("LIT_PDF_MAX_PAGES", DEFAULT_MAX_PAGES))
     started = time.monotonic()
     pdf = pdf_pdfium.open_pdf(data)
-    info = pdf_pdfium._CharInfo()
+    info = pdf_pdfium.CharInfo()
     try:
         total = len(pdf)
         if total == 0:

@@ -7,7 +7,8 @@ order the boxes here from the page geometry instead: find the gutter between col
 the page into bands at boxes that span the gutter (title, abstract, wide figures), and
 read each band left column first. Everything works on plain :class:`Line`/:class:`Box`
 records copied out of the layout tree in one pass, so pdfminer's objects can be freed page
-by page.
+by page. The PDFium engine (:mod:`~lit.extract.readers.pdf_pdfium`) builds the same records
+from PDFium's characters.
 """
 
 from __future__ import annotations
@@ -117,7 +118,7 @@ def page_layout(page: LTPage, number: int) -> PageLayout:
         if isinstance(obj, LTTextBoxHorizontal):
             lines = [ln for tl in obj if isinstance(tl, LTTextLineHorizontal) and (ln := _line(tl, number)) is not None]
             if lines:
-                box = Box(_merge_rows(lines))
+                box = Box(merge_rows(lines))
                 box.fit()
                 out.boxes.append(box)
         elif isinstance(obj, (LTImage, LTFigure)):
@@ -152,7 +153,7 @@ def _line(tl: LTTextLineHorizontal, page: int) -> Line | None:
     return Line(text, tl.x0, tl.y0, tl.x1, tl.y1, round(sizes[len(sizes) // 2], 1), bold * 2 > len(sizes), page, font)
 
 
-def _merge_rows(lines: list[Line]) -> list[Line]:
+def merge_rows(lines: list[Line]) -> list[Line]:
     """Sort a box's lines top to bottom and join pieces of one visual row.
 
     pdfminer splits a justified line at a wide word gap into two lines that it may list in
@@ -285,7 +286,7 @@ def mark_full_lines(page: PageLayout) -> None:
 # -- reading order ------------------------------------------------------------------------------
 
 
-def _find_gutter(boxes: list[Box]) -> tuple[float, float] | None:
+def find_gutter(boxes: list[Box]) -> tuple[float, float] | None:
     """The x-interval between two text columns, or None for a one-column page.
 
     Counts, for every x in the middle half of the text area, how many lines cross it; the
@@ -330,7 +331,7 @@ def _find_gutter(boxes: list[Box]) -> tuple[float, float] | None:
 
 def reading_order(boxes: list[Box]) -> list[Box]:
     """Order a page's boxes as a reader would: bands top to bottom, columns left to right."""
-    gutter = _find_gutter(boxes)
+    gutter = find_gutter(boxes)
     if gutter is None:
         return sorted(boxes, key=lambda b: (-b.y1, b.x0))
     g0, g1 = gutter

@@ -11,7 +11,9 @@ PDFium's own line breaks are not enough: it joins a word hyphenated across two l
 one (marking the hyphen as U+FFFE) and may run two columns' rows together. Lines are
 therefore cut by geometry, as pdfminer cuts them: a character that shares less than half
 its height with the previous one, or lies more than 1.5 line heights to its right, starts a
-new line. Lines are grouped into boxes as pdfminer does (``line_margin`` 0.5): the next line
+new line. Only the first and last character of each run between spaces are measured: inside
+a word the characters follow each other, and one ctypes call per character was most of the
+engine's time. Lines are grouped into boxes as pdfminer does (``line_margin`` 0.5): the next line
 below, of about the same height, aligned left, right or centred within half a line height.
 """
 
@@ -25,7 +27,7 @@ from functools import lru_cache
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 
-from lit.extract.readers.pdf_layout import Box, Line, PageLayout, _merge_rows
+from lit.extract.readers.pdf_layout import Box, Line, PageLayout, merge_rows
 
 #: Presentation forms and PDFium's marks that the text should hold as plain letters.
 _CLEAN = str.maketrans(
@@ -69,7 +71,7 @@ def open_pdf(data: bytes) -> pdfium.PdfDocument:
         raise PdfiumOpenError(str(exc)) from None
 
 
-class _CharInfo:
+class CharInfo:
     """ctypes buffers reused for every character of a document (one allocation, not millions)."""
 
     def __init__(self) -> None:
@@ -99,7 +101,7 @@ class _CharInfo:
         return self.name.value.decode("latin-1").split("+", 1)[-1]
 
 
-def page_layout(page: pdfium.PdfPage, number: int, info: _CharInfo) -> PageLayout:
+def page_layout(page: pdfium.PdfPage, number: int, info: CharInfo) -> PageLayout:
     """The page's text as boxes of lines, in the records the structure stage reads.
 
     Coordinates are PDF user space, as PDFium's ``get_text_bounded`` takes them back; on a
@@ -125,7 +127,7 @@ def page_layout(page: pdfium.PdfPage, number: int, info: _CharInfo) -> PageLayou
     return out
 
 
-def _lines(textpage: pdfium.PdfTextPage, number: int, info: _CharInfo, frame: tuple[float, float, float, float]) -> list[Line]:
+def _lines(textpage: pdfium.PdfTextPage, number: int, info: CharInfo, frame: tuple[float, float, float, float]) -> list[Line]:
     """Cut the page's characters into lines by geometry (see the module docstring).
 
     PDFium's own line breaks are read as "maybe a space": it also breaks at a baseline shift
@@ -235,7 +237,7 @@ def _turn(rotate: int, frame: tuple[float, float, float, float], l: float, b: fl
 
 def _line(
     text: str, chars: list[int], x0: float, y0: float, x1: float, y1: float,
-    page: int, handle: raw.FPDF_TEXTPAGE, info: _CharInfo, gaps: list[tuple[int, float, float]],
+    page: int, handle: raw.FPDF_TEXTPAGE, info: CharInfo, gaps: list[tuple[int, float, float]],
 ) -> Line | None:
     """A Line from a run of characters, or None for rotated or empty runs (margin stamps)."""
     body = " ".join(text.translate(_CLEAN).split())
@@ -278,7 +280,7 @@ def _boxes(lines: list[Line]) -> list[Box]:
             target.append(line)
     boxes = []
     for group in groups:
-        box = Box(_merge_rows(group))
+        box = Box(merge_rows(group))
         box.fit()
         boxes.append(box)
     return boxes

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from lit.extract.readers.pdf_layout import Line, PageLayout, _find_gutter
+from lit.extract.readers.pdf_layout import Line, PageLayout, find_gutter
 
 _TABLE_CAPTION = re.compile(r"^(?i:table)\s*(?:S?\d+|[IVX]+)[a-z]?\b")
 _OTHER_CAPTION = re.compile(r"^(?i:fig(?:ure)?s?\.?|table|scheme)\s*(?:S?\d+|[IVX]+)\b")
@@ -42,7 +42,7 @@ def find_tables(page: PageLayout) -> list[PdfTable]:
     captions = [ln for ln in lines if _TABLE_CAPTION.match(ln.text)]
     if not captions:
         return []
-    gutter = _find_gutter(page.boxes)
+    gutter = find_gutter(page.boxes)
     left = min(ln.x0 for ln in lines)
     right = max(ln.x1 for ln in lines)
     found: list[PdfTable] = []
