@@ -2,8 +2,8 @@
 
 Titles and DOIs were checked by hand against the PDFs (and CERMINE's metadata files);
 CERMINE's ``test2-fulltext.txt`` is the gold text for word recall/precision and heading
-order. Every PDF is parsed once per session (``_read``), since layout analysis is the slow
-part. Thresholds sit just under what the reader measured when they were set
+order. Every test runs on both engines (PDFium, the default, and pdfminer.six); every PDF
+is parsed once per engine and session (``_read``), since layout analysis is the slow part. Thresholds sit just under what the reader measured when they were set
 (recall 0.992, precision 0.998, bigram recall 0.989, 11/11 headings in order).
 """
 
@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from lit.errors import UsageError
 from lit.extract.document import Document
 from lit.extract.readers import read_document
 from lit.extract.readers.pdf import ENGINES
@@ -241,3 +242,10 @@ def test_reader_pdf_paragraph_runs_across_page_and_footnote(fixtures_dir: Path, 
     footnote = [p for p in paras if p.startswith("5 These theorems imply")]
     assert len(footnote) == 1 and paras.index(footnote[0]) == paras.index(joined[0]) + 1
     assert "(cid:" not in doc.text
+
+
+def test_reader_pdf_unknown_engine_is_a_usage_error(fixtures_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LIT_PDF_ENGINE", "poppler")
+    with pytest.raises(UsageError) as caught:
+        read_document(fixtures_dir / "parser_samples" / "grobid" / "two_pages.pdf")
+    assert "poppler" in str(caught.value) and "pdfium or pdfminer" in str(caught.value)

@@ -29,15 +29,16 @@ import zlib
 from pathlib import Path
 from typing import Iterator
 
+import pypdfium2 as pdfium
 from pdfminer import pdftypes
-from pdfminer.pdftypes import PDFObjRef
 from pdfminer.converter import PDFPageAggregator
 from pdfminer.layout import LAParams
 from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError
-from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
 from pdfminer.pdfexceptions import PDFException
+from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
 from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser
+from pdfminer.pdftypes import PDFObjRef
 from pdfminer.psexceptions import PSException
 
 from lit.errors import (
@@ -47,15 +48,14 @@ from lit.errors import (
     LitError,
     NoTextLayerError,
     ReaderTimeoutError,
+    UsageError,
 )
-import pypdfium2 as pdfium
-
 from lit.extract.document import Document, DocumentBuilder, DocumentInfo, Placed
-from lit.logs import demote
 from lit.extract.readers import pdf_pdfium
 from lit.extract.readers.pdf_layout import Line, PageLayout, mark_full_lines, page_layout, reading_order, remove_running_text
-from lit.extract.readers.pdf_tables import PdfTable, find_tables
 from lit.extract.readers.pdf_structure import chunk_boxes, find_title, join_lines, typography, vocabulary
+from lit.extract.readers.pdf_tables import PdfTable, find_tables
+from lit.logs import demote
 
 DEFAULT_TIMEOUT_S = 120.0
 DEFAULT_MAX_PAGES = 500
@@ -340,7 +340,7 @@ def pdf_engine(engine: str | None = None) -> str:
     """The engine to read PDFs with: ``engine``, else ``LIT_PDF_ENGINE``, else ``pdfium``."""
     chosen = (engine or os.environ.get("LIT_PDF_ENGINE") or "pdfium").strip().lower()
     if chosen not in ENGINES:
-        raise ValueError(f"unknown PDF engine {chosen!r} (choose from {', '.join(ENGINES)})")
+        raise UsageError(f"unknown PDF engine {chosen!r} (LIT_PDF_ENGINE or --pdf-engine: {' or '.join(ENGINES)})")
     return chosen
 
 
