@@ -5,17 +5,25 @@ captions, table cells, sentences) is a :class:`TextBlock` holding ``[start, end)
 into that string, so any fact can point back at the exact characters it came from, whatever
 format the paper arrived in. Readers never build offsets by hand: they call
 :class:`DocumentBuilder`, which appends text and records where it went.
+
+A PDF also says where its text lies on the page: :class:`Region` ties a run of offsets to a
+page and a box, one per printed line, so any span (a sentence, a fact's evidence) can be
+located on the page with :meth:`Document.locate`. Offsets stay the currency; regions are
+looked up from them.
 """
 
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_right
 from dataclasses import asdict, dataclass, field
-from typing import Iterator, Literal
+from typing import Iterator, Literal, Sequence
 
 from lit.extract.tex import detex
 
 BlockKind = Literal["title", "heading", "paragraph", "caption", "cell"]
+#: Printed lines of a text handed to :class:`DocumentBuilder`: ``(start, end, page, x0, y0, x1, y1)``.
+Placed = Sequence[tuple[int, int, int, float, float, float, float]]
 
 #: Separator between blocks in ``Document.text``. Two newlines keep paragraphs apart for
 #: sentence splitting and make the text readable when printed.
@@ -23,6 +31,40 @@ BLOCK_SEP = "\n\n"
 #: Separators inside a table: cells by tab, rows by newline (the table is one block run).
 CELL_SEP = "\t"
 ROW_SEP = "\n"
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    """Where ``text[start:end]`` is printed: page number (from 1) and box in PDF points
+    (``x0, y0, x1, y1``, origin at the bottom left of the page, as PDF user space has it)."""
+
+    start: int
+    end: int
+    page: int
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    def box(self) -> list[float]:
+        """``[page, x0, y0, x1, y1]``, coordinates rounded to 0.1 pt: the JSON form."""
+        return [self.page, round(self.x0, 1), round(self.y0, 1), round(self.x1, 1), round(self.y1, 1)]
+
+
+def merge_boxes(regions: list["Region"]) -> list[list[float]]:
+    """Boxes of ``regions`` (printed lines, in text order) as ``[page, x0, y0, x1, y1]``, the
+    consecutive lines of one column on one page merged into one box: a sentence over four
+    lines of a paragraph is one box, one that crosses a column or a page is two."""
+    out: list[list[float]] = []
+    for r in regions:
+        if out:
+            page, x0, y0, x1, y1 = out[-1]
+            tall = r.y1 - r.y0
+            if page == r.page and r.x0 < x1 and r.x1 > x0 and y0 - tall <= r.y1 <= y1:
+                out[-1] = [page, min(x0, r.x0), min(y0, r.y0), max(x1, r.x1), max(y1, r.y1)]
+                continue
+        out.append([r.page, r.x0, r.y0, r.x1, r.y1])
+    return [[b[0], round(b[1], 1), round(b[2], 1), round(b[3], 1), round(b[4], 1)] for b in out]
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,10 +156,30 @@ class Document:
     tables: list[Table] = field(default_factory=list)
     captions: list[TextBlock] = field(default_factory=list)
     title_block: TextBlock | None = None
+    #: Printed lines in text order (PDF only; empty for formats without pages).
+    regions: list[Region] = field(default_factory=list)
 
     @property
     def doc_id(self) -> str:
         return self.info.doc_id
+
+    def locate(self, start: int, end: int) -> list[Region]:
+        """The printed lines that ``text[start:end]`` lies on, in text order."""
+        regions = self.regions
+        if not regions:
+            return []
+        i = max(bisect_right(regions, start, key=lambda r: r.start) - 1, 0)
+        found = []
+        while i < len(regions) and regions[i].start < end:
+            if regions[i].end > start:
+                found.append(regions[i])
+            i += 1
+        return found
+
+    def boxes(self, start: int, end: int) -> list[list[float]]:
+        """Where ``text[start:end]`` is printed, as ``[page, x0, y0, x1, y1]`` boxes (see
+        :func:`merge_boxes`); empty for formats without pages."""
+        return merge_boxes(self.locate(start, end))
 
     def span(self, block: TextBlock) -> str:
         return self.text[block.start : block.end]
@@ -164,8 +226,16 @@ class Document:
                 for t in self.tables
             ],
         }
+        if self.regions:  # where each block is printed (PDF): offsets, page and box(es)
+            out["blocks"] = [
+                {"kind": b.kind, "start": b.start, "end": b.end, "boxes": self.boxes(b.start, b.end)}
+                for b in self.blocks()
+            ]
         if sentences is not None:
-            out["sentences"] = [{"text": s.text, "start": s.start, "end": s.end} for s in sentences]
+            out["sentences"] = [
+                {"text": s.text, "start": s.start, "end": s.end, **({"boxes": self.boxes(s.start, s.end)} if self.regions else {})}
+                for s in sentences
+            ]
         return out
 
 
@@ -186,9 +256,11 @@ class DocumentBuilder:
         self._tables: list[Table] = []
         self._captions: list[TextBlock] = []
         self._title: TextBlock | None = None
+        self._regions: list[Region] = []
 
     # -- low level -------------------------------------------------------------------------
-    def _append(self, text: str, kind: BlockKind, sep: str = BLOCK_SEP) -> TextBlock | None:
+    def _append(self, text: str, kind: BlockKind, sep: str = BLOCK_SEP, where: Placed = ()) -> TextBlock | None:
+        raw = text
         text = _clean(text)
         if not text:
             return None
@@ -198,7 +270,21 @@ class DocumentBuilder:
         start = self._length
         self._parts.append(text)
         self._length += len(text)
+        if where:
+            self._place(raw, text, start, where)
         return TextBlock(kind, start, self._length, len(self._sections) - 1)
+
+    def _place(self, raw: str, text: str, offset: int, where: Placed) -> None:
+        """Regions for the lines of a block: their offsets in ``raw`` (the text as the reader
+        gave it) moved to where cleaning put them in ``text`` (cleaning only collapses spaces
+        and renders TeX, so a prefix of ``raw`` cleans to a prefix of ``text``)."""
+        for begin, stop, page, x0, y0, x1, y1 in where:
+            a = len(_clean(raw[:begin]))
+            if a and a < len(text) and text[a] == " ":
+                a += 1
+            b = len(_clean(raw[:stop]))
+            if b > a:
+                self._regions.append(Region(offset + a, offset + min(b, len(text)), page, x0, y0, x1, y1))
 
     def _current(self) -> Section:
         if not self._sections:
@@ -206,39 +292,47 @@ class DocumentBuilder:
         return self._sections[-1]
 
     # -- what readers call ------------------------------------------------------------------
-    def set_title(self, title: str) -> None:
+    # ``where`` (PDF readers): the printed lines of the text, as ``(start, end, page, x0, y0,
+    # x1, y1)`` with offsets into the text passed in; they become the document's regions.
+    def set_title(self, title: str, where: Placed = ()) -> None:
         """Record the title as metadata and as the first block (facts in titles keep offsets)."""
-        title = _clean(title)
-        if not title:
+        clean = _clean(title)
+        if not clean:
             return
-        self.info.title = self.info.title or title
+        self.info.title = self.info.title or clean
         if self._title is None and not self._length:
-            self._title = self._append(title, "title")
+            self._title = self._append(title if where else clean, "title", where=where)
 
-    def start_section(self, heading: str | None) -> None:
+    def start_section(self, heading: str | None, where: Placed = ()) -> None:
         self._sections.append(Section(heading=None))
         if heading:
-            self._sections[-1].heading = self._append(heading, "heading")
+            self._sections[-1].heading = self._append(heading, "heading", where=where)
 
-    def add_paragraph(self, text: str) -> None:
+    def add_paragraph(self, text: str, where: Placed = ()) -> None:
         section = self._current()
-        block = self._append(text, "paragraph")
+        block = self._append(text, "paragraph", where=where)
         if block is not None:
             section.paragraphs.append(block)
 
-    def add_caption(self, text: str) -> None:
+    def add_caption(self, text: str, where: Placed = ()) -> None:
         self._current()
-        block = self._append(text, "caption")
+        block = self._append(text, "caption", where=where)
         if block is not None:
             self._captions.append(block)
 
-    def add_table(self, rows: list[list[str]], caption: str | None = None) -> None:
-        """Add a table; rows of cell strings. Empty rows are dropped, empty cells kept as gaps."""
+    def add_table(
+        self, rows: list[list[str]], caption: str | None = None, caption_where: Placed = (),
+        cells_where: Sequence[Sequence[Placed]] | None = None,
+    ) -> None:
+        """Add a table; rows of cell strings. Empty rows are dropped, empty cells kept as gaps.
+
+        ``caption_where`` and ``cells_where`` (one per cell, rows like ``rows``): where the
+        caption and the cells are printed (PDF readers), as ``where`` elsewhere."""
         self._current()
-        caption_block = self._append(caption, "caption") if caption else None
+        caption_block = self._append(caption, "caption", where=caption_where) if caption else None
         out_rows: list[list[TextBlock]] = []
         first = True
-        for row in rows:
+        for i, row in enumerate(rows):
             cells = [_clean(c) for c in row]
             if not any(cells):
                 continue
@@ -252,6 +346,8 @@ class DocumentBuilder:
                 start = self._length
                 self._parts.append(cell)
                 self._length += len(cell)
+                if cells_where is not None and cells_where[i][j]:
+                    self._place(row[j], cell, start, cells_where[i][j])
                 out_row.append(TextBlock("cell", start, self._length, len(self._sections) - 1))
             out_rows.append(out_row)
         if out_rows or caption_block:
@@ -265,6 +361,7 @@ class DocumentBuilder:
             tables=self._tables,
             captions=self._captions,
             title_block=self._title,
+            regions=sorted(self._regions, key=lambda r: r.start),
         )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass, field, fields
-from typing import Any, Literal
+from typing import Any, Callable, Iterable, Literal
 
 #: The unified entity schema every corpus is mapped onto (see models/README.md).
 EntityLabel = Literal["COMPOUND", "PROPERTY", "VALUE", "CONDITION"]
@@ -73,6 +73,11 @@ class Fact:
     value_start: int | None = None
     value_end: int | None = None
     flags: list[str] = field(default_factory=list)
+    #: Where the evidence is printed (PDF): its first page and ``[page, x0, y0, x1, y1]``
+    #: boxes in PDF points, origin bottom left. Not part of the identity: a fact read again
+    #: with boxes is the same fact.
+    page: int | None = None
+    boxes: list[list[float]] = field(default_factory=list)
 
     @property
     def fact_id(self) -> str:
@@ -96,3 +101,10 @@ class Fact:
     def from_dict(cls, data: dict[str, Any]) -> "Fact":
         known = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in data.items() if k in known})
+
+
+def place(facts: Iterable[Fact], boxes: Callable[[int, int], list[list[float]]]) -> None:
+    """Give each fact the page and boxes of its evidence span (``Document.boxes``)."""
+    for fact in facts:
+        fact.boxes = boxes(fact.start, fact.end)
+        fact.page = int(fact.boxes[0][0]) if fact.boxes else None

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Callable, Sequence
 from lit.errors import LitError
 from lit.extract.assemble import Aliases, VocabularyJudge, build_facts
 from lit.extract.document import Document, DocumentInfo, Sentence
-from lit.extract.facts import Fact, Mention, Relation
+from lit.extract.facts import Fact, Mention, Relation, place
 from lit.extract.link import link_sentence
 from lit.extract.materials import Topic, material_mentions
 from lit.extract.normalize.properties import PropertyVocabulary
@@ -357,6 +357,7 @@ class Extractor:
                     fact.confidence = self.confidence(fact.confidence)
             facts.extend(sentence_facts)
         unique = {f.fact_id: f for f in facts}
+        place(unique.values(), doc.boxes)
         return list(unique.values())
 
 

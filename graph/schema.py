@@ -110,10 +110,12 @@ MEASUREMENT = NodeType(
         "unit STRING, raw_value STRING, conditions STRING, confidence DOUBLE, model STRING, "
         "sentence STRING, start INT64, end INT64, compound_start INT64, compound_end INT64, "
         "value_start INT64, value_end INT64, section STRING, flags STRING[], doc_id STRING, "
-        "superseded BOOLEAN"
+        "superseded BOOLEAN, page INT64, boxes STRING"
     ),
     indexed=("doc_id", "model"),
 )
+#: Measurement columns newer than the first graphs (see :func:`ladybug_ddl`).
+ADDED_COLUMNS = ("page", "boxes")
 EXTRACTION_RUN = NodeType(
     "ExtractionRun",
     "id",
@@ -153,6 +155,11 @@ def ladybug_ddl() -> list[str]:
     for node in NODE_TYPES:
         cols = ", ".join(f"{quote(p.name)} {p.type}" for p in node.props)
         out.append(f"CREATE NODE TABLE IF NOT EXISTS {node.label}({cols}, PRIMARY KEY({node.key}))")
+    # Columns added after a graph was first created (page and boxes of a Measurement):
+    # a graph written by an older lit gains them, empty, on its next writable open.
+    for name in ADDED_COLUMNS:
+        prop = next(p for p in MEASUREMENT.props if p.name == name)
+        out.append(f"ALTER TABLE {MEASUREMENT.label} ADD IF NOT EXISTS {quote(prop.name)} {prop.type}")
     for rel in REL_TYPES:
         out.append(f"CREATE REL TABLE IF NOT EXISTS {rel.type}(FROM {rel.src} TO {rel.dst})")
     return out
@@ -272,6 +279,9 @@ def measurement_row(fact: Fact) -> dict[str, Any]:
         "flags": list(fact.flags),
         "doc_id": fact.doc_id,
         "superseded": False,
+        "page": fact.page,
+        # [[page, x0, y0, x1, y1], ...] as JSON: Neo4j stores no nested lists
+        "boxes": json.dumps(fact.boxes) if fact.boxes else None,
     }
 
 

@@ -5,7 +5,8 @@ What it prints (medians over ``--repeat`` runs):
 * **abstracts/s** of ``run_batch`` (read -> segment -> NER -> link -> facts file) over N
   generated abstracts (our own text: varied phrasings of band gaps, Curie and transition
   temperatures), with one worker process and with ``--workers`` processes; model loading is timed apart;
-* **pages/s** on the full-text PDFs in ``$LIT_FIXTURES/parser_samples`` (CERMINE, GROBID);
+* **pages/s** on the full-text PDFs in ``$LIT_FIXTURES/parser_samples`` (CERMINE, GROBID),
+  with each PDF engine (PDFium, the default, against pdfminer as the same-run baseline);
 * **forward tokens/s** of each model alone, measured in every repeat: the NER model
   (``model(ids, mask, features)`` on the very windows the abstracts' sentences give, timed
   inside :func:`window_probs` through its ``forward`` hook) and the relation model's encoder
@@ -238,7 +239,7 @@ def relation_throughput(extractor, encoded: list) -> tuple[float, int, int]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--n", type=int, default=300, help="abstracts to generate")
+    parser.add_argument("--n", type=int, default=300, help="abstracts to generate (0: PDFs only)")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--model", default=None, help="NER model folder (default: the bundle in lit.models.bundle)")
@@ -260,69 +261,77 @@ def main() -> None:
         print("NO trained NER model found: timing reader + segmentation + table rules only (no sentence facts)")
     print(f"model load: {load_s:.2f} s")
 
-    with tempfile.TemporaryDirectory(prefix="lit-bench-abstracts-") as tmp:
-        abstracts = make_abstracts(Path(tmp), args.n)
-        # warm-up: imports, lazy caches (property vocabulary, regexes)
-        for path in abstracts[:5]:
-            extractor.extract_path(path)
-        groups = list(group_paths([str(p) for p in abstracts], docs=args.group))
-        grouped = f"extract_paths x{args.group}"
-        rows: dict[str, list[float]] = {
-            "workers=1": [], f"workers={args.workers}": [], grouped: [], "extract_path loop": []}
-        facts = 0
-        # forward seconds spent inside each in-process path, per repeat (NER, relation model)
-        inside: dict[str, list[tuple[float, float]]] = {grouped: [], "extract_path loop": []}
-        # the forward passes alone, measured in every repeat beside the paths (the load of a
-        # shared machine drifts within minutes: ratios are taken per repeat, then the median)
-        forwards: list[tuple[float, int, int]] = []
-        relation_forwards: list[tuple[float, int, int]] = []
-        encoded = relation_inputs(extractor, abstracts) if has_model and extractor.linker is not None else None
-        for _ in range(args.repeat):
+    if args.n > 0:  # --n 0: the PDFs alone
+        with tempfile.TemporaryDirectory(prefix="lit-bench-abstracts-") as tmp:
+            abstracts = make_abstracts(Path(tmp), args.n)
+            # warm-up: imports, lazy caches (property vocabulary, regexes)
+            for path in abstracts[:5]:
+                extractor.extract_path(path)
+            groups = list(group_paths([str(p) for p in abstracts], docs=args.group))
+            grouped = f"extract_paths x{args.group}"
+            rows: dict[str, list[float]] = {
+                "workers=1": [], f"workers={args.workers}": [], grouped: [], "extract_path loop": []}
+            facts = 0
+            # forward seconds spent inside each in-process path, per repeat (NER, relation model)
+            inside: dict[str, list[tuple[float, float]]] = {grouped: [], "extract_path loop": []}
+            # the forward passes alone, measured in every repeat beside the paths (the load of a
+            # shared machine drifts within minutes: ratios are taken per repeat, then the median)
+            forwards: list[tuple[float, int, int]] = []
+            relation_forwards: list[tuple[float, int, int]] = []
+            encoded = relation_inputs(extractor, abstracts) if has_model and extractor.linker is not None else None
+            for _ in range(args.repeat):
+                if has_model:
+                    forwards.append(forward_throughput(extractor, abstracts))
+                if encoded is not None:
+                    relation_forwards.append(relation_throughput(extractor, encoded))
+                with ForwardTimer(extractor) as timer:
+                    t0 = time.perf_counter()
+                    for group in groups:
+                        extractor.extract_paths(group)
+                    rows[grouped].append(time.perf_counter() - t0)
+                inside[grouped].append((timer.seconds, timer.relation_seconds))
+                with ForwardTimer(extractor) as timer:
+                    t0 = time.perf_counter()
+                    for path in abstracts:
+                        extractor.extract_path(path)
+                    rows["extract_path loop"].append(time.perf_counter() - t0)
+                inside["extract_path loop"].append((timer.seconds, timer.relation_seconds))
+                seconds, facts = timed_batch(abstracts, 1, args.model)
+                rows["workers=1"].append(seconds)
+                if args.workers > 1:
+                    seconds, _ = timed_batch(abstracts, args.workers, args.model)
+                    rows[f"workers={args.workers}"].append(seconds)
+            print(f"\nabstracts: {args.n} generated, {facts} facts per run, median of {args.repeat}")
+            for name, values in rows.items():
+                if not values:
+                    continue
+                med = statistics.median(values)
+                what = "(model already loaded)" if name in inside else "(run_batch end to end, incl. load)"
+                print(f"  {name:18s} {args.n / med:8.1f} abstracts/s  {med:7.2f} s  {what}")
+            print(f"  grouped path vs per-document path: {statistics.median(rows['extract_path loop']) / statistics.median(rows[grouped]):.2f}x")
             if has_model:
-                forwards.append(forward_throughput(extractor, abstracts))
-            if encoded is not None:
-                relation_forwards.append(relation_throughput(extractor, encoded))
-            with ForwardTimer(extractor) as timer:
-                t0 = time.perf_counter()
-                for group in groups:
-                    extractor.extract_paths(group)
-                rows[grouped].append(time.perf_counter() - t0)
-            inside[grouped].append((timer.seconds, timer.relation_seconds))
-            with ForwardTimer(extractor) as timer:
-                t0 = time.perf_counter()
-                for path in abstracts:
-                    extractor.extract_path(path)
-                rows["extract_path loop"].append(time.perf_counter() - t0)
-            inside["extract_path loop"].append((timer.seconds, timer.relation_seconds))
-            seconds, facts = timed_batch(abstracts, 1, args.model)
-            rows["workers=1"].append(seconds)
-            if args.workers > 1:
-                seconds, _ = timed_batch(abstracts, args.workers, args.model)
-                rows[f"workers={args.workers}"].append(seconds)
-        print(f"\nabstracts: {args.n} generated, {facts} facts per run, median of {args.repeat}")
-        for name, values in rows.items():
-            if not values:
-                continue
-            med = statistics.median(values)
-            what = "(model already loaded)" if name in inside else "(run_batch end to end, incl. load)"
-            print(f"  {name:18s} {args.n / med:8.1f} abstracts/s  {med:7.2f} s  {what}")
-        print(f"  grouped path vs per-document path: {statistics.median(rows['extract_path loop']) / statistics.median(rows[grouped]):.2f}x")
-        if has_model:
-            report_model_time(args.n, rows, inside, forwards, relation_forwards)
+                report_model_time(args.n, rows, inside, forwards, relation_forwards)
 
     print(f"load average at the end: {os.getloadavg()[0]:.1f}")
     pdfs = fulltext_pdfs()[: args.pdfs]
     if pdfs:
         pages = sum(page_count(p) for p in pdfs)
-        times = []
+        # Both PDF engines in the same run, repeats interleaved: pdfminer is the baseline.
+        times: dict[str, list[float]] = {"pdfminer": [], "pdfium": []}
         for _ in range(args.repeat):
-            t0 = time.perf_counter()
-            for path in pdfs:
-                extractor.extract_path(path)
-            times.append(time.perf_counter() - t0)
-        med = statistics.median(times)
-        print(f"\nfull-text PDFs: {len(pdfs)} files, {pages} pages: {pages / med:.2f} pages/s in-process "
-              f"({med:.1f} s, model loaded)")
+            for engine in times:
+                os.environ["LIT_PDF_ENGINE"] = engine
+                t0 = time.perf_counter()
+                for path in pdfs:
+                    extractor.extract_path(path)
+                times[engine].append(time.perf_counter() - t0)
+        os.environ.pop("LIT_PDF_ENGINE", None)
+        print(f"\nfull-text PDFs: {len(pdfs)} files, {pages} pages, end to end in-process (model loaded):")
+        for engine, values in times.items():
+            med = statistics.median(values)
+            print(f"  {engine:9s} engine {pages / med:8.2f} pages/s  {med:7.1f} s")
+        ratio = statistics.median(times["pdfminer"]) / statistics.median(times["pdfium"])
+        print(f"  pdfium vs pdfminer: {ratio:.2f}x pages/s")
     elif args.pdfs != 0:
         print("\nno PDFs under $LIT_FIXTURES/parser_samples: pages/s not measured")
 

@@ -1,4 +1,4 @@
-"""Reader throughput: lit's PDF reader against bare pdfminer, plus HTML/XML documents per second.
+"""Reader throughput: both PDF engines against bare text extraction, plus HTML/XML documents per second.
 
 What is compared, on the same PDFs in the same run, repeats interleaved so machine load
 hits every method alike:
@@ -6,16 +6,19 @@ hits every method alike:
 * ``pdfminer extract_text (default)``: ``pdfminer.high_level.extract_text`` with its default
   ``LAParams()`` (``boxes_flow=0.5``), i.e. what a user of pdfminer calls.
 * ``pdfminer extract_text (same LAParams)``: the same call with the reader's ``LAParams``
-  (``boxes_flow=None``; pdfminer's own box ordering off): the fair baseline, identical
-  layout analysis and nothing else.
-* ``lit read_pdf``: the reader (one layout pass, then order, headers, paragraphs, headings).
+  (``boxes_flow=None``; pdfminer's own box ordering off): the bare pdfminer baseline.
+* ``pdfium get_text_range``: PDFium's plain text of every page (pypdfium2), no geometry:
+  the bare PDFium baseline.
+* ``lit read_pdf (pdfminer)`` and ``lit read_pdf (pdfium)``: the reader on each engine
+  (page records, then order, headers, paragraphs, headings, regions).
 
 Per-method times are CPU seconds of this process (the machine is shared); the batch rows are
 wall-clock seconds, since a pool's work happens in its children.
 
-The ratio is lit's pages/s over each baseline's pages/s (target >= 0.8 against the fair
-baseline). Then documents/s for the HTML/XML fixtures (when those readers exist), and the
-whole batch through ``read_document`` in one process and in a 2-process pool.
+Ratios: each method's pages/s over ``lit read_pdf (pdfminer)`` (the reader as it was before
+PDFium; target >= 8x for the PDFium engine) and over the bare extraction of the same engine.
+Then documents/s for the HTML/XML fixtures, and the whole batch through ``read_document`` in
+one process and in a 2-process pool.
 
 Usage: ``.venv/bin/python scripts/bench_readers.py [--repeats 3] [--quick]``. Prints a
 table; measures, asserts nothing.
@@ -58,12 +61,29 @@ def page_count(data: bytes) -> int:
     return sum(1 for _ in PDFPage.get_pages(io.BytesIO(data)))
 
 
-def _read_pdf(path: Path, data: bytes) -> int:
+def _read_pdf(engine: str) -> Callable[[Path, bytes], int]:
     from lit.extract.document import DocumentInfo, content_id
     from lit.extract.readers.pdf import read_pdf
 
-    doc_id, sha = content_id(data)
-    return len(read_pdf(path, data, DocumentInfo(doc_id, str(path), "pdf", sha)).text)
+    def run(path: Path, data: bytes) -> int:
+        doc_id, sha = content_id(data)
+        return len(read_pdf(path, data, DocumentInfo(doc_id, str(path), "pdf", sha), engine).text)
+
+    return run
+
+
+def _pdfium_text(path: Path, data: bytes) -> int:
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(data)
+    size = 0
+    for page in pdf:
+        text_page = page.get_textpage()
+        size += len(text_page.get_text_range())
+        text_page.close()
+        page.close()
+    pdf.close()
+    return size
 
 
 def _extract_text(laparams_factory: Callable[[], object]) -> Callable[[Path, bytes], int]:
@@ -182,14 +202,18 @@ def main() -> int:
     methods = {
         "pdfminer extract_text (default LAParams)": _extract_text(LAParams),
         "pdfminer extract_text (same LAParams)": _extract_text(layout_params),
-        "lit read_pdf": _read_pdf,
+        "pdfium get_text_range": _pdfium_text,
+        "lit read_pdf (pdfminer)": _read_pdf("pdfminer"),
+        "lit read_pdf (pdfium)": _read_pdf("pdfium"),
     }
+    bare = {"lit read_pdf (pdfminer)": "pdfminer extract_text (same LAParams)", "lit read_pdf (pdfium)": "pdfium get_text_range"}
     totals = time_methods(loaded, methods, repeats)
     rate = {name: pages / statistics.median(t) for name, t in totals.items()}
-    print(f"\n{'PDF method (CPU time)':44s} {'median s':>9s} {'pages/s':>8s} {'lit ratio':>9s}")
+    base = rate["lit read_pdf (pdfminer)"]
+    print(f"\n{'PDF method (CPU time)':44s} {'median s':>9s} {'pages/s':>8s} {'vs lit pdfminer':>16s} {'vs bare engine':>15s}")
     for name, t in totals.items():
-        ratio = rate["lit read_pdf"] / rate[name]
-        print(f"{name:44s} {statistics.median(t):9.2f} {rate[name]:8.2f} {ratio:9.2f}x")
+        own = f"{rate[name] / rate[bare[name]]:14.2f}x" if name in bare else f"{'':15s}"
+        print(f"{name:44s} {statistics.median(t):9.2f} {rate[name]:8.2f} {rate[name] / base:15.2f}x {own}")
 
     n_pages, text_s, lit_s = after_layout(loaded, repeats)
     print(f"\n{'after layout analysis, same pages (CPU time)':44s} {'median s':>9s} {'ms/page':>8s}")

@@ -87,7 +87,8 @@ def facts(model: str = MODEL_V1) -> list[Fact]:
     return [
         _fact(0, s1, 1200, "CH3NH3PbI3", "1.55 eV", 1.55, "eV", "band_gap", model,
               conditions={"temperature": "room temperature"}, confidence=0.93,
-              section="Results", property_text="optical band gap"),
+              section="Results", property_text="optical band gap",
+              page=3, boxes=[[3, 56.7, 600.1, 290.2, 640.0], [4, 305.3, 700.0, 538.5, 720.4]]),
         _fact(0, s2, 1800, "CsPbBr3", "2.30 eV", 2.30, "eV", "band_gap", model, confidence=0.88,
               section="Results", property_text="band gap"),
         _fact(1, s3, 900, "CH3NH3PbI3", "1.61 eV", 1.61, "eV", "band_gap", model, confidence=0.81,

@@ -168,8 +168,9 @@ def test_embedded_provenance_round_trips(
         assert row["property"] == fact.property and row["run"] == gs.run().run_id
         for name in ("value", "value_max", "unit", "raw_value", "confidence", "model", "sentence",
                      "start", "end", "compound_start", "compound_end", "value_start", "value_end",
-                     "section", "flags", "doc_id", "compound", "property_text"):
+                     "section", "flags", "doc_id", "compound", "property_text", "page"):
             assert m[name] == getattr(fact, name), name
+        assert (json.loads(m["boxes"]) if m["boxes"] else []) == fact.boxes
         assert json.loads(m["conditions"]) == fact.conditions
         assert m["superseded"] is False
         # The stored offsets still locate the compound and value inside the stored sentence.
@@ -179,6 +180,34 @@ def test_embedded_provenance_round_trips(
         for name in ("doi", "title", "journal", "year", "source", "format", "sha256", "authors"):
             assert d[name] == getattr(info, name), name
         assert d["ingested_at"] and d["ingested_at"][:4].isdigit()
+
+
+def test_embedded_graph_from_before_page_and_boxes_gains_them(tmp_path: Path) -> None:
+    """A graph written before Measurements had page and boxes opens, takes them, and re-writing
+    the same facts with them keeps their ids (no new Measurement)."""
+    import ladybug
+
+    db = ladybug.Database(str(tmp_path / "g"))
+    conn = ladybug.Connection(db)
+    for stmt in schema.ladybug_ddl():
+        if "ALTER TABLE" in stmt:
+            continue
+        if stmt.startswith(f"CREATE NODE TABLE IF NOT EXISTS {schema.MEASUREMENT.label}("):
+            for name in schema.ADDED_COLUMNS:  # the table as an older lit made it
+                stmt = stmt.replace(f", {schema.quote(name)} {'INT64' if name == 'page' else 'STRING'}", "")
+            assert "page" not in stmt
+        conn.execute(stmt)
+    conn.close()
+    db.close()
+    old = [replace(f, page=None, boxes=[]) for f in gs.facts()]
+    with EmbeddedStore(tmp_path / "g") as store:
+        store.upsert(gs.DOCS, old, gs.run())
+        assert store.counts()["Measurement"] == len(old)
+        store.upsert(gs.DOCS, gs.facts(), gs.run())
+        assert store.counts()["Measurement"] == len(old)
+        placed = [f for f in gs.facts() if f.boxes]
+        rows = store.query("MATCH (m:Measurement) WHERE m.page IS NOT NULL RETURN m.id AS id, m.page AS page, m.boxes AS boxes")
+        assert [(r["id"], r["page"], json.loads(r["boxes"])) for r in rows] == [(f.fact_id, f.page, f.boxes) for f in placed]
 
 
 def test_embedded_facts_without_documents_get_stub_documents(store: EmbeddedStore) -> None:

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import json
+
 import logging
 import random
 from collections import Counter
@@ -153,6 +155,18 @@ def test_neo4j_store_provenance_round_trip(neo4j_store: Neo4jStore) -> None:
     assert (row["value"], row["unit"], row["section"], row["model"]) == (fact.value, fact.unit, fact.section, fact.model)
     assert row["conditions"] == '{"temperature": "300 K"}'
     assert row["flags"] == fact.flags and row["confidence"] == pytest.approx(fact.confidence)
+
+
+def test_neo4j_store_page_and_boxes_round_trip_without_changing_ids(neo4j_store: Neo4jStore) -> None:
+    doc, facts = make_document(0, 2)
+    neo4j_store.upsert([doc.info], facts)
+    placed = [Fact.from_dict(facts[0].to_dict() | {"page": 2, "boxes": [[2, 54.0, 500.5, 298.9, 530.0]]}), facts[1]]
+    assert placed[0].fact_id == facts[0].fact_id
+    neo4j_store.upsert([doc.info], placed)
+    rows = neo4j_store.query("MATCH (m:Measurement) RETURN m.id AS id, m.page AS page, m.boxes AS boxes ORDER BY m.id")
+    assert len(rows) == 2
+    got = {r["id"]: (r["page"], json.loads(r["boxes"]) if r["boxes"] else []) for r in rows}
+    assert got == {f.fact_id: (f.page, f.boxes) for f in placed}
 
 
 def test_neo4j_store_compound_names_union(neo4j_store: Neo4jStore) -> None:

@@ -50,8 +50,12 @@ def sniff_format(data: bytes, suffix: str = "") -> str:
     return "text"
 
 
-def read_document(path: str | Path) -> Document:
-    """Read any supported file into a Document, or raise a ReaderError that names it."""
+def read_document(path: str | Path, pdf_engine: str | None = None) -> Document:
+    """Read any supported file into a Document, or raise a ReaderError that names it.
+
+    ``pdf_engine`` picks the PDF engine (``pdfium`` or ``pdfminer``; default ``LIT_PDF_ENGINE``,
+    else ``pdfium``): an environment variable, so worker processes of a batch read alike.
+    """
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -72,7 +76,10 @@ def read_document(path: str | Path) -> Document:
     fmt = sniff_format(data, path.suffix.lower())
     info = DocumentInfo(doc_id=doc_id, source=display_path(str(path)), format=fmt, sha256=sha)
     if fmt == "pdf":
-        from lit.extract.readers.pdf import read_pdf as reader
+        from lit.extract.readers.pdf import read_pdf
+
+        def reader(path: Path, data: bytes, info: DocumentInfo) -> Document:
+            return read_pdf(path, data, info, pdf_engine)
     elif fmt == "html":
         from lit.extract.readers.html import read_html as reader
     elif fmt == "xml":

@@ -1,11 +1,15 @@
-"""PDF → Document with pdfminer.six: layout analysis once, structure from geometry.
+"""PDF → Document: page text with geometry from PDFium (default) or pdfminer.six, then structure.
 
-pdfminer recovers characters with positions and groups them into lines and boxes; that
-pass dominates the cost, so it runs exactly once per page and everything after it
-(reading order, headers, paragraphs, headings) works on the plain records that
-:mod:`~lit.extract.readers.pdf_layout` copies out. pdfminer's own box ordering
-(``boxes_flow``) is switched off: it is the slowest part of its analysis and gets
-two-column pages wrong, and :func:`~lit.extract.readers.pdf_layout.reading_order` replaces it.
+Two engines give the same page records (:class:`~lit.extract.readers.pdf_layout.PageLayout`:
+lines with boxes, font sizes and fonts, grouped into boxes), and everything after them
+(reading order, headers, paragraphs, headings) is shared. PDFium
+(:mod:`~lit.extract.readers.pdf_pdfium`) decodes text in native code and is the default;
+pdfminer.six's layout analysis is pure Python and about ten times slower, and stays as the
+fallback: chosen with ``LIT_PDF_ENGINE=pdfminer`` (``--pdf-engine`` on the CLI), and used
+for a file PDFium cannot open, so the fault is named by pdfminer's finer errors or the file
+is read after all. pdfminer's own box ordering (``boxes_flow``) is switched off: it is the
+slowest part of its analysis and gets two-column pages wrong, and
+:func:`~lit.extract.readers.pdf_layout.reading_order` replaces it.
 
 Faults become :mod:`lit.errors` classes naming the file: a password-protected file
 (:class:`EncryptedFileError`), a truncated or unparsable one (:class:`CorruptFileError`),
@@ -17,6 +21,7 @@ pages (:class:`ReaderTimeoutError`), checked between pages so a batch never hang
 from __future__ import annotations
 
 import io
+import logging
 import os
 import re
 import time
@@ -24,15 +29,16 @@ import zlib
 from pathlib import Path
 from typing import Iterator
 
+import pypdfium2 as pdfium
 from pdfminer import pdftypes
-from pdfminer.pdftypes import PDFObjRef
 from pdfminer.converter import PDFPageAggregator
 from pdfminer.layout import LAParams
 from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError
-from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
 from pdfminer.pdfexceptions import PDFException
+from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
 from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser
+from pdfminer.pdftypes import PDFObjRef
 from pdfminer.psexceptions import PSException
 
 from lit.errors import (
@@ -42,10 +48,14 @@ from lit.errors import (
     LitError,
     NoTextLayerError,
     ReaderTimeoutError,
+    UsageError,
 )
-from lit.extract.document import Document, DocumentBuilder, DocumentInfo
-from lit.extract.readers.pdf_layout import PageLayout, mark_full_lines, page_layout, reading_order, remove_running_text
+from lit.extract.document import Document, DocumentBuilder, DocumentInfo, Placed
+from lit.extract.readers import pdf_pdfium
+from lit.extract.readers.pdf_layout import Line, PageLayout, mark_full_lines, page_layout, reading_order, remove_running_text
 from lit.extract.readers.pdf_structure import chunk_boxes, find_title, join_lines, typography, vocabulary
+from lit.extract.readers.pdf_tables import PdfTable, find_tables
+from lit.logs import demote
 
 DEFAULT_TIMEOUT_S = 120.0
 DEFAULT_MAX_PAGES = 500
@@ -53,6 +63,10 @@ DEFAULT_MAX_PAGES = 500
 #: stream is rarely over a few MB, and a 1 GiB "Flate bomb" (1 MB on disk) peaked at 2 GB.
 DEFAULT_MAX_STREAM_MB = 128.0
 _DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>]+)")
+#: The engines that turn a page into lines: PDFium (fast, the default) and pdfminer.six.
+ENGINES = ("pdfium", "pdfminer")
+log = logging.getLogger(__name__)
+demote("pdfminer", "pypdfium2")
 
 
 class _OverBudget(Exception):
@@ -184,9 +198,7 @@ def _cause(exc: BaseException) -> str:
 
 
 def _open(path: Path, data: bytes) -> PDFDocument:
-    """Parse the trailer and cross-reference table; refuse truncated and encrypted files."""
-    if b"%%EOF" not in data[-2048:]:
-        raise CorruptFileError(path, "PDF is truncated or damaged: no %%EOF marker at its end")
+    """Parse the trailer and cross-reference table; refuse encrypted files."""
     try:
         return PDFDocument(PDFParser(io.BytesIO(data)))
     except PDFEncryptionError as exc:
@@ -229,7 +241,10 @@ def iter_layouts(path: Path, data: bytes, laparams: LAParams | None = None) -> I
             if number > max_pages:
                 raise ReaderTimeoutError(path, f"PDF has more than {max_pages} pages (LIT_PDF_MAX_PAGES); refusing to read on")
             interpreter.process_page(page)
-            yield page_layout(device.get_result(), number)
+            layout = page_layout(device.get_result(), number)
+            layout.rotate = (page.rotate or 0) % 360
+            layout.mediabox = tuple(page.mediabox)  # type: ignore[assignment]
+            yield layout
             if time.monotonic() - started > budget:
                 raise over_budget()
     except LitError:
@@ -248,9 +263,107 @@ def iter_layouts(path: Path, data: bytes, laparams: LAParams | None = None) -> I
         raise CorruptFileError(path, "PDF has no pages (damaged page tree)")
 
 
-def read_pdf(path: Path, data: bytes, info: DocumentInfo) -> Document:
-    """Read a PDF paper into a Document: title, DOI, sections, paragraphs, captions."""
-    pages = list(iter_layouts(path, data))
+_STREAM = re.compile(rb"stream\r?\n")
+
+
+def check_streams(path: Path, data: bytes) -> None:
+    """Refuse a file with a Flate stream that inflates past ``LIT_PDF_MAX_STREAM_MB``.
+
+    PDFium inflates streams without a limit (a 0.5 MB "Flate bomb" took 1 GB), so streams
+    are measured first, in bounded slices whose output is dropped at once. Deflate packs at
+    most about 1032:1, so only streams longer than the limit / 1032 can exceed it, and only
+    those (a few images and fonts per paper) are inflated here.
+    """
+    limit = int(_env_number("LIT_PDF_MAX_STREAM_MB", DEFAULT_MAX_STREAM_MB) * 2**20)
+    shortest = limit // 1032
+    for match in _STREAM.finditer(data):
+        begin = match.end()
+        end = data.find(b"endstream", begin)
+        if end < 0:
+            return
+        if end - begin <= shortest:
+            continue
+        inflater = zlib.decompressobj()
+        size = 0
+        try:
+            for at in range(begin, end, 1 << 16):
+                pending = data[at : min(at + (1 << 16), end)]
+                while pending and not inflater.eof:
+                    size += len(inflater.decompress(pending, 1 << 20))
+                    if size > limit:
+                        raise FileTooLargeError(
+                            path, f"PDF has a compressed stream that inflates past {limit / 2**20:g} MB (LIT_PDF_MAX_STREAM_MB)")
+                    pending = inflater.unconsumed_tail
+                if inflater.eof:
+                    break
+        except zlib.error:
+            continue  # not Flate data (an image, a damaged stream): PDFium decides
+
+
+def iter_pdfium_layouts(path: Path, data: bytes) -> Iterator[PageLayout]:
+    """:func:`iter_layouts` on PDFium, under the same page and time limits (checked between
+    pages: PDFium draws no page here, so one page's text costs milliseconds).
+
+    Raises :class:`PdfiumOpenError` when PDFium cannot open the file, for the caller to try
+    pdfminer, which names the fault (password, damaged cross-reference table) or reads it.
+    """
+    budget = _env_number("LIT_PDF_TIMEOUT_S", DEFAULT_TIMEOUT_S)
+    max_pages = int(_env_number("LIT_PDF_MAX_PAGES", DEFAULT_MAX_PAGES))
+    started = time.monotonic()
+    pdf = pdf_pdfium.open_pdf(data)
+    info = pdf_pdfium.CharInfo()
+    try:
+        total = len(pdf)
+        if total == 0:
+            raise CorruptFileError(path, "PDF has no pages (damaged page tree)")
+        for number in range(1, total + 1):
+            if number > max_pages:
+                raise ReaderTimeoutError(path, f"PDF has more than {max_pages} pages (LIT_PDF_MAX_PAGES); refusing to read on")
+            try:
+                page = pdf[number - 1]
+            except pdfium.PdfiumError as exc:
+                raise CorruptFileError(path, f"PDF page {number} could not be read ({exc})") from None
+            try:
+                yield pdf_pdfium.page_layout(page, number, info)
+            finally:
+                page.close()
+            elapsed = time.monotonic() - started
+            if elapsed > budget:
+                raise ReaderTimeoutError(
+                    path, f"PDF reading stopped after {elapsed:.1f} s at page {number}, over the {budget:g} s budget (LIT_PDF_TIMEOUT_S)"
+                )
+    finally:
+        pdf.close()
+
+
+def pdf_engine(engine: str | None = None) -> str:
+    """The engine to read PDFs with: ``engine``, else ``LIT_PDF_ENGINE``, else ``pdfium``."""
+    chosen = (engine or os.environ.get("LIT_PDF_ENGINE") or "pdfium").strip().lower()
+    if chosen not in ENGINES:
+        raise UsageError(f"unknown PDF engine {chosen!r} (LIT_PDF_ENGINE or --pdf-engine: {' or '.join(ENGINES)})")
+    return chosen
+
+
+def read_layouts(path: Path, data: bytes, engine: str | None = None) -> list[PageLayout]:
+    """Every page's text records, from PDFium, or from pdfminer when asked or when PDFium
+    cannot open the file."""
+    if b"%%EOF" not in data[-2048:]:
+        raise CorruptFileError(path, "PDF is truncated or damaged: no %%EOF marker at its end")
+    if pdf_engine(engine) == "pdfium":
+        check_streams(path, data)
+        try:
+            return list(iter_pdfium_layouts(path, data))
+        except pdf_pdfium.PdfiumOpenError as exc:
+            log.debug("%s: PDFium cannot open it (%s); reading it with pdfminer", path, exc)
+    return list(iter_layouts(path, data))
+
+
+def read_pdf(path: Path, data: bytes, info: DocumentInfo, engine: str | None = None) -> Document:
+    """Read a PDF paper into a Document: title, DOI, sections, paragraphs, captions.
+
+    ``engine``: ``pdfium`` (the default) or ``pdfminer``; see :func:`pdf_engine`.
+    """
+    pages = read_layouts(path, data, engine)
     all_lines = [ln for p in pages for b in p.boxes for ln in b.lines]
     if not all_lines:
         images = sum(p.images for p in pages)
@@ -264,8 +377,12 @@ def read_pdf(path: Path, data: bytes, info: DocumentInfo) -> Document:
     if doi:
         info.doi = doi.group(1).rstrip(".,;)]}")
     remove_running_text(pages)
+    tables: dict[int, PdfTable] = {}  # caption line -> its table
     for page in pages:
         mark_full_lines(page)
+        for table in find_tables(page):
+            tables[id(table.caption)] = table
+            _take_out(page, table.owned)
     typo = typography(all_lines)
     vocab = vocabulary(all_lines)
     ordered = [box for page in pages for box in reading_order(page.boxes)]
@@ -273,7 +390,8 @@ def read_pdf(path: Path, data: bytes, info: DocumentInfo) -> Document:
     builder = DocumentBuilder(info)
     title = find_title([ln for b in ordered if b.lines[0].page == 1 for ln in b.lines], typo.body_size)
     if title:
-        builder.set_title(join_lines(title, vocab))
+        text = join_lines(title, vocab)
+        builder.set_title(text, placed(text, title, pages))
         taken = {id(ln) for ln in title}
         for box in ordered:
             if any(id(ln) in taken for ln in box.lines):
@@ -283,10 +401,68 @@ def read_pdf(path: Path, data: bytes, info: DocumentInfo) -> Document:
         ordered = [b for b in ordered if b.lines]
 
     for chunk in chunk_boxes(ordered, typo, vocab):
+        where = placed(chunk.text, chunk.lines, pages)
+        table = tables.pop(id(chunk.lines[0]), None) if chunk.kind == "caption" else None
+        if table is not None:
+            _add_table(builder, table, chunk.text, chunk.lines, pages)
+            continue
         if chunk.kind == "heading":
-            builder.start_section(chunk.text)
+            builder.start_section(chunk.text, where)
         elif chunk.kind == "caption":
-            builder.add_caption(chunk.text)
+            builder.add_caption(chunk.text, where)
         else:
-            builder.add_paragraph(chunk.text)
+            builder.add_paragraph(chunk.text, where)
+        for line in chunk.lines:  # a table whose caption line ended up inside other text
+            if id(line) in tables:
+                _add_table(builder, tables.pop(id(line)), "", [], pages)
+    for table in tables.values():
+        _add_table(builder, table, "", [], pages)
     return builder.build()
+
+
+def _take_out(page: PageLayout, lines: list[Line]) -> None:
+    """Remove ``lines`` (a table's) from the page's boxes, so they are not read as prose."""
+    gone = {id(ln) for ln in lines}
+    kept = []
+    for box in page.boxes:
+        if any(id(ln) in gone for ln in box.lines):
+            box.lines = [ln for ln in box.lines if id(ln) not in gone]
+            if not box.lines:
+                continue
+            box.fit()
+        kept.append(box)
+    page.boxes = kept
+
+
+def _add_table(builder: DocumentBuilder, table: PdfTable, caption: str, caption_lines: list[Line], pages: list[PageLayout]) -> None:
+    """The table's cells into the document, after its caption (the caption chunk's text and
+    the caption's other lines: a title beside "Table 2", a wrapped line, a note)."""
+    lines = list(caption_lines)
+    for ln in table.caption_rest:
+        caption = f"{caption} {ln.text}".strip()
+        lines.append(ln)
+    rows = [[" ".join(ln.text for ln in cell) for cell in row] for row in table.rows]
+    cells_where = [[placed(text, cell, pages) for text, cell in zip(texts, row)] for texts, row in zip(rows, table.rows)]
+    builder.add_table(rows, caption or None, placed(caption, lines, pages), cells_where)
+
+
+def placed(text: str, lines: list[Line], pages: list[PageLayout]) -> Placed:
+    """Where each of ``lines`` lies in ``text``, the text joined from them, with its box in
+    PDF user space.
+
+    Joining keeps each line's text whole but for a line-end hyphen that repair dropped, so
+    each line is found from where the previous one ended.
+    """
+    out = []
+    at = 0
+    for ln in lines:
+        found = text.find(ln.text, at)
+        size = len(ln.text)
+        if found < 0 or found - at > 2:
+            size -= 1  # the hyphen went when the line was joined to the next
+            found = text.find(ln.text[:-1], at) if size > 0 else -1
+            if found < 0 or found - at > 2:
+                continue
+        at = found + size
+        out.append((found, at, ln.page, *pages[ln.page - 1].user_box(ln.x0, ln.y0, ln.x1, ln.y1)))
+    return out

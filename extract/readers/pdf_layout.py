@@ -7,7 +7,8 @@ order the boxes here from the page geometry instead: find the gutter between col
 the page into bands at boxes that span the gutter (title, abstract, wide figures), and
 read each band left column first. Everything works on plain :class:`Line`/:class:`Box`
 records copied out of the layout tree in one pass, so pdfminer's objects can be freed page
-by page.
+by page. The PDFium engine (:mod:`~lit.extract.readers.pdf_pdfium`) builds the same records
+from PDFium's characters.
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ _BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi|[-,.]b$|\+b$|medi", re.
 #: Running-header text compares equal across pages once digits (page numbers) are masked.
 _DIGITS = re.compile(r"\d+")
 _CID = re.compile(r"\(cid:\d+\)")
+#: "Table 3", "Figure 2": captions set at the top of several pages look like a running header
+#: once digits are masked, and must stay.
+_CAPTION_START = re.compile(r"^(?i:fig(?:ure)?s?\.?|table|scheme|chart)\s*(?:S?\d+|[IVX]+)\b")
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?[\divxlc]{1,5}(?:\s*(?:of|/)\s*\d{1,5})?$", re.I)
 #: Share of the page height at the top and the bottom where headers and footers live.
 _MARGIN_ZONE = 0.15
@@ -51,6 +55,9 @@ class Line:
     page: int
     font: str = ""  # the font of the line's middle character, subset prefix removed
     full: bool = False  # reaches the right edge of its column (set by mark_full_lines)
+    #: Wide gaps inside the line, where table cells may meet: (offset in ``text``, x where
+    #: the text before ends, x where the text after starts). PDFium engine only.
+    cuts: tuple[tuple[int, float, float], ...] = ()
 
     @property
     def center_y(self) -> float:
@@ -84,6 +91,23 @@ class PageLayout:
     height: float
     boxes: list[Box] = field(default_factory=list)
     images: int = 0
+    #: How the coordinates above map back to PDF user space: pdfminer moves the media box
+    #: to the origin and turns a page set with ``/Rotate``; PDFium leaves user space as is.
+    rotate: int = 0
+    mediabox: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
+
+    def user_box(self, x0: float, y0: float, x1: float, y1: float) -> tuple[float, float, float, float]:
+        """A box of this page's records in PDF user space (where PDF tools look it up)."""
+        mx0, my0, mx1, my1 = self.mediabox
+        if self.rotate == 90:
+            xs, ys = (mx1 - y1, mx1 - y0), (x0 + my0, x1 + my0)
+        elif self.rotate == 180:
+            xs, ys = (mx1 - x1, mx1 - x0), (my1 - y1, my1 - y0)
+        elif self.rotate == 270:
+            xs, ys = (y0 + mx0, y1 + mx0), (my1 - x1, my1 - x0)
+        else:
+            xs, ys = (x0 + mx0, x1 + mx0), (y0 + my0, y1 + my0)
+        return xs[0], ys[0], xs[1], ys[1]
 
 
 def page_layout(page: LTPage, number: int) -> PageLayout:
@@ -94,7 +118,7 @@ def page_layout(page: LTPage, number: int) -> PageLayout:
         if isinstance(obj, LTTextBoxHorizontal):
             lines = [ln for tl in obj if isinstance(tl, LTTextLineHorizontal) and (ln := _line(tl, number)) is not None]
             if lines:
-                box = Box(_merge_rows(lines))
+                box = Box(merge_rows(lines))
                 box.fit()
                 out.boxes.append(box)
         elif isinstance(obj, (LTImage, LTFigure)):
@@ -129,7 +153,7 @@ def _line(tl: LTTextLineHorizontal, page: int) -> Line | None:
     return Line(text, tl.x0, tl.y0, tl.x1, tl.y1, round(sizes[len(sizes) // 2], 1), bold * 2 > len(sizes), page, font)
 
 
-def _merge_rows(lines: list[Line]) -> list[Line]:
+def merge_rows(lines: list[Line]) -> list[Line]:
     """Sort a box's lines top to bottom and join pieces of one visual row.
 
     pdfminer splits a justified line at a wide word gap into two lines that it may list in
@@ -151,6 +175,13 @@ def _merge_rows(lines: list[Line]) -> list[Line]:
             merged.append(row[0])
             continue
         row.sort(key=lambda ln: ln.x0)
+        cuts: list[tuple[int, float, float]] = []
+        at = 0
+        for k, ln in enumerate(row):
+            if k:
+                cuts.append((at - 1, row[k - 1].x1, ln.x0))  # the pieces met at a wide gap
+            cuts.extend((at + c, before, after) for c, before, after in ln.cuts)
+            at += len(ln.text) + 1
         merged.append(
             Line(
                 " ".join(ln.text for ln in row),
@@ -162,6 +193,7 @@ def _merge_rows(lines: list[Line]) -> list[Line]:
                 all(ln.bold for ln in row),
                 row[0].page,
                 max(row, key=lambda ln: len(ln.text)).font,
+                cuts=tuple(cuts),
             )
         )
     return merged
@@ -191,7 +223,7 @@ def remove_running_text(pages: list[PageLayout]) -> int:
         for box in page.boxes:
             for line in box.lines:
                 zone = _in_margin(line, page)
-                if zone:
+                if zone and not _CAPTION_START.match(line.text):
                     seen[(zone, _DIGITS.sub("#", line.text.lower()))].append((page.number, line.center_y))
     running: set[tuple[str, str]] = set()
     for key, hits in seen.items():
@@ -254,7 +286,7 @@ def mark_full_lines(page: PageLayout) -> None:
 # -- reading order ------------------------------------------------------------------------------
 
 
-def _find_gutter(boxes: list[Box]) -> tuple[float, float] | None:
+def find_gutter(boxes: list[Box]) -> tuple[float, float] | None:
     """The x-interval between two text columns, or None for a one-column page.
 
     Counts, for every x in the middle half of the text area, how many lines cross it; the
@@ -299,7 +331,7 @@ def _find_gutter(boxes: list[Box]) -> tuple[float, float] | None:
 
 def reading_order(boxes: list[Box]) -> list[Box]:
     """Order a page's boxes as a reader would: bands top to bottom, columns left to right."""
-    gutter = _find_gutter(boxes)
+    gutter = find_gutter(boxes)
     if gutter is None:
         return sorted(boxes, key=lambda b: (-b.y1, b.x0))
     g0, g1 = gutter

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import typer
 
+from lit.cli.options import PdfEngine, pdf_engine_option, use_pdf_engine
+
 from lit.cli.errors import EXIT_PARTIAL, cli_errors
 
 #: Interrupted by Ctrl-C (128 + SIGINT, the shell convention); re-running resumes.
@@ -33,6 +35,7 @@ def extract(
     ),
     restart: bool = typer.Option(False, "--restart", help="Ignore an interrupted run's journal; start afresh."),
     silent: bool = typer.Option(False, "--silent", help="No progress on stderr (the summary is still printed)."),
+    pdf_engine: PdfEngine = pdf_engine_option(),
 ) -> None:
     """Extract compound-property facts. Exit code 0: all documents succeeded; 3: some failed
     (listed in OUT.failures.jsonl); 130: interrupted; 2: unusable arguments; 1: error.
@@ -55,7 +58,7 @@ def extract(
         if not no_graph:
             check_graph(graph, writing=True)
         try:
-            with progress:
+            with progress, use_pdf_engine(pdf_engine):
                 summary = run_batch(
                     paths, out, None if no_graph else graph, model=model, workers=workers,
                     min_confidence=min_confidence, on_result=progress.update, restart=restart, ray=ray,

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import typer
 
+from lit.cli.options import PdfEngine, pdf_engine_option, use_pdf_engine
+
 from lit.cli.errors import EXIT_ERROR, EXIT_PARTIAL, EXIT_USAGE, os_error_line
 from lit.errors import GraphLockedError, LitError, LockedError, UsageError
 
@@ -22,6 +24,7 @@ def ingest(
     model: str = typer.Option(None, "--model", help="NER model folder (default: the bundle in lit.models.bundle)."),
     state_dir: Path = typer.Option(None, "--state-dir", help="Where the lock and last-run files live."),
     quiet: bool = typer.Option(False, "--quiet", "--silent", help="Only the summary line (no progress)."),
+    pdf_engine: PdfEngine = pdf_engine_option(),
 ) -> None:
     """Add only new (or, with --reextract, outdated) documents to the graph and print one
     JSON summary line on stdout. Exit codes: 0 ok or nothing to do, 3 some documents
@@ -36,7 +39,7 @@ def ingest(
         check_graph(graph, writing=True)
         if state_dir is not None:
             check_folder(state_dir.absolute(), f"--state-dir {state_dir}")
-        with progress:
+        with progress, use_pdf_engine(pdf_engine):
             summary = run_ingest(
                 source_dir, graph, reextract=reextract, model=model, workers=workers,
                 state_dir=state_dir, on_result=progress.update,

@@ -7,12 +7,15 @@ from pathlib import Path
 
 import typer
 
+from lit.cli.options import PdfEngine, pdf_engine_option
+
 from lit.cli.errors import cli_errors
 
 
 def parse(
     file: Path = typer.Argument(..., help="A PDF, HTML, XML or text file."),
     as_json: bool = typer.Option(False, "--json", help="Print the parsed document as one JSON object."),
+    pdf_engine: PdfEngine = pdf_engine_option(),
 ) -> None:
     """Parse one file and print its metadata, sections, tables and sentences."""
     from lit.cli.paths import check_input_file
@@ -21,7 +24,7 @@ def parse(
 
     with cli_errors():
         check_input_file(file)
-        doc = read_document(file)
+        doc = read_document(file, pdf_engine.value if pdf_engine else None)
         sentences = split_sentences(doc)
     if as_json:
         typer.echo(json.dumps(doc.to_json(sentences), ensure_ascii=False, indent=2))
