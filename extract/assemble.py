@@ -14,7 +14,7 @@ defined in the document ("CH3NH3PbI3 (MAPI)") resolve to the full name's key, wh
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterable, Sequence
 
 from lit.extract.document import Document, Sentence
@@ -22,7 +22,7 @@ from lit.extract.facts import Fact, Mention, Relation
 from lit.extract.normalize.compounds import CompoundInfo, normalize_compound
 from lit.extract.normalize.properties import PropertyVocabulary, Rejection
 from lit.extract.normalize.values import Quantity, parse_quantity
-from lit.extract.roles import value_role
+from lit.extract.roles import is_change, value_role
 
 # "full name (ABBR)" or "full name (formula, ABBR)": the parenthesis right after a compound;
 # "name (FORMULA, ABBR)": the abbreviation after a compound inside the parenthesis.
@@ -117,16 +117,37 @@ def build_facts(
 ) -> list[Fact]:
     facts: list[Fact] = []
     for relation in relations:
-        fact = _build_fact(doc, sentence, relation, aliases, vocab, model)
-        if fact is not None:
-            facts.append(fact)
+        facts.extend(_build_facts(doc, sentence, relation, aliases, vocab, model))
     return facts
+
+
+def _build_facts(
+    doc: Document,
+    sentence: Sentence,
+    relation: Relation,
+    aliases: Aliases,
+    vocab: PropertyVocabulary,
+    model: str,
+) -> list[Fact]:
+    """The relation's fact; two when its value is a change "from A to B", which states the
+    property's value before and after (under two conditions), not a range of it."""
+    quantity = parse_quantity(relation.value.text)
+    if quantity is None or quantity.comparison is not None:
+        return []  # "> 300 K" is a bound
+    at = relation.value.start - sentence.start
+    if quantity.is_range and relation.value_index is None and is_change(sentence.text, at):
+        ends = (replace(quantity, value_max=None), replace(quantity, value=quantity.value_max, value_max=None))
+    else:
+        ends = (quantity,)
+    built = (_build_fact(doc, sentence, relation, q, aliases, vocab, model) for q in ends)
+    return [fact for fact in built if fact is not None]
 
 
 def _build_fact(
     doc: Document,
     sentence: Sentence,
     relation: Relation,
+    quantity: Quantity,
     aliases: Aliases,
     vocab: PropertyVocabulary,
     model: str,
@@ -135,9 +156,6 @@ def _build_fact(
     if compound is None:
         return None
     resolved = aliases.resolve(relation.compound.text) or compound
-    quantity = parse_quantity(relation.value.text)
-    if quantity is None or quantity.comparison is not None:
-        return None  # "> 300 K" is a bound
     at = relation.value.start - sentence.start
     if value_role(sentence.text, at, at + len(relation.value.text)) != "value":
         return None

@@ -69,6 +69,23 @@ _NEGATION = re.compile(r"\b(?:no|not|never|neither|nor|without|absence\s+of|fail
 _REFERENCE = re.compile(r"\b(?:than|to|with)\s+(?:that|those)\s*\(\s*" + _QUAL + "$", re.IGNORECASE)
 
 
+#: "Tc increases from 10.6 K to 11.1 K", "the gap shifted from 1.5 to 1.7 eV": a change from
+#: one value to another (two values under two conditions), not a range of one value.
+_CHANGE_FROM = re.compile(
+    r"\b(?:increas|decreas|rais|ris|rose|drop|fall|fell|shift|chang|lower|reduc|enhanc|improv|grow|grew|"
+    r"jump|climb|declin|go|goes|went)\w*\s+(?:\w+\s+){0,2}?(?:from\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def is_change(sentence: str, start: int) -> bool:
+    """Does the range starting at ``sentence[start:]`` ("from 10.6 K to 11.1 K") follow a verb of
+    change, so that its two ends are two values rather than one range?"""
+    before = sentence[max(0, start - _BEFORE_CHARS) : start]
+    starts_with_from = sentence[start : start + 5].lower() == "from "
+    return bool(_CHANGE_FROM.search(before)) and (starts_with_from or before.rstrip().lower().endswith("from"))
+
+
 def value_role(sentence: str, start: int, end: int) -> Role:
     """The role of the number at ``sentence[start:end]`` (see the module docstring)."""
     before = sentence[max(0, start - _BEFORE_CHARS) : start]

@@ -38,12 +38,17 @@ _CONDITION_WORDS = frozenset({"at", "under", "near"})
 _CUE_GAP = re.compile(r"^\s*(?:at|below|above|near|under)(?:\s+(?:about|approximately|around|ca\.|~|≈))?\s*$", re.I)
 _QUALIFIERS = frozenset({"about", "approximately", "around", "ca.", "~", "≈", "∼", "only", "roughly", "nearly"})
 _CONDITION_KINDS = frozenset({"temperature", "pressure"})
+_VARIABLES = frozenset("xyzδ")  # composition variables: "x = 0 to 45 K" is x = 0, then 45 K
 #: Element names that are more often ordinary words ("which lead to", "gold standard").
 _VERB_LIKE_NAMES = frozenset({"lead", "gold", "mercury", "tin"})
 _ANION_SUFFIXES = ("ide", "ate", "ite")
 _DETERMINERS = frozenset({"the", "a", "an", "this", "its", "their"})
 #: What follows a property symbol that is also an element symbol when it is the property.
-_SYMBOL_STATES = re.compile(r"\s*(?:[=≈~∼:<>≥≤(,]|(?:of|is|was|were|are|values?|and|reaches|reached)\b)")
+#: What follows an element symbol that is also a property symbol ("Mn", "Tc") when it is the element.
+_ELEMENT_CONTEXT = re.compile(
+    r"(?:\s*[-–]?\s*(?:ions?|atoms?|contents?|sites?|doped|doping|dopants?|substitut\w*|concentrations?|moments?|"
+    r"spins?|oxides?|cations?|metal|3d|4f|5d|K-edge|L-edge|layers?|sublattices?)\b|\d?[+−](?!\d)|[\d.]*[A-Z(\[]|\s*[,/]\s*[A-Z][a-z]?\b)"
+)
 SCORE = 0.75
 MAX_VALUE_CHARS = 60
 
@@ -123,6 +128,9 @@ def _values(text: str, tokens: list[Token], taken: _Taken) -> list[_Value]:
             continue
         start = token.start
         quantity = parse_quantity(text[start : start + MAX_VALUE_CHARS])
+        if (quantity is not None and quantity.is_range and i > 1 and tokens[i - 1].text in ("=", "≈")
+                and tokens[i - 2].text in _VARIABLES):
+            continue  # "x = 0 to 45 K": the number is a variable's, the value starts at 45
         if i and tokens[i - 1].text.lower() in _RANGE_WORDS:  # "from 280 to 400 °C"
             ranged = parse_quantity(text[tokens[i - 1].start : tokens[i - 1].start + MAX_VALUE_CHARS])
             if ranged is not None and ranged.is_range:
@@ -178,9 +186,9 @@ def _properties(text: str, tokens: list[Token], vocab: PropertyVocabulary, taken
             if width == 1 and not plural_symbol and (_is_compound_formula(phrase) or
                                                      (phrase in ELEMENTS and not vocab.is_exact_symbol(phrase))):
                 continue  # "GaP" is gallium phosphide, not the symbol of a gap; "Ce" no "CE"
-            if width == 1 and phrase in ELEMENTS and not (_SYMBOL_STATES.match(text, end) and
-                                                          not text[max(0, start - 1) : start] in ("(", ",", "-")):
-                continue  # "Mn" the element ("Mn-doped", "(Ga,Mn)As") unless it states a value ("Mn = 12 kDa")
+            if width == 1 and phrase in ELEMENTS and (_ELEMENT_CONTEXT.match(text, end) or
+                                                      text[max(0, start - 1) : start] in (",", "-", "/")):
+                continue  # "Mn" the element ("Mn ions", "Mn-doped", "Fe,Mn") where the symbol ("Mn = 12 kDa") is not
             found = vocab.lookup(phrase) if (width > 1 or _symbol_like(phrase)) else vocab.lookup_phrase(phrase)
             if found is not None and i > 0 and (vocab.match(text[tokens[i - 1].start : end]) is None or
                                                 vocab.names_other_quantity(text[tokens[i - 1].start : end])):

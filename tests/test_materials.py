@@ -5,7 +5,7 @@ import pytest
 
 from lit.extract.facts import Mention
 from lit.extract.materials import Topic, in_setting_role, is_material, material_mentions, repair_formula
-from lit.extract.roles import value_role
+from lit.extract.roles import is_change, value_role
 
 
 @pytest.mark.parametrize("text", ["ZnO", "CsPbBr3", "Nd2-xCexCuO4", "iron", "zinc oxide", "P3HT", "MOF-5", "graphene"])
@@ -173,3 +173,13 @@ def test_solvents_additives_and_reference_electrodes_are_not_materials(text):
 def test_the_partner_of_a_blend_is_a_setting():
     text = "the blends of P1-P8 with PC71BM gave"
     assert in_setting_role(text, _mention(text, "PC71BM")) and not in_setting_role(text, _mention(text, "P1-P8"))
+
+
+@pytest.mark.parametrize(
+    "sentence, change",
+    [("Tc increases from 10.6 K to 11.1 K", True), ("the gap shifted from 1.5 to 1.7 eV", True),
+     ("Tc lies between 10 and 11 K", False), ("absorption from 400 to 700 nm", False)],
+)
+def test_a_range_after_a_verb_of_change_is_two_values(sentence, change):
+    start = sentence.index("from") if "from" in sentence else sentence.index("10")
+    assert is_change(sentence, start) is change

@@ -43,3 +43,14 @@ def test_a_value_set_to_an_unknown_symbol_takes_no_property(extractor) -> None:
 def test_a_formula_with_a_shared_site_keeps_its_values(extractor) -> None:
     assert _facts(extractor, "Films of (Ga,Mn)As were grown on GaAs. Their TC reached 150 K.") == {
         ("(Ga,Mn)As", "curie_temperature", 150.0)}
+
+
+def test_a_change_from_one_value_to_another_gives_both_values_not_a_range(extractor) -> None:
+    facts = _facts(extractor, "In MgB2 films, Tc increases from 30 K to 36 K under strain.")
+    assert facts == {("MgB2", "superconducting_transition_temperature", 30.0),
+                     ("MgB2", "superconducting_transition_temperature", 36.0)}
+
+
+def test_a_range_stays_one_range(extractor) -> None:
+    (result,) = extractor.extract_documents([paragraph_document("The band gap of CZTS lies between 1.45 and 1.6 eV.", "t")])
+    assert [(f.value, f.value_max) for f in result.facts] == [(1.45, 1.6)]

@@ -68,3 +68,14 @@ def test_rule_mentions_an_element_symbol_is_a_property_symbol_only_when_it_state
 
 def test_rule_mentions_a_plural_property_symbol_is_no_formula(vocab) -> None:
     assert _labelled("The PCEs of 2.6%", vocab)[0] == ("PROPERTY", "PCEs")
+
+
+def test_rule_mentions_tc_is_the_transition_temperature_wherever_it_stands(vocab) -> None:
+    found = _labelled("We studied Sr2RuO4 (Tc = 1.5 K); strain raises Tc to 3.5 K.", vocab)
+    assert found.count(("PROPERTY", "Tc")) == 2 and ("VALUE", "3.5 K") in found
+
+
+def test_rule_mentions_a_composition_variable_set_to_a_number_starts_no_range(vocab) -> None:
+    found = _labelled("The Curie temperature increases from 30 K for x = 0 to 45 K for x = 0.1.", vocab)
+    assert [m for m in found if m[0] == "VALUE"] == [("VALUE", "30 K"), ("VALUE", "45 K")]
+    assert ("VALUE", "0 to 5 K") in _labelled("Tc = 0 to 5 K", vocab)
