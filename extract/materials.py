@@ -46,7 +46,7 @@ _DESCRIPTOR = re.compile(
 #: What follows a mention that is a setting, not the subject: "quartz slides", "Al2O3 crucible".
 _SETTING_AFTER = re.compile(
     r"\s*(?:substrates?|slides?|crucibles?|wafers?|boats?|ampoules?|ampules?|tubes?|capillar(?:y|ies)|"
-    r"holders?|windows?|foils?\s+(?:as|for)|-?doped|-?substituted|-?doping|dopants?|-?coated|coating|ions?|"
+    r"holders?|windows?|foils?\s+(?:as|for)|-?doped(?!\s+(?:with|by))|-?substituted(?!\s+(?:with|by))|-?doping|dopants?|-?coated|coating|ions?|"
     r"vacanc(?:y|ies)|atoms?|content|deficiency|atmosphere|gas|flow|partial|loading|source|precursors?|salts?|"
     r"species|incorporation|addition|substitution|additives?|environments?|ambients?|templates?|-?derived|-?templated)\b",
     re.IGNORECASE,
@@ -115,7 +115,7 @@ def material_mentions(text: str, mentions: Sequence[Mention], defined: Container
     out = list(mentions)
     for i, mention in enumerate(out):
         if mention.label == "COMPOUND":
-            out[i] = composite(text, repair_formula(text, mention, out, offset), out, offset)
+            out[i] = doped_host(text, composite(text, repair_formula(text, mention, out, offset), out, offset), offset)
     references = [m for m in out if m.label == "COMPOUND" and _REFERENCE.search(text[max(0, m.start - offset - 60) : m.start - offset])]
     kept: list[Mention] = []
     for mention in out:
@@ -260,6 +260,25 @@ def composite(text: str, mention: Mention, taken: Sequence[Mention], offset: int
     if any(m.label != "COMPOUND" and m.start - offset < right and left < m.end - offset for m in taken):
         return mention
     return Mention(left + offset, right + offset, "COMPOUND", run, mention.score)
+
+
+#: "Mn-doped ", "N,S co-doped ", "2.5 at% Nb-doped ": the dopant phrase before a host.
+_DOPED_BEFORE = re.compile(r"(?:^|(?<=[\s(]))([A-Za-z]+(?:\s*(?:,|/|and)\s*[A-Za-z]+)*)[-\s](?:co-?)?doped\s+$")
+
+
+def doped_host(text: str, mention: Mention, offset: int = 0) -> Mention:
+    """``mention`` widened over the dopant phrase before it ("Mn-doped ZnO", "nitrogen-doped
+    TiO2"): the doped material is what the sentence is about, and the name says which one."""
+    start = mention.start - offset
+    window = max(0, start - 40)
+    match = _DOPED_BEFORE.search(text[window:start])
+    if match is None or not is_material(mention.text):
+        return mention  # "Sr-doped bismuth ferrites": still a family
+    dopants = re.split(r"\s*(?:,|/|and)\s*", match.group(1))
+    if not all(d in ELEMENTS or d.lower() in ELEMENT_NAMES for d in dopants):
+        return mention
+    left = window + match.start(1)
+    return Mention(left + offset, mention.end, "COMPOUND", text[left : mention.end - offset], mention.score)
 
 
 def _material_part(part: str) -> bool:

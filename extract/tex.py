@@ -60,12 +60,15 @@ _INLINE_MATH = re.compile(r"\$([^$\n]{0,200})\$")
 _SCRIPT = re.compile(r"(?<=\S)(?:_|(?<!10)\^)(?:\{([^{}]{0,40})\}|([A-Za-z0-9°+\-−δ]))")
 #: A power of ten keeps its caret ("10^{-3}" -> "10^-3"): the value parser reads it as an exponent.
 _POWER = re.compile(r"(?<=10)\^\{([-−+]?\d+)\}")
+#: TeX's en dash between numbers: "2.1--2.5 eV" is the range "2.1–2.5 eV".
+_NUMBER_DASH = re.compile(r"(?<=\d)--(?=\d)")
 #: TeX's tie "300~K", "Fig.~3" is a space; a "~" after a space ("~300 K") means "about".
 _TIE = re.compile(r"(?<=[\w.$})])~(?=\w)")
 
 
 def detex(text: str) -> str:
     """``text`` with TeX markup rendered as plain characters (see the module docstring)."""
+    text = _NUMBER_DASH.sub("–", text)
     if not _MARKUP.search(text):
         return text
     text = _TIE.sub(" ", _STRIPPED_FONT.sub(r"\1", text))

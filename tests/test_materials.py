@@ -4,7 +4,7 @@ and what role a number plays (extract/roles.py)."""
 import pytest
 
 from lit.extract.facts import Mention
-from lit.extract.materials import Topic, in_setting_role, is_material, material_mentions, repair_formula
+from lit.extract.materials import Topic, doped_host, in_setting_role, is_material, material_mentions, repair_formula
 from lit.extract.roles import is_change, value_role
 
 
@@ -183,3 +183,18 @@ def test_the_partner_of_a_blend_is_a_setting():
 def test_a_range_after_a_verb_of_change_is_two_values(sentence, change):
     start = sentence.index("from") if "from" in sentence else sentence.index("10")
     assert is_change(sentence, start) is change
+
+
+@pytest.mark.parametrize(
+    "text, host, whole",
+    [("Mn-doped ZnO films", "ZnO", "Mn-doped ZnO"), ("nitrogen-doped TiO2 powder", "TiO2", "nitrogen-doped TiO2"),
+     ("N,S co-doped carbon", "carbon", "N,S co-doped carbon"), ("heavily doped Si", "Si", "Si"),
+     ("Sr-doped bismuth ferrites", "bismuth ferrites", "bismuth ferrites")],
+)
+def test_a_doped_host_is_named_with_its_dopant(text, host, whole):
+    assert doped_host(text, _mention(text, host)).text == whole
+
+
+def test_a_host_doped_with_something_is_no_setting():
+    text = "ZnO doped with Mn"
+    assert not in_setting_role(text, _mention(text, "ZnO")) and in_setting_role("Mn-doped ZnO", _mention("Mn-doped ZnO", "Mn"))

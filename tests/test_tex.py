@@ -24,6 +24,7 @@ from lit.extract.tex import detex
         (r"Fe^{3+} ions", "Fe3+ ions"),
         (r"the stray {it d} electrons", "the stray d electrons"),
         (r"$\mathrm{Bi_2Se_3}$", "Bi2Se3"),
+        ("in the range 2.1--2.5 eV", "in the range 2.1–2.5 eV"),
     ],
 )
 def test_detex_renders_markup(tex, plain):
