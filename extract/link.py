@@ -46,6 +46,12 @@ _OWN_PROPERTY = re.compile(
 )
 #: "<value> for|of|in [the] <compound>"
 _FOR_COMPOUND = re.compile(r"^\s*(?:for|of|in)\s+(?:the\s+|pure\s+|bulk\s+)?$", re.IGNORECASE)
+#: "... and decreased to <value>": the property named before, changed.
+_CHANGED_TO = re.compile(
+    r"\b(?:increas|decreas|rais|ris|rose|drop|fell|fall|shift|chang|lower|reduc|enhanc|improv|suppress|jump|climb)"
+    r"\w*\s+(?:\w+\s+)?to\s+(?:about\s+|approximately\s+|~\s*|≈\s*)?$",
+    re.IGNORECASE,
+)
 #: "<values> for <compounds>, respectively"
 _FOR_LIST = re.compile(r"^\s*,?\s*(?:for|of|in)\s+(?:the\s+)?$", re.IGNORECASE)
 #: "by 40 K", "within 2 °C": a difference or a tolerance, not a measurement.
@@ -142,12 +148,13 @@ class _Linker:
             return following
         return tuple(c for c in self.conditions if prev_end <= c.start and c.end <= value.start)
 
-    @staticmethod
-    def may_reuse(prop: Mention, previous: Mention, value: Mention, conditions: tuple[Mention, ...]) -> bool:
+    def may_reuse(self, prop: Mention, previous: Mention, value: Mention, conditions: tuple[Mention, ...]) -> bool:
         """A property named once takes a second value only when the text says so: a plural
-        ("band gaps"), the value's own condition, or a close coordination ("61 K in the bulk
-        and 45 K in the monolayer")."""
-        return bool(conditions) or prop.text.endswith("s") or value.start - previous.end <= _REUSE_GAP
+        ("band gaps"), the value's own condition, a close coordination ("61 K in the bulk
+        and 45 K in the monolayer"), or a change to it ("9.1 K for thick films and decreased
+        to 6.2 K for thin ones")."""
+        return (bool(conditions) or prop.text.endswith("s") or value.start - previous.end <= _REUSE_GAP
+                or bool(_CHANGED_TO.search(_text(self.sentence, previous.end, value.start))))
 
     def _listed(self, k: int, start: int, end: int) -> list[Mention] | None:
         """The ``k`` compounds a "respectively" list pairs with values spanning ``start:end``:

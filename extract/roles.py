@@ -67,6 +67,9 @@ _NEGATION = re.compile(r"\b(?:no|not|never|neither|nor|without|absence\s+of|fail
 
 #: "higher than that (2.2 × 10−3 S cm−1) of LSCF": the value of what is compared with.
 _REFERENCE = re.compile(r"\b(?:than|to|with)\s+(?:that|those)\s*\(\s*" + _QUAL + "$", re.IGNORECASE)
+#: "lower than the TC = 230 K of stoichiometric samples": the value compared with.
+_THAN_THE = re.compile(r"\bthan\s+(?:the|that|those)\b[^.;,()]{0,30}?(?:=|\bof|\bis|\bat)\s*" + _QUAL + "$",
+                       re.IGNORECASE)
 
 
 #: "Tc increases from 10.6 K to 11.1 K", "the gap shifted from 1.5 to 1.7 eV": a change from
@@ -92,7 +95,8 @@ def value_role(sentence: str, start: int, end: int) -> Role:
     after = sentence[end : end + 30]
     if _BOUND.search(before) and not _TRANSITION_BOUND.search(before):
         return "bound"
-    if _DIFFERENCE_BEFORE.search(before) or _DIFFERENCE_AFTER.match(after) or _REFERENCE.search(before):
+    if (_DIFFERENCE_BEFORE.search(before) or _DIFFERENCE_AFTER.match(after) or _REFERENCE.search(before)
+            or _THAN_THE.search(before)):
         return "difference"
     if _SETTING.search(before) or _SETTING_AFTER.match(after):
         return "setting"

@@ -122,3 +122,8 @@ def test_link_respectively_with_a_value_that_cannot_be_counted_links_nothing_wro
     ms = _mentions(text, [("COMPOUND", "ZnO"), ("COMPOUND", "GaN"), ("PROPERTY", "band gaps"), ("VALUE", "wide")])
     rels = link_sentence(_sentence(text), ms, judge=VocabularyJudge(PropertyVocabulary.load()))
     assert all(r.value.text == "wide" for r in rels)
+
+
+def test_link_a_singular_property_changed_to_a_new_value_takes_it() -> None:
+    rels = _pipeline_relations("In NbN films the transition temperature Tc was 9.1 K for 100 nm and decreased to 6.2 K for 10 nm.")
+    assert [(r.value.text, r.property.text) for r in rels if r.property] == [("9.1 K", "Tc"), ("6.2 K", "Tc")]

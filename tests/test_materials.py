@@ -198,3 +198,10 @@ def test_a_doped_host_is_named_with_its_dopant(text, host, whole):
 def test_a_host_doped_with_something_is_no_setting():
     text = "ZnO doped with Mn"
     assert not in_setting_role(text, _mention(text, "ZnO")) and in_setting_role("Mn-doped ZnO", _mention("Mn-doped ZnO", "Mn"))
+
+
+def test_a_value_of_what_is_compared_with_by_name_is_no_value():
+    sentence = "It shows TC ~210 K, lower than the TC = 230 K of stoichiometric samples."
+    start = sentence.index("230")
+    assert value_role(sentence, start, start + len("230 K")) == "difference"
+    assert value_role(sentence, sentence.index("210"), sentence.index("210") + 5) == "value"
