@@ -273,3 +273,13 @@ def test_properties_infer_unique(vocab: PropertyVocabulary) -> None:
 )
 def test_properties_condition_kind(vocab: PropertyVocabulary, text: str, kind: str | None) -> None:
     assert vocab.condition_kind(parse_quantity(text)) == kind  # type: ignore[arg-type]
+
+
+def test_a_bare_current_density_is_no_short_circuit_current_density() -> None:
+    """Batteries and electrocatalysis are measured at a current density; only a solar cell's
+    short-circuit (photo)current density is the property."""
+    from lit.extract.normalize.properties import PropertyVocabulary
+
+    vocab = PropertyVocabulary.load()
+    assert vocab.lookup("current density") is None
+    assert vocab.lookup("short-circuit current density").name == "short_circuit_current_density"
