@@ -46,8 +46,8 @@ if TYPE_CHECKING:
     from lit.models.fact_confidence import FactCalibration
     from lit.models.ner.infer import NerTagger
 
-LINKER = "rules-link-0.2"
-RULES = "rules-mentions-0.2"
+LINKER = "rules-link-0.3"
+RULES = "rules-mentions-0.3"
 
 
 @dataclass
@@ -354,7 +354,7 @@ class Extractor:
                 sentence_facts.extend(build_facts(doc, sentence, found, linking.aliases, self.vocab, model))
             if self.confidence is not None:
                 for fact in sentence_facts:
-                    fact.confidence = self.confidence(fact.confidence)
+                    fact.confidence = self.confidence(fact.confidence, fact)
             facts.extend(sentence_facts)
         unique = {f.fact_id: f for f in facts}
         place(unique.values(), doc.boxes)

@@ -3,7 +3,8 @@
 A fact's raw confidence is the product of its relation's score and its mentions' scores
 (:mod:`lit.extract.assemble`): ordered, but not a probability. A researcher filtering with
 ``--min-confidence 0.8`` expects about 80 % of what passes to be right, so the raw score is
-mapped through a logistic fit (Platt scaling): ``confidence = sigmoid(a * logit(raw) + b)``.
+mapped through a logistic fit (Platt scaling, with two indicators of evidence beside the raw
+score, see :class:`FactCalibration`): ``confidence = sigmoid(a * logit(raw) + b + ...)``.
 
 What it is fitted on: the sentence facts the pipeline writes on the dev splits of the
 third-party fact benchmarks (:mod:`lit.models.benchmark`: the real-text abstracts, SOFC-Exp,
@@ -44,7 +45,7 @@ if TYPE_CHECKING:
     from lit.extract.pipeline import Extractor
     from lit.models.benchmark.gold import BenchSet, BenchText
 
-__all__ = ["PREFIX", "FactCalibration", "default_calibration", "judge", "collect", "release"]
+__all__ = ["PREFIX", "FactCalibration", "default_calibration", "evidence", "judge", "collect", "release"]
 
 #: Artifacts live in ``models/trained/conf-<version>/calibration.json``.
 PREFIX = "conf-"
@@ -58,12 +59,20 @@ L2 = 1.0
 
 @dataclass(frozen=True, slots=True)
 class FactCalibration:
-    """``sigmoid(a * logit(raw) + b)``, fitted for one combination of models."""
+    """``sigmoid(a * logit(raw) + b + formula * [the compound is a formula] + own_sentence *
+    [the compound is named in the fact's sentence])``, fitted for one combination of models.
+
+    The two indicators are evidence the raw score does not carry: a formula is an unambiguous
+    name (a polymer acronym or a common noun is often the wrong entity), and a compound
+    carried over from an earlier sentence is a guess about an anaphor. Without them one curve
+    serves abstracts and full papers alike and promises each the other's precision."""
 
     version: str
     fitted_for: str
     a: float = 1.0
     b: float = 0.0
+    formula: float = 0.0
+    own_sentence: float = 0.0
 
     @property
     def tag(self) -> str:
@@ -73,8 +82,14 @@ class FactCalibration:
     def applies_to(self, sentence_model: str) -> bool:
         return sentence_model == self.fitted_for
 
-    def __call__(self, raw: float) -> float:
-        return round(sigmoid(self.a * logit(raw) + self.b), 4)
+    def __call__(self, raw: float, fact: "Fact | None" = None) -> float:
+        """The calibrated confidence of a fact with raw confidence ``raw`` (``fact`` gives the
+        indicators; without it both count as absent)."""
+        return self.of(raw, *evidence(fact)) if fact is not None else self.of(raw, 0.0, 0.0)
+
+    def of(self, raw: float, formula: float, own_sentence: float) -> float:
+        z = self.a * logit(raw) + self.b + self.formula * formula + self.own_sentence * own_sentence
+        return round(sigmoid(z), 4)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -84,7 +99,8 @@ class FactCalibration:
         file = Path(path) / FILE if Path(path).is_dir() else Path(path)
         try:
             data = json.loads(file.read_text(encoding="utf-8"))
-            return cls(**{k: data[k] for k in ("version", "fitted_for", "a", "b")})
+            return cls(**{k: data[k] for k in ("version", "fitted_for", "a", "b")},
+                       **{k: data.get(k, 0.0) for k in ("formula", "own_sentence")})
         except (OSError, json.JSONDecodeError, KeyError, TypeError) as exc:
             raise ModelError(f"{file}: not a fact calibration ({exc})") from exc
 
@@ -102,22 +118,32 @@ SETS: tuple[str, ...] = ("realtext", "sofc_exp", "polyie")
 THRESHOLD = 0.8
 
 
+def evidence(fact: "Fact") -> tuple[float, float]:
+    """The indicators :class:`FactCalibration` weighs beside the raw score."""
+    own = fact.compound_start is not None and fact.start <= fact.compound_start < fact.end
+    return (1.0 if fact.formula else 0.0, 1.0 if own else 0.0)
+
+
+#: One judged fact as the fit sees it: raw confidence, then :func:`evidence`.
+Evidence = tuple[float, float, float]
+
+
 def judge(text: "BenchText", facts: Sequence["Fact"], bench: "BenchSet", sentence_model: str,
-          vocab: "PropertyVocabulary") -> list[tuple[float, bool]]:
-    """``(raw confidence, right)`` of each judged sentence fact of one benchmark text."""
+          vocab: "PropertyVocabulary") -> list[tuple[Evidence, bool]]:
+    """``((raw confidence, *evidence), right)`` of each judged sentence fact of one benchmark text."""
     from lit.models.benchmark.score import Pred, score_text
 
     preds = [Pred.of_fact(f, bench, vocab) for f in facts]
     fact_of = {id(p): f for p, f in zip(preds, facts)}
     scored = score_text(text, preds, bench.properties)
     judged = [(fact_of[id(p)], True) for p, _ in scored.matched] + [(fact_of[id(p)], False) for p in scored.false_positives]
-    return [(f.confidence, ok) for f, ok in judged if f.model == sentence_model]
+    return [((f.confidence, *evidence(f)), ok) for f, ok in judged if f.model == sentence_model]
 
 
 def collect(
     extractor: "Extractor", sets: Sequence[str], split: str, limit: int | None = None
-) -> dict[str, tuple[list[float], list[bool], dict[str, int]]]:
-    """Per set: raw confidences and right/wrong of the judged sentence facts, with counts.
+) -> dict[str, tuple[list[Evidence], list[bool], dict[str, int]]]:
+    """Per set: the evidence and right/wrong of the judged sentence facts, with counts.
 
     The extractor's own calibration, if any, is switched off: the fit needs raw scores.
     """
@@ -125,12 +151,12 @@ def collect(
     from lit.models.benchmark.run import GROUP
 
     saved, extractor.confidence = extractor.confidence, None
-    out: dict[str, tuple[list[float], list[bool], dict[str, int]]] = {}
+    out: dict[str, tuple[list[Evidence], list[bool], dict[str, int]]] = {}
     try:
         for name in sets:
             bench = load_set(name, split)
             texts = bench.texts[: limit or None]
-            scores: list[float] = []
+            scores: list[Evidence] = []
             right: list[bool] = []
             facts = 0
             for i in range(0, len(texts), GROUP):
@@ -146,8 +172,9 @@ def collect(
     return out
 
 
-def _summary(scores: Sequence[float], right: Sequence[bool], calibration: FactCalibration) -> dict[str, Any]:
-    mapped = [calibration(s) for s in scores]
+def _summary(found: Sequence[Evidence], right: Sequence[bool], calibration: FactCalibration) -> dict[str, Any]:
+    scores = [e[0] for e in found]
+    mapped = [calibration.of(*e) for e in found]
     raw, cal = reliability(scores, right), reliability(mapped, right)
     out: dict[str, Any] = {"raw": raw, "calibrated": cal}
     for name, values, table in (("raw", scores, raw), ("calibrated", mapped, cal)):
@@ -177,11 +204,12 @@ def release(
     fitted = collect(extractor, sets, split, limit)
     scores = [s for name in sets for s in fitted[name][0]]
     right = [r for name in sets for r in fitted[name][1]]
-    a, b = fit_logistic(
-        [[logit(s), 1.0] for s in scores], [float(r) for r in right], start=IDENTITY, l2=L2, prior=IDENTITY
+    a, b, formula, own = fit_logistic(
+        [[logit(raw), 1.0, formula, own] for raw, formula, own in scores], [float(r) for r in right],
+        start=(*IDENTITY, 0.0, 0.0), l2=L2, prior=(*IDENTITY, 0.0, 0.0),
     )
     base = extractor.sentence_model.removesuffix(f"+{extractor.confidence.tag}" if extractor.confidence else "")
-    calibration = FactCalibration(version, base, a, b)
+    calibration = FactCalibration(version, base, a, b, formula, own)
     report: dict[str, Any] = {
         **calibration.to_dict(),
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -197,7 +225,7 @@ def release(
     return report
 
 
-def _parts(collected: dict[str, tuple[list[float], list[bool], dict[str, int]]], split: str,
+def _parts(collected: dict[str, tuple[list[Evidence], list[bool], dict[str, int]]], split: str,
            calibration: FactCalibration) -> dict[str, Any]:
     """Each set's summary, then all of them pooled (``"pooled"``)."""
     parts: dict[str, Any] = {}
@@ -254,8 +282,9 @@ def _card(report: dict[str, Any]) -> str:
         f"# Fact confidence calibration {report['version']}",
         "",
         "Maps the pipeline's raw fact confidence to the probability that the fact is right:",
-        f"`confidence = sigmoid({report['a']} * logit(raw) {'-' if report['b'] < 0 else '+'} {abs(report['b'])})`, "
-        "applied only with the models",
+        f"`confidence = sigmoid({report['a']} * logit(raw) {'-' if report['b'] < 0 else '+'} {abs(report['b'])}"
+        f" {_signed(report['formula'])} * formula {_signed(report['own_sentence'])} * own_sentence)` "
+        "(formula: the compound is a formula; own_sentence: it is named in the fact's sentence), applied only with the models",
         f"it was fitted for (`{report['fitted_for']}`). Fitted with `lit train confidence` on the dev splits of",
         "the third-party fact benchmarks, pooled, each fact judged by the benchmark's strict rule",
         "(`models/fact_confidence.py`, `models/benchmark/`). Table facts are not calibrated.",
@@ -274,3 +303,7 @@ def _card(report: dict[str, Any]) -> str:
         for part in report.get(key, {}).values():
             lines += _section(title, part)
     return "\n".join(lines)
+
+
+def _signed(weight: float) -> str:
+    return f"{'-' if weight < 0 else '+'} {abs(weight)}"

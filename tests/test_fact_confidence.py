@@ -16,7 +16,7 @@ from lit.extract.normalize.properties import PropertyVocabulary
 from lit.extract.pipeline import Extractor
 from lit.extract.readers import read_document
 from lit.models.calibration import expected_calibration_error, fit_logistic, logit, reliability
-from lit.models.fact_confidence import FactCalibration, default_calibration, judge
+from lit.models.fact_confidence import FactCalibration, default_calibration, evidence, judge
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -90,7 +90,8 @@ def test_fact_confidence_judges_facts_by_the_benchmark_rule() -> None:
     facts = [fact("ZnO", 3.3), fact("GaN", 3.4), fact("GaN", 3.4), fact("ZnO", 3.3, model="table"),
              fact("ZnO", 5.0, prop="work_function")]
     judged = judge(text, facts, bench, "m", PropertyVocabulary.load())
-    assert sorted((round(c, 4), ok) for c, ok in judged) == [(0.83, True), (0.84, False)]
+    assert sorted((round(e[0], 4), ok) for e, ok in judged) == [(0.83, True), (0.84, False)]
+    assert {e[1:] for e, _ in judged} == {(0.0, 0.0)}  # names, not formulae; no compound offsets given
 
 
 def test_fact_confidence_load_reads_a_calibration_and_refuses_other_files(tmp_path: Path) -> None:
@@ -116,7 +117,7 @@ def test_fact_confidence_committed_calibration_applies_to_the_default_models() -
     sentence_facts = [f for f in calibrated if f.model.endswith(calibration.tag)]
     assert sentence_facts and {f.fact_id for f in calibrated} == set(by_id)
     for fact in sentence_facts:
-        assert fact.confidence == calibration(by_id[fact.fact_id].confidence)
+        assert fact.confidence == calibration(by_id[fact.fact_id].confidence, by_id[fact.fact_id])
 
 
 def test_fact_confidence_not_applied_to_other_models() -> None:
@@ -134,3 +135,15 @@ def test_fact_confidence_cli_refuses_to_fit_on_test() -> None:
     result = CliRunner().invoke(app, ["train", "confidence", "--split", "test"], env={"COLUMNS": "200"})
     assert result.exit_code == 2  # refused before any model is loaded
     assert "never for fitting" in result.output
+
+
+def test_fact_confidence_weighs_formula_and_own_sentence_evidence() -> None:
+    """The same raw score counts for more when the compound is a formula named in the sentence."""
+    cal = FactCalibration("t", "m", 1.0, 0.0, formula=0.6, own_sentence=0.2)
+    base = Fact(compound="ZnO", property="band_gap", value=3.3, unit="eV", raw_value="3.3 eV", doc_id="d",
+                source="t", start=0, end=30, sentence="s" * 30, model="m", confidence=0.5, formula="OZn",
+                compound_start=4, compound_end=7)
+    carried = replace(base, compound_start=40, compound_end=43)
+    neither = replace(carried, formula=None)
+    assert cal(0.5, base) > cal(0.5, carried) > cal(0.5, neither) == cal(0.5)
+    assert cal(0.5) == 0.5 and evidence(base) == (1.0, 1.0) and evidence(neither) == (0.0, 0.0)
