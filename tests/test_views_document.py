@@ -17,7 +17,7 @@ from lit.extract.facts import Fact
 from lit.extract.pipeline import Extractor
 from lit.extract.readers import read_document
 from lit.extract.segment import split_sentences
-from lit.views.document_page import document_page
+from lit.views.document_page import document_page, state_page
 from tests.browser import open_page
 
 REPO = Path(__file__).resolve().parents[1]
@@ -84,11 +84,9 @@ def test_show_highlights_the_mentions_in_displacy_style(shown) -> None:
 
 
 def test_table_facts_link_to_their_table_row(extractor, tmp_path) -> None:
-    doc = read_document(TABLE_HTML)
-    sentences = split_sentences(doc)
-    mentions, _ = extractor.mentions(doc, sentences)
-    facts, _ = extractor.extract(doc, sentences)
-    tree = lxml.html.fromstring(document_page(doc, sentences, [m for ms in mentions for m in ms], facts))
+    (state,) = extractor.analyse([read_document(TABLE_HTML)])
+    assert state.ok and state.mentions and state.result.facts
+    tree = lxml.html.fromstring(state_page(state))
     table_rows = {tr.get("id"): tr for tr in tree.iter("tr") if (tr.get("id") or "").startswith("r-")}
     linked = [
         a.get("href")[1:] for tr in tree.iter("tr") if tr.get("class") == "fact"
@@ -109,7 +107,7 @@ def test_a_fact_with_a_page_shows_it(extractor) -> None:
 
     doc = read_document(PDF)
     sentences = split_sentences(doc)
-    facts, _ = extractor.extract(doc, sentences)
+    facts, _ = extractor.extract(doc)
     paged = [PagedFact(**{k: getattr(f, k) for k in Fact.__dataclass_fields__}, page=1 + i % 2) for i, f in enumerate(facts)]
     tree = lxml.html.fromstring(document_page(doc, sentences, [], paged))
     headers = [th.text_content() for th in tree.iter("th")]

@@ -15,6 +15,7 @@ from typing import Iterable, Sequence
 
 from lit.extract.document import Document, Sentence, TextBlock
 from lit.extract.facts import ENTITY_LABELS, Fact, Mention
+from lit.extract.state import DocState
 from lit.views.html import esc, number, page
 
 #: displaCy colours per label (pale, so the text stays readable).
@@ -40,6 +41,12 @@ _FILTER_SCRIPT = """
   apply();
 })();
 """
+
+
+def state_page(state: DocState) -> str:
+    """The page of a document the pipeline went through (:meth:`Extractor.analyse`): its
+    mentions and facts from the one run of the models."""
+    return document_page(state.doc, state.sentences, [m for ms in state.mentions for m in ms], state.result.facts)
 
 
 def document_page(doc: Document, sentences: Sequence[Sentence], mentions: Iterable[Mention], facts: Sequence[Fact]) -> str:
