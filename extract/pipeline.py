@@ -29,7 +29,7 @@ from lit.extract.facts import Fact, Mention
 from lit.extract.normalize.properties import PropertyVocabulary
 from lit.extract.relate import ModelLinker
 from lit.extract.stages import (
-    Assemble, Calibrate, Materials, Mentions, Read, Relate, RuleLinks, Segment, Step, Tables, Tag, no_step,
+    Assemble, Calibrate, Materials, Mentions, Read, Relate, RuleLinks, Segment, Step, Tables, Tag, chained, no_step,
 )
 from lit.extract.state import DocState
 from lit.extract.tables import MODEL as TABLE_MODEL
@@ -77,9 +77,8 @@ class Extractor:
         self.confidence = confidence
 
     def stages(self) -> list:
-        """The stages every document goes through, in order (built on each call, so that a
-        model swapped on the extractor is the one used)."""
-        model = lambda: self.sentence_model  # noqa: E731 - read when facts are made: calibrated() may change it
+        """The stages every document goes through, in order (built for each run, so that a
+        model or calibration set on the extractor since is the one used)."""
         return [
             Read(),
             Segment(),
@@ -89,8 +88,8 @@ class Extractor:
             RuleLinks(self.vocab),
             Relate(self.linker),
             Tables(self.vocab),
-            Assemble(self.vocab, model),
-            Calibrate(lambda: self.confidence, model),
+            Assemble(self.vocab, self.sentence_model),
+            Calibrate(self.confidence, self.sentence_model),
         ]
 
     @classmethod
@@ -155,10 +154,13 @@ class Extractor:
 
     def run(self, states: list[DocState], step: Step = no_step, until: type | None = None) -> list[DocState]:
         """``states`` through every stage (through stage class ``until`` only, if given)."""
-        for stage in self.stages():
+        stages = self.stages()
+        if until is not None:
+            stages = stages[: 1 + next(i for i, stage in enumerate(stages) if isinstance(stage, until))]
+        for stage in chained(stages):
             states = stage(states, step)
-            if until is not None and isinstance(stage, until):
-                return states
+        if until is not None:
+            return states
         for state in states:
             if state.ok:
                 state.result.facts, state.result.sentences = state.facts, len(state.sentences)

@@ -6,7 +6,8 @@ r"""The pipeline's stages, each a component with one contract: it takes a batch 
 
 :class:`~lit.extract.pipeline.Extractor` lists them once; adding or swapping a stage is one
 class here and one line there. A stage that works on each document by itself
-(:class:`PerDocument`) fails only the document it breaks on. A model stage
+(:class:`PerDocument`) fails only the document it breaks on; consecutive ones run a document
+at a time through all of them (:class:`Chain`). A model stage
 (:class:`Shared`) makes one call over the pieces of every document in the batch, because a
 document's few sentences (or its one or two paragraphs) alone make small, padded batches
 that cost a model about twice its batched time; should that call fail, it is made again for
@@ -61,6 +62,30 @@ class PerDocument:
 
     def one(self, state: DocState) -> None:
         raise NotImplementedError
+
+
+class Chain(PerDocument):
+    """Consecutive per-document stages run one document at a time, through all of them: a
+    worker's supervisor then times a file once through the lot (one ``step``, one per-file
+    limit), as it did before the stages were apart."""
+
+    def __init__(self, stages: Sequence[PerDocument]):
+        self.stages = list(stages)
+
+    def one(self, state: DocState) -> None:
+        for stage in self.stages:
+            stage.one(state)
+
+
+def chained(stages: Sequence[Any]) -> list[Any]:
+    """``stages`` with each run of consecutive :class:`PerDocument` stages as one :class:`Chain`."""
+    out: list[Any] = []
+    for stage in stages:
+        if isinstance(stage, PerDocument) and out and isinstance(out[-1], Chain):
+            out[-1].stages.append(stage)
+        else:
+            out.append(Chain([stage]) if isinstance(stage, PerDocument) else stage)
+    return out
 
 
 class Shared:
@@ -222,32 +247,29 @@ class Tables(PerDocument):
 
 class Assemble(PerDocument):
     """Facts of each sentence's relations (:func:`build_facts`), after the table facts,
-    tagged with how sentence facts are made (``model``, a callable: it names the calibration
-    the extractor takes after its stages are built)."""
+    tagged with how sentence facts are made (``model``)."""
 
-    def __init__(self, vocab: PropertyVocabulary, model: Callable[[], str]):
+    def __init__(self, vocab: PropertyVocabulary, model: str):
         self.vocab = vocab
         self.model = model
 
     def one(self, state: DocState) -> None:
-        model = self.model()
         for sentence, found in zip(state.sentences, state.relations):
-            state.facts.extend(build_facts(state.doc, sentence, found, state.aliases, self.vocab, model))
+            state.facts.extend(build_facts(state.doc, sentence, found, state.aliases, self.vocab, self.model))
 
 
 class Calibrate(PerDocument):
     """Sentence facts' raw confidence -> a probability of being right, when a calibration
-    fitted for exactly these models is loaded (:mod:`lit.models.fact_confidence`); then one
+    fitted for exactly these models is given (:mod:`lit.models.fact_confidence`); then one
     fact per fact id."""
 
-    def __init__(self, calibration: Callable[[], "FactCalibration | None"], model: Callable[[], str]):
+    def __init__(self, calibration: "FactCalibration | None", model: str):
         self.calibration = calibration
         self.model = model
 
     def one(self, state: DocState) -> None:
-        calibration, model = self.calibration(), self.model()
-        if calibration is not None:
+        if self.calibration is not None:
             for fact in state.facts:
-                if fact.model == model:
-                    fact.confidence = calibration(fact.confidence)
+                if fact.model == self.model:
+                    fact.confidence = self.calibration(fact.confidence)
         state.facts = list({f.fact_id: f for f in state.facts}.values())

@@ -10,6 +10,7 @@ has to know which piece of text a mention was found in.
 
 from __future__ import annotations
 
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Iterator, Sequence
@@ -61,8 +62,6 @@ class DocState:
         """A stage's work on this document alone: timed into ``result.seconds`` (plus
         ``share``, its part of a call shared with the batch); an exception fails this
         document only, named with its file."""
-        import time
-
         started = time.perf_counter()
         try:
             yield
