@@ -231,7 +231,6 @@ class Relate(Shared):
 
     def take(self, state: DocState, outputs: list[Any]) -> None:
         if self.linker is not None and state.sentences:
-            state.linked = outputs
             state.relations = self.linker.merge(state.sentences, state.mentions, state.rules, outputs)
 
 

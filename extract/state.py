@@ -44,9 +44,8 @@ class DocState:
     aliases: "Aliases | None" = None
     #: the rule linker's relations of each sentence
     rules: list[list[Relation]] = field(default_factory=list)
-    #: the paragraphs the relation model reads, and its relations of each
+    #: the paragraphs the relation model reads
     blocks: list["Block"] = field(default_factory=list)
-    linked: list[list[Relation]] | None = None
     #: the relations of each sentence the facts are built from
     relations: list[list[Relation]] = field(default_factory=list)
     facts: list[Fact] = field(default_factory=list)
