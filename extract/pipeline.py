@@ -8,7 +8,8 @@ Each stage (:mod:`lit.extract.stages`) takes a batch of documents' state
 :class:`Extractor` lists them once, in :meth:`Extractor.stages`. One document is a batch of
 one, so there is a single path: a group of files (the batch runner's workers,
 :meth:`Extractor.extract_paths`) gets one NER call over all its sentences and one
-relation-model call over all its paragraphs, and the facts its documents give one by one.
+relation-model call over all its paragraphs, and gives the facts its documents give one by
+one (see :mod:`lit.extract.stages` for why).
 
 :class:`Extractor` holds what is expensive to build (the models, the property vocabulary)
 and is reused across documents; the batch runner gives one to each worker. It never prints
