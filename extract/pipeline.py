@@ -1,46 +1,39 @@
-r"""One file -> Facts: the stages of lit wired together for a single document.
+r"""Files or Documents -> Facts: lit's stages wired together.
 
-    read_document -> split_sentences -> NER + rule mentions (Mentions)
-                                     |     -> rule linker + relation model (Relations)
-                                     |     -> assemble (Facts)
-                                     \-> tables (Facts)
+    Read -> Segment -> Tag (NER) -> Mentions -> Materials -> RuleLinks
+         -> Relate (relation model) -> Tables -> Assemble -> Calibrate
 
-:class:`Extractor` holds what is expensive to build (the NER model, the property
-vocabulary) and is reused across documents; the batch runner gives one to each worker.
-It never prints and never raises for a bad input file: :meth:`Extractor.extract_path`
-returns a :class:`DocumentResult` carrying either facts or the error.
+Each stage (:mod:`lit.extract.stages`) takes a batch of documents' state
+(:class:`~lit.extract.state.DocState`, every span in document offsets) and returns it;
+:class:`Extractor` lists them once, in :meth:`Extractor.stages`. One document is a batch of
+one, so there is a single path: a group of files (the batch runner's workers,
+:meth:`Extractor.extract_paths`) gets one NER call over all its sentences and one
+relation-model call over all its paragraphs, and gives the facts its documents give one by
+one (see :mod:`lit.extract.stages` for why).
 
-:meth:`Extractor.extract_paths` does the same for a group of files with one NER call over
-all their sentences and one relation-model call over all their paragraphs: a document's
-few sentences (or its one or two paragraphs) alone make small, padded batches, which cost
-a model about twice its batched time. Neither model's decided output for a text depends
-on what shares its batch: probabilities differ at most in the last float32 bits, on some
-CPUs, and are rounded before any decision (:mod:`lit.models.ner.infer`,
-:mod:`lit.models.re.infer`), so a group gives the facts its documents give one by one. A document is therefore extracted
-in stages (:meth:`Extractor._stage`: mentions, rule links and the paragraphs the relation
-model reads; then :meth:`Extractor._facts`) so that the model calls can sit between them.
+:class:`Extractor` holds what is expensive to build (the models, the property vocabulary)
+and is reused across documents; the batch runner gives one to each worker. It never prints
+and never raises for a bad input file: a :class:`DocumentResult` carries either facts or
+the error, and a document that fails does so alone, never its batch.
 """
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from lit.errors import LitError
-from lit.extract.assemble import Aliases, VocabularyJudge, build_facts
-from lit.extract.document import Document, DocumentInfo, Sentence
-from lit.extract.facts import Fact, Mention, Relation, place
-from lit.extract.link import link_sentence
-from lit.extract.materials import Topic, material_mentions
+from lit.extract.assemble import VocabularyJudge
+from lit.extract.document import Document, DocumentInfo
+from lit.extract.facts import Fact, Mention
 from lit.extract.normalize.properties import PropertyVocabulary
-from lit.extract.readers import read_document
-from lit.extract.relate import Block, ModelLinker, paragraphs
-from lit.extract.segment import split_sentences
-from lit.extract.rule_mentions import merge_mentions, rule_mentions
+from lit.extract.relate import ModelLinker
+from lit.extract.stages import (
+    Assemble, Calibrate, Materials, Mentions, Read, Relate, RuleLinks, Segment, Step, Tables, Tag, chained, no_step,
+)
+from lit.extract.state import DocState
 from lit.extract.tables import MODEL as TABLE_MODEL
-from lit.extract.tables import table_facts
 
 if TYPE_CHECKING:
     from lit.models.fact_confidence import FactCalibration
@@ -68,7 +61,7 @@ class DocumentResult:
 
 
 class Extractor:
-    """The per-document pipeline with its models loaded once."""
+    """The pipeline with its models loaded once."""
 
     def __init__(
         self,
@@ -83,6 +76,22 @@ class Extractor:
         #: maps raw sentence-fact confidence to a probability of being right; used only
         #: when fitted for exactly these models (see :mod:`lit.models.fact_confidence`)
         self.confidence = confidence
+
+    def stages(self) -> list:
+        """The stages every document goes through, in order (built for each run, so that a
+        model or calibration set on the extractor since is the one used)."""
+        return [
+            Read(),
+            Segment(),
+            Tag(self.tagger),
+            Mentions(self.vocab),
+            Materials(),
+            RuleLinks(self.vocab),
+            Relate(self.linker),
+            Tables(self.vocab),
+            Assemble(self.vocab, self.sentence_model),
+            Calibrate(self.confidence, self.sentence_model),
+        ]
 
     @classmethod
     def load(
@@ -144,252 +153,59 @@ class Extractor:
     def model_versions(self) -> list[str]:
         return [self.sentence_model, TABLE_MODEL]
 
+    def run(self, states: list[DocState], step: Step = no_step, until: type | None = None) -> list[DocState]:
+        """``states`` through every stage (through stage class ``until`` only, if given)."""
+        stages = self.stages()
+        if until is not None:
+            stages = stages[: 1 + next(i for i, stage in enumerate(stages) if isinstance(stage, until))]
+        for stage in chained(stages):
+            states = stage(states, step)
+        if until is not None:
+            return states
+        for state in states:
+            if state.ok:
+                state.result.facts, state.result.sentences = state.facts, len(state.sentences)
+        return states
+
+    def analyse(
+        self,
+        docs: Sequence[Document],
+        until: type | None = None,
+        predicted: Sequence[list[list[Mention]] | None] | None = None,
+    ) -> list[DocState]:
+        """Documents built in memory through the stages (through stage class ``until``):
+        each one's whole state (sentences, mentions, relations, facts), for a caller that
+        shows more than the facts. ``predicted``: per document, the NER model's mentions of
+        its sentences (document offsets) when the caller has them already, else None."""
+        states = [_state(doc, i) for i, doc in enumerate(docs)]
+        for state, found in zip(states, predicted or ()):
+            state.predicted = found
+        return self.run(states, until=until)
+
     def extract_path(self, path: str | Path) -> DocumentResult:
-        started = time.perf_counter()
-        result = DocumentResult(source=str(path))
-        try:
-            doc = read_document(path)
-            result.info = doc.info
-            result.facts, result.sentences = self.extract(doc)
-        except Exception as exc:  # noqa: BLE001 - recorded with the file name, never lose the batch
-            _failed(result, exc)
-        result.seconds = time.perf_counter() - started
-        return result
+        """One file's facts (or the error that stopped it)."""
+        return self.extract_paths([path])[0]
 
-    def extract_paths(
-        self, paths: Sequence[str | Path], step: Callable[[int | None], None] | None = None,
-    ) -> list[DocumentResult]:
-        """:meth:`extract_path` for each of ``paths`` (results in the same order), with the NER
-        model run once over the sentences of all of them and the relation model once over
-        their paragraphs (both batched across documents).
-
-        A file that cannot be read, segmented or assembled fails alone, as it would by itself.
-        Should a shared model call itself fail, every document is extracted alone instead, so
-        that only the one that causes it is reported.
-
-        ``step(i)`` is called before work on ``paths[i]`` alone, ``step(None)`` before a call
-        shared by the group: the supervisor of a worker process (:mod:`lit.extract.workers`)
-        learns from it which file to blame when a time or memory limit is hit.
-        """
-        step = step or _no_step
-        results: list[DocumentResult] = []
-        ready: list[tuple[DocumentResult, Document, list[Sentence]]] = []
-        for i, path in enumerate(paths):
-            step(i)
-            started = time.perf_counter()
-            result = DocumentResult(source=str(path))
-            try:
-                doc = read_document(path)
-                result.info = doc.info
-                ready.append((result, doc, split_sentences(doc)))
-            except Exception as exc:  # noqa: BLE001 - as in extract_path
-                _failed(result, exc)
-            result.seconds = time.perf_counter() - started
-            results.append(result)
-
-        def alone() -> list[DocumentResult]:
-            out = []
-            for i, path in enumerate(paths):
-                step(i)
-                out.append(self.extract_path(path))
-            return out
-
-        return self._extract_group(results, ready, alone, step)
+    def extract_paths(self, paths: Sequence[str | Path], step: Step | None = None) -> list[DocumentResult]:
+        """:meth:`extract_path` for each of ``paths`` (results in the same order), as one batch:
+        one NER call over the sentences of all of them and one relation-model call over their
+        paragraphs. ``step``: see :mod:`lit.extract.stages`."""
+        states = [DocState(DocumentResult(source=str(p)), index=i, path=str(p)) for i, p in enumerate(paths)]
+        return [s.result for s in self.run(states, step or no_step)]
 
     def extract_documents(self, docs: Sequence[Document]) -> list[DocumentResult]:
         """:meth:`extract_paths` for documents already built in memory (evaluation sets make
-        theirs from corpus text): the same grouped model calls, so the same facts."""
-        results: list[DocumentResult] = []
-        ready: list[tuple[DocumentResult, Document, list[Sentence]]] = []
-        for doc in docs:
-            started = time.perf_counter()
-            result = DocumentResult(source=doc.info.source, info=doc.info)
-            try:
-                ready.append((result, doc, split_sentences(doc)))
-            except Exception as exc:  # noqa: BLE001 - as in extract_path
-                _failed(result, exc)
-            result.seconds = time.perf_counter() - started
-            results.append(result)
-        return self._extract_group(results, ready, lambda: [self._extract_alone(doc) for doc in docs], _no_step)
+        theirs from corpus text): the same batched model calls, so the same facts."""
+        return [s.result for s in self.analyse(docs)]
 
-    def _extract_alone(self, doc: Document) -> DocumentResult:
-        """One in-memory document by itself: the fallback of :meth:`extract_documents`."""
-        started = time.perf_counter()
-        result = DocumentResult(source=doc.info.source, info=doc.info)
-        try:
-            result.facts, result.sentences = self.extract(doc)
-        except Exception as exc:  # noqa: BLE001 - as in extract_path
-            _failed(result, exc)
-        result.seconds = time.perf_counter() - started
-        return result
-
-    def _extract_group(
-        self,
-        results: list[DocumentResult],
-        ready: list[tuple[DocumentResult, Document, list[Sentence]]],
-        alone: Callable[[], list[DocumentResult]],
-        step: Callable[[int | None], None],
-    ) -> list[DocumentResult]:
-        """The grouped model calls over documents read and segmented (``ready``, whose results
-        are among ``results``); ``alone`` redoes the group one document at a time."""
-        texts = [s.text for _, _, sentences in ready for s in sentences]
-        step(None)
-        started = time.perf_counter()
-        try:
-            predicted = self.tagger.predict(texts) if self.tagger is not None and texts else [[] for _ in texts]
-        except Exception:  # noqa: BLE001 - isolate the document that breaks the model call
-            return alone()
-        model_share = (time.perf_counter() - started) / max(1, len(texts))
-        staged: list[tuple[DocumentResult, _Linking]] = []
-        at = 0
-        index = {id(result): i for i, result in enumerate(results)}
-        for result, doc, sentences in ready:
-            step(index[id(result)])
-            started = time.perf_counter()
-            own = predicted[at : at + len(sentences)]
-            at += len(sentences)
-            try:
-                staged.append((result, self._stage(doc, sentences, own)))
-            except Exception as exc:  # noqa: BLE001 - as in extract_path
-                _failed(result, exc)
-            result.seconds += time.perf_counter() - started + model_share * len(sentences)
-        blocks = [b for _, linking in staged for b in linking.blocks]
-        step(None)
-        started = time.perf_counter()
-        try:
-            linked = self.linker.predict(blocks) if self.linker is not None and blocks else [[] for _ in blocks]
-        except Exception:  # noqa: BLE001 - as for the NER call
-            return alone()
-        model_share = (time.perf_counter() - started) / max(1, len(blocks))
-        at = 0
-        for result, linking in staged:
-            step(index[id(result)])
-            started = time.perf_counter()
-            own = linked[at : at + len(linking.blocks)]
-            at += len(linking.blocks)
-            try:
-                result.facts, result.sentences = self._facts(linking, own), len(linking.sentences)
-            except Exception as exc:  # noqa: BLE001 - as in extract_path
-                _failed(result, exc)
-            result.seconds += time.perf_counter() - started + model_share * len(linking.blocks)
-        return results
-
-    def extract(self, doc: Document, sentences: Sequence[Sentence] | None = None) -> tuple[list[Fact], int]:
-        """Facts of one parsed document (deduplicated by fact id) and its sentence count.
-
-        ``sentences``: the document's :func:`split_sentences`, when the caller has them already.
-        """
-        sentences = split_sentences(doc) if sentences is None else sentences
-        linking = self._stage(doc, sentences)
-        linked = self.linker.predict(linking.blocks) if self.linker is not None else None
-        return self._facts(linking, linked), len(sentences)
-
-    def mentions(
-        self, doc: Document, sentences: Sequence[Sentence], predicted: Sequence[Sequence[Mention]] | None = None
-    ) -> tuple[list[list[Mention]], Aliases]:
-        """Mentions of each sentence in document offsets, and the document's abbreviations.
-
-        Rule mentions and the abbreviations the paper defines ("CH3NH3PbI3 (MAPI)", then
-        "MAPI") come first; the model's mentions are added where none of those fired. Then
-        formulae written apart are joined and compounds that are not materials, or are only
-        a substrate or a dopant, are left out (:func:`material_mentions`).
-        ``predicted``: the NER model's mentions of each sentence (sentence offsets) when the
-        caller has them already (:meth:`extract_paths` predicts a group's at once).
-        """
-        if predicted is None:
-            texts = [s.text for s in sentences]
-            predicted = self.tagger.predict(texts) if self.tagger is not None and texts else [[] for _ in texts]
-        rules = [_shift(rule_mentions(s.text, self.vocab), s.start) for s in sentences]
-        model = [_shift(ms, s.start) for s, ms in zip(sentences, predicted)]
-        aliases = Aliases.from_mentions(doc, (m for ms in rules + model for m in ms if m.label == "COMPOUND"))
-        merged = [
-            material_mentions(
-                sentence.text,
-                merge_mentions(found, ruled + aliases.mentions_in(sentence, ruled), self.vocab),
-                aliases.full,
-                sentence.start,
-            )
-            for sentence, ruled, found in zip(sentences, rules, model)
-        ]
-        return merged, aliases
-
-    def relations(self, doc: Document, sentences: Sequence[Sentence]) -> tuple[list[list[Relation]], Aliases]:
-        """Relations of each sentence (document offsets) and the document's abbreviations.
-
-        The rule linker runs per sentence, carrying a compound over within a paragraph; the
-        relation model, when loaded, reads whole paragraphs and overrides it (see relate.py).
-        """
-        linking = self._stage(doc, sentences)
-        if self.linker is None:
-            return linking.rules, linking.aliases
-        return linking.relations(self.linker, self.linker.predict(linking.blocks)), linking.aliases
-
-    def _stage(
-        self, doc: Document, sentences: Sequence[Sentence], predicted: Sequence[Sequence[Mention]] | None = None
-    ) -> "_Linking":
-        """Everything before the relation model: mentions, rule relations, the model's blocks."""
-        per_sentence, aliases = self.mentions(doc, sentences, predicted)
-        judge = VocabularyJudge(self.vocab)
-        rules: list[list[Relation]] = []
-        for paragraph in paragraphs(doc, sentences):
-            topic = Topic()  # a compound carries over within a paragraph only
-            for i in paragraph:
-                rules.append(link_sentence(sentences[i], per_sentence[i], topic.compound, judge))
-                topic.add((m for m in per_sentence[i] if m.label == "COMPOUND"),
-                          (r.compound for r in rules[-1] if r.compound is not None and r.property is not None))
-        blocks = self.linker.blocks(doc, sentences, per_sentence) if self.linker is not None and sentences else []
-        return _Linking(doc, list(sentences), per_sentence, aliases, rules, blocks)
-
-    def _facts(self, linking: "_Linking", linked: Sequence[Sequence[Relation]] | None) -> list[Fact]:
-        """Table facts and sentence facts of a staged document (deduplicated by fact id);
-        ``linked``: the relation model's relations of its blocks (None without a model)."""
-        doc = linking.doc
-        facts = table_facts(doc, self.vocab)
-        if linking.sentences:
-            relations = linking.rules if self.linker is None or linked is None else linking.relations(
-                self.linker, linked)
-            model = self.sentence_model
-            sentence_facts: list[Fact] = []
-            for sentence, found in zip(linking.sentences, relations):
-                sentence_facts.extend(build_facts(doc, sentence, found, linking.aliases, self.vocab, model))
-            if self.confidence is not None:
-                for fact in sentence_facts:
-                    fact.confidence = self.confidence(fact.confidence, fact)
-            facts.extend(sentence_facts)
-        unique = {f.fact_id: f for f in facts}
-        place(unique.values(), doc.boxes)
-        return list(unique.values())
+    def extract(self, doc: Document) -> tuple[list[Fact], int]:
+        """Facts of one parsed document (deduplicated by fact id) and its sentence count;
+        raises what stopped it."""
+        (state,) = self.analyse([doc])
+        if state.exception is not None:
+            raise state.exception
+        return state.result.facts, state.result.sentences
 
 
-@dataclass
-class _Linking:
-    """A document between its mentions and its facts: what the relation model still has to
-    read (``blocks``), with what the merge and the fact assembly need afterwards."""
-
-    doc: Document
-    sentences: list[Sentence]
-    mentions: list[list[Mention]]
-    aliases: Aliases
-    rules: list[list[Relation]]
-    blocks: list[Block]
-
-    def relations(self, linker: ModelLinker, linked: Sequence[Sequence[Relation]]) -> list[list[Relation]]:
-        return linker.merge(self.sentences, self.mentions, self.rules, self.blocks, linked)
-
-
-def _failed(result: DocumentResult, exc: Exception) -> None:
-    """Record why a document failed: a LitError says it itself (with the file name); anything
-    else is a bug or an unforeseen input, named with the file."""
-    if isinstance(exc, LitError):
-        result.error, result.error_code = str(exc), exc.code
-    else:
-        result.error, result.error_code = f"{result.source}: unexpected {type(exc).__name__}: {exc}", "E999"
-
-
-def _no_step(index: int | None) -> None:
-    """The default ``step`` of :meth:`Extractor.extract_paths`: nobody is watching."""
-
-
-def _shift(mentions: Sequence[Mention], offset: int) -> list[Mention]:
-    """Sentence offsets -> document offsets."""
-    return [Mention(m.start + offset, m.end + offset, m.label, m.text, m.score) for m in mentions]
+def _state(doc: Document, index: int) -> DocState:
+    return DocState(DocumentResult(source=doc.info.source, info=doc.info), index=index, doc=doc)

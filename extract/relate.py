@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Sequence
 from lit.extract.document import Document, Sentence
 from lit.extract.facts import Mention, Relation
 from lit.extract.link import Judge, names_unknown_property
+from lit.extract.state import in_document, relation_in_document
 
 if TYPE_CHECKING:
     from lit.models.re.infer import RelationModel
@@ -57,14 +58,13 @@ def paragraphs(doc: Document, sentences: Sequence[Sentence]) -> list[list[int]]:
 
 @dataclass(frozen=True, slots=True)
 class Block:
-    """One paragraph as the model reads it: its text, its mentions in paragraph offsets
-    (``local``), its sentence spans (paragraph offsets) and the same mentions in document
-    offsets (``mentions``, index for index), to map the model's relations back."""
+    """One paragraph as the model reads it: its text, where it starts in the document, its
+    mentions and its sentence spans in paragraph offsets (what the model takes)."""
 
     text: str
+    start: int
     local: list[Mention]
     spans: list[tuple[int, int]]
-    mentions: list[Mention]
 
 
 class ModelLinker:
@@ -90,39 +90,32 @@ class ModelLinker:
         out: list[Block] = []
         for group in paragraphs(doc, sentences):
             start, end = sentences[group[0]].start, sentences[group[-1]].end
-            ms = [m for i in group for m in mentions[i]]
-            local = [Mention(m.start - start, m.end - start, m.label, m.text, m.score) for m in ms]
+            local = in_document([m for i in group for m in mentions[i]], -start)
             spans = [(sentences[i].start - start, sentences[i].end - start) for i in group]
-            out.append(Block(doc.text[start:end], local, spans, ms))
+            out.append(Block(doc.text[start:end], start, local, spans))
         return out
 
     def predict(self, blocks: Sequence[Block]) -> list[list[Relation]]:
-        """The model's relations of each block, in the block's local mentions."""
-        return self.model.predict_many([(b.text, b.local, b.spans) for b in blocks]) if blocks else []
+        """The model's relations of each block, in document offsets: the same mentions (equal,
+        field for field) as the document's own, so the merge can look them up."""
+        if not blocks:
+            return []
+        found = self.model.predict_many([(b.text, b.local, b.spans) for b in blocks])
+        return [[relation_in_document(r, b.start) for r in rs] for b, rs in zip(blocks, found)]
 
     def merge(
         self,
         sentences: Sequence[Sentence],
         mentions: Sequence[Sequence[Mention]],
         rules: Sequence[Sequence[Relation]],
-        blocks: Sequence[Block],
         predicted: Sequence[Sequence[Relation]],
     ) -> list[list[Relation]]:
         """One document's relations per sentence: its rule relations merged with the model's
-        relations of its ``blocks`` (``predicted``, from :meth:`predict`)."""
+        relations of its blocks (``predicted``, from :meth:`predict`)."""
         by_value: dict[Mention, list[Relation]] = {}
-        for block, relations in zip(blocks, predicted):
-            back = {id(loc): m for loc, m in zip(block.local, block.mentions)}
+        for relations in predicted:
             for r in relations:
-                value = back[id(r.value)]
-                by_value.setdefault(value, []).append(Relation(
-                    compound=back[id(r.compound)],
-                    value=value,
-                    property=back[id(r.property)] if r.property is not None else None,
-                    conditions=tuple(back[id(c)] for c in r.conditions),
-                    score=r.score,
-                    value_index=r.value_index,
-                ))
+                by_value.setdefault(r.value, []).append(r)
         return [self._merge(sentences[i], mentions[i], rules[i], by_value) for i in range(len(sentences))]
 
     def _fits(self, relation: Relation, sentence: Sentence) -> bool:

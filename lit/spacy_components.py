@@ -21,7 +21,9 @@ every entity covers exactly the characters lit found.
 
 Facts are kept in ``doc.user_data`` as plain records (``Fact.to_dict``), which spaCy can
 serialise: ``nlp.pipe(..., n_process=2)`` ships Docs between processes as bytes. Reading
-``doc._.lit_facts`` builds Fact objects from them. A component pickles without its models
+``doc._.lit_facts`` builds Fact objects from them. ``lit_ner`` leaves the NER model's own
+mentions there too, so that ``lit_facts`` after it in the same ``nlp`` does not run the
+model again over the same sentences (it drops them once used). A component pickles without its models
 and loads them again in the process that unpickles it, so a spawned worker works too.
 """
 
@@ -36,10 +38,12 @@ from spacy.util import filter_spans
 from lit.extract.document import Document, DocumentInfo, Section, TextBlock, content_id
 from lit.extract.facts import ENTITY_LABELS, Fact, Mention
 from lit.extract.pipeline import Extractor
-from lit.extract.segment import split_sentences
+from lit.extract.stages import Materials
 
 #: ``doc.user_data`` key of the fact records ``doc._.lit_facts`` reads.
 FACTS_KEY = "lit_facts"
+#: ``doc.user_data`` key of the NER model's mentions per sentence, kept by ``lit_ner`` for ``lit_facts``.
+PREDICTED_KEY = "lit_ner_predicted"
 #: ``Fact.source`` of facts found by the spaCy components (a Doc has no file name).
 SOURCE = "spacy"
 
@@ -154,16 +158,15 @@ class LitNer(_Component):
         return ENTITY_LABELS
 
     def _batch(self, docs: list[Doc]) -> list[Doc]:
-        extractor = self.extractor
-        documents = [text_document(doc.text) for doc in docs]
-        sentences = [split_sentences(document) for document in documents]
-        texts = [s.text for ss in sentences for s in ss]
-        predicted = extractor.tagger.predict(texts) if extractor.tagger is not None and texts else [[]] * len(texts)
-        at = 0
-        for doc, document, ss in zip(docs, documents, sentences):
-            mentions, _ = extractor.mentions(document, ss, predicted[at : at + len(ss)])
-            at += len(ss)
-            self._set_ents(doc, [m for ms in mentions for m in ms])
+        states = self.extractor.analyse([text_document(doc.text) for doc in docs], until=Materials)
+        for doc, state in zip(docs, states):
+            if not state.ok:
+                raise ValueError(f"{self.name}: {state.result.error}")
+            self._set_ents(doc, [m for ms in state.mentions for m in ms])
+            doc.user_data[PREDICTED_KEY] = {
+                "model": _tagger_version(self.extractor),
+                "sentences": [[[m.start, m.end, m.label, m.text, m.score] for m in ms] for ms in state.predicted],
+            }
         return docs
 
     def _set_ents(self, doc: Doc, mentions: list[Mention]) -> None:
@@ -200,12 +203,30 @@ class LitFacts(_Component):
     """Fills ``doc._.lit_facts`` with lit's facts (offsets into ``doc.text``)."""
 
     def _batch(self, docs: list[Doc]) -> list[Doc]:
-        results = self.extractor.extract_documents([text_document(doc.text) for doc in docs])
-        for doc, result in zip(docs, results):
-            if not result.ok:
-                raise ValueError(f"{self.name}: {result.error}")
-            doc._.lit_facts = result.facts
+        documents = [text_document(doc.text) for doc in docs]
+        version = _tagger_version(self.extractor)
+        predicted = [_predicted(doc, version) for doc in docs]
+        for doc in docs:
+            doc.user_data.pop(PREDICTED_KEY, None)
+        for doc, state in zip(docs, self.extractor.analyse(documents, predicted=predicted)):
+            if not state.ok:
+                raise ValueError(f"{self.name}: {state.result.error}")
+            doc._.lit_facts = state.result.facts
         return docs
+
+
+def _tagger_version(extractor: Extractor) -> Optional[str]:
+    return extractor.tagger.version if extractor.tagger is not None else None
+
+
+def _predicted(doc: Doc, version: Optional[str]) -> Optional[list[list[Mention]]]:
+    """The NER model's mentions ``lit_ner`` left on ``doc`` when it ran the same model: the
+    facts then start from them instead of running the model again over the same sentences."""
+    kept = doc.user_data.get(PREDICTED_KEY)
+    if not kept or kept["model"] != version:
+        return None
+    return [[Mention(int(a), int(b), str(label), str(text), float(score)) for a, b, label, text, score in ms]
+            for ms in kept["sentences"]]
 
 
 @Language.factory(

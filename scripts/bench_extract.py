@@ -212,18 +212,14 @@ def forward_throughput(extractor, paths: list[Path]) -> tuple[float, int, int]:
 
 def relation_inputs(extractor, paths: list[Path]) -> list:
     """The relation model's encoded paragraphs of the abstracts (those with a candidate pair),
-    built once through the pipeline's own stages (NER mentions, rule links, blocks)."""
+    built once through the pipeline's own stages (NER and rule mentions, then the blocks)."""
     from lit.extract.readers import read_document
-    from lit.extract.segment import split_sentences
+    from lit.extract.stages import Materials
     from lit.models.re.data import encode_instances
 
-    docs = [read_document(p) for p in paths]
-    sentences = [split_sentences(d) for d in docs]
-    predicted = extractor.tagger.predict([s.text for ss in sentences for s in ss])
-    model, blocks, at = extractor.linker.model, [], 0
-    for doc, ss in zip(docs, sentences):
-        blocks += extractor._stage(doc, ss, predicted[at : at + len(ss)]).blocks
-        at += len(ss)
+    states = extractor.analyse([read_document(p) for p in paths], until=Materials)
+    model = extractor.linker.model
+    blocks = [b for s in states for b in extractor.linker.blocks(s.doc, s.sentences, s.mentions)]
     instances = [i for i in (model.instance(b.text, b.local, b.spans) for b in blocks) if i.candidates]
     return encode_instances(model.net.tokenizer, instances, model.config.max_len, model.config.stride)
 

@@ -63,6 +63,48 @@ def test_pipeline_batched_sample_corpus_same_facts_as_one_by_one(extractor: Extr
     assert any(f.model == extractor.sentence_model for r in grouped for f in r.facts)
 
 
+def test_pipeline_batched_real_text_same_facts_alone_and_in_groups(extractor: Extractor) -> None:
+    """The real-text dev set (abstracts of papers, built in memory) with the full models: each
+    document alone (a batch of one), all in one batch and in groups of three give the same
+    facts, every field, and the same sentence counts."""
+    from lit.models.benchmark import realtext
+
+    docs = [t.doc for t in realtext.load("dev").texts]
+    alone = [extractor.extract_documents([d])[0] for d in docs]
+    one_call = [extractor.extract(d) for d in docs]
+    for group in (len(docs), 3):
+        grouped = [r for i in range(0, len(docs), group) for r in extractor.extract_documents(docs[i : i + group])]
+        assert [(r.source, r.ok, r.sentences) for r in grouped] == [(r.source, r.ok, r.sentences) for r in alone]
+        assert [sorted(f.to_json() for f in r.facts) for r in grouped] == [sorted(f.to_json() for f in r.facts)
+                                                                          for r in alone]
+    assert [sorted(f.to_json() for f in facts) for facts, _ in one_call] == [sorted(f.to_json() for f in r.facts)
+                                                                          for r in alone]
+    assert all(r.ok for r in alone) and sum(len(r.facts) for r in alone) >= 10
+
+
+def test_pipeline_batched_states_hold_document_spans(extractor: Extractor, sample_dir: Path) -> None:
+    """``Extractor.analyse`` gives each document's whole state from one run: every mention and
+    relation in document offsets, and the facts ``extract_path`` writes."""
+    from lit.extract.readers import read_document
+
+    paths = sorted(str(p) for p in sample_dir.iterdir())
+    states = extractor.analyse([read_document(p) for p in paths])
+    assert _facts([s.result for s in states]) == _facts([extractor.extract_path(p) for p in paths])
+    checked = 0
+    for state in states:
+        assert state.ok and len(state.mentions) == len(state.relations) == len(state.sentences)
+        text = state.doc.text
+        for sentence, mentions, relations in zip(state.sentences, state.mentions, state.relations):
+            for m in mentions:
+                assert sentence.start <= m.start < m.end <= sentence.end and text[m.start : m.end] == m.text
+                checked += 1
+            for r in relations:
+                assert r.value in mentions  # the sentence's own value mention, equal field for field
+                for m in (r.compound, r.property, *r.conditions):
+                    assert m is None or text[m.start : m.end] == m.text
+    assert checked > 50 and any(r for s in states for rs in s.relations for r in rs)
+
+
 def test_pipeline_batched_bad_file_fails_alone(extractor: Extractor, sample_dir: Path, tmp_path: Path) -> None:
     (tmp_path / "broken.pdf").write_bytes(b"%PDF-1.4\n" + bytes(range(256)) * 40)
     (tmp_path / "empty.xml").write_bytes(b"")

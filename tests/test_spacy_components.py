@@ -20,9 +20,10 @@ import spacy
 
 from lit.extract.facts import ENTITY_LABELS
 from lit.extract.readers import read_document
-from lit.extract.segment import split_sentences, split_text
+from lit.extract.stages import Materials
+from lit.extract.segment import split_text
 from lit.models.corpora import load_examples
-from lit.spacy_components import shared_extractor, text_document
+from lit.spacy_components import PREDICTED_KEY, shared_extractor, text_document
 
 GAN = "The band gap of GaN is 3.4 eV."
 
@@ -97,8 +98,8 @@ def test_lit_ner_entities_are_the_pipelines_mentions_on_real_paragraphs(ner, par
     found = 0
     for text in paragraphs:
         document = text_document(text)
-        mentions, _ = extractor.mentions(document, split_sentences(document))
-        expected = [(m.start, m.end, m.label) for ms in mentions for m in ms]
+        (state,) = extractor.analyse([document], until=Materials)
+        expected = [(m.start, m.end, m.label) for ms in state.mentions for m in ms]
         doc = ner(text)
         assert doc.text == text
         got = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
@@ -131,6 +132,32 @@ def test_lit_facts_are_the_records_lit_extract_writes(nlp, paragraphs, tmp_path)
         compared += 1
         facts += len(expected)
     assert compared >= 3 and facts >= 3, (compared, facts)
+
+
+def test_lit_facts_after_lit_ner_runs_the_ner_model_once(paragraphs, monkeypatch) -> None:
+    """lit_facts starts from the NER model's mentions lit_ner left on the Doc: one model call
+    per batch, not two, and the facts (every field) of lit_facts alone."""
+    extractor = shared_extractor()
+    if extractor.tagger is None:
+        pytest.skip("no trained NER model")
+    alone = spacy.blank("en")
+    alone.add_pipe("lit_facts")
+    want = [_records(d) for d in alone.pipe(paragraphs, batch_size=4)]
+    calls: list[int] = []
+    predict = extractor.tagger.predict
+
+    def counting(texts):
+        calls.append(len(texts))
+        return predict(texts)
+
+    monkeypatch.setattr(extractor.tagger, "predict", counting)
+    both = spacy.blank("en")
+    both.add_pipe("lit_ner")
+    both.add_pipe("lit_facts")
+    docs = list(both.pipe(paragraphs, batch_size=4))
+    assert len(calls) == 2  # two batches of four, through lit_ner only
+    assert [_records(d) for d in docs] == want and any(want)
+    assert all(PREDICTED_KEY not in d.user_data for d in docs)  # used, then dropped
 
 
 def test_pipe_in_two_processes_gives_what_one_gives(nlp, paragraphs) -> None:

@@ -5,7 +5,6 @@ sentence or table row, mentions highlighted; rendered and filtered in headless c
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import lxml.html
@@ -17,7 +16,7 @@ from lit.extract.facts import Fact
 from lit.extract.pipeline import Extractor
 from lit.extract.readers import read_document
 from lit.extract.segment import split_sentences
-from lit.views.document_page import document_page
+from lit.views.document_page import document_page, state_page
 from tests.browser import open_page
 
 REPO = Path(__file__).resolve().parents[1]
@@ -57,7 +56,10 @@ def test_show_rows_are_the_facts_lit_extract_gives(shown, extractor) -> None:
     assert ("GaN", "band_gap", "3.4", "eV") in {(r[0], r[1], r[2], r[3]) for r in rows}
     confidences = sorted(float(tr.get("data-confidence")) for tr in tree.iter("tr") if tr.get("class") == "fact")
     assert confidences == pytest.approx(sorted(f.confidence for f in facts), abs=1e-4)
-    assert "page" not in [th.text_content() for th in tree.iter("th")]  # no fact carries a page yet
+    assert all(f.page is not None for f in facts)  # a PDF's facts carry their page: the column shows it
+    assert "page" in [th.text_content() for th in tree.iter("th")]
+    pages = sorted(tr.findall("td")[6].text_content().strip() for tr in tree.iter("tr") if tr.get("class") == "fact")
+    assert pages == sorted(str(f.page) for f in facts)
 
 
 def test_show_rows_link_to_the_sentence_they_came_from(shown) -> None:
@@ -84,11 +86,9 @@ def test_show_highlights_the_mentions_in_displacy_style(shown) -> None:
 
 
 def test_table_facts_link_to_their_table_row(extractor, tmp_path) -> None:
-    doc = read_document(TABLE_HTML)
-    sentences = split_sentences(doc)
-    mentions, _ = extractor.mentions(doc, sentences)
-    facts, _ = extractor.extract(doc, sentences)
-    tree = lxml.html.fromstring(document_page(doc, sentences, [m for ms in mentions for m in ms], facts))
+    (state,) = extractor.analyse([read_document(TABLE_HTML)])
+    assert state.ok and state.mentions and state.result.facts
+    tree = lxml.html.fromstring(state_page(state))
     table_rows = {tr.get("id"): tr for tr in tree.iter("tr") if (tr.get("id") or "").startswith("r-")}
     linked = [
         a.get("href")[1:] for tr in tree.iter("tr") if tr.get("class") == "fact"
@@ -100,23 +100,13 @@ def test_table_facts_link_to_their_table_row(extractor, tmp_path) -> None:
     assert "Ni" in table_rows[linked[0]].text_content() or any("Ni" in table_rows[i].text_content() for i in linked)
 
 
-def test_a_fact_with_a_page_shows_it(extractor) -> None:
-    """PDF facts that carry page provenance (a ``page`` field) get a page column."""
-
-    @dataclass(slots=True)
-    class PagedFact(Fact):
-        page: int | None = None
-
-    doc = read_document(PDF)
-    sentences = split_sentences(doc)
-    facts, _ = extractor.extract(doc, sentences)
-    paged = [PagedFact(**{k: getattr(f, k) for k in Fact.__dataclass_fields__}, page=1 + i % 2) for i, f in enumerate(facts)]
-    tree = lxml.html.fromstring(document_page(doc, sentences, [], paged))
-    headers = [th.text_content() for th in tree.iter("th")]
-    assert "page" in headers
-    column = headers.index("page")
-    pages = [tr.findall("td")[column].text_content() for tr in tree.iter("tr") if tr.get("class") == "fact"]
-    assert sorted(pages) == sorted(str(f.page) for f in paged)
+def test_facts_without_a_page_show_no_page_column(extractor) -> None:
+    """Only PDF facts carry a page; a text file's page has no empty page column."""
+    doc = read_document(REPO / "corpora" / "sample" / "halide_perovskites.txt")
+    facts, _ = extractor.extract(doc)
+    assert facts and all(f.page is None for f in facts)
+    tree = lxml.html.fromstring(document_page(doc, split_sentences(doc), [], facts))
+    assert "page" not in [th.text_content() for th in tree.iter("th")]
 
 
 def test_show_cli_refuses_bad_arguments_in_one_line(tmp_path: Path) -> None:

@@ -1,7 +1,8 @@
 """``lit show FILE --html OUT``: one document as a page to review what lit found in it.
 
-Reads and extracts the file as ``lit extract`` does (same models, same facts) and writes
-:func:`lit.views.document_page.document_page`; nothing goes to the graph.
+Reads and extracts the file as ``lit extract`` does (same models, same facts; one run of the
+stages gives both the mentions and the facts) and writes
+:func:`lit.views.document_page.state_page`; nothing goes to the graph.
 """
 
 from __future__ import annotations
@@ -31,18 +32,16 @@ def show(
             raise UsageError(f"--html {html}: is the input file; name another file")
         from lit.extract.pipeline import Extractor
         from lit.extract.readers import read_document
-        from lit.extract.segment import split_sentences
-        from lit.views.document_page import document_page
+        from lit.views.document_page import state_page
         from lit.views.html import write_page
 
         doc = read_document(file)
-        extractor = Extractor.load(model)
-        sentences = split_sentences(doc)
-        mentions, _ = extractor.mentions(doc, sentences)
-        facts, _ = extractor.extract(doc, sentences)
-        text = document_page(doc, sentences, [m for ms in mentions for m in ms], facts)
-        where = write_page(html, text)
-    typer.echo(f"Wrote {where}: {len(facts)} facts, {sum(map(len, mentions))} mentions", err=True)
+        (state,) = Extractor.load(model).analyse([doc])
+        if state.exception is not None:
+            raise state.exception
+        where = write_page(html, state_page(state))
+    facts, mentions = len(state.result.facts), sum(map(len, state.mentions))
+    typer.echo(f"Wrote {where}: {facts} facts, {mentions} mentions", err=True)
 
 
 def register(app: typer.Typer) -> None:

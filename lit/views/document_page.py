@@ -15,6 +15,7 @@ from typing import Iterable, Sequence
 
 from lit.extract.document import Document, Sentence, TextBlock
 from lit.extract.facts import ENTITY_LABELS, Fact, Mention
+from lit.extract.state import DocState
 from lit.views.html import esc, number, page
 
 #: displaCy colours per label (pale, so the text stays readable).
@@ -40,6 +41,12 @@ _FILTER_SCRIPT = """
   apply();
 })();
 """
+
+
+def state_page(state: DocState) -> str:
+    """The page of a document the pipeline went through (:meth:`Extractor.analyse`): its
+    mentions and facts from the one run of the models."""
+    return document_page(state.doc, state.sentences, [m for ms in state.mentions for m in ms], state.result.facts)
 
 
 def document_page(doc: Document, sentences: Sequence[Sentence], mentions: Iterable[Mention], facts: Sequence[Fact]) -> str:
@@ -81,7 +88,7 @@ class _Anchors:
 
 
 def _facts_table(facts: Sequence[Fact], anchors: _Anchors) -> str:
-    pages = any(getattr(f, "page", None) is not None for f in facts)
+    pages = any(f.page is not None for f in facts)
     head = (
         "<tr><th>compound</th><th>property</th><th class=\"num\">value</th><th>unit</th>"
         "<th class=\"num\">confidence</th><th>flags</th>" + ("<th class=\"num\">page</th>" if pages else "")
@@ -98,7 +105,7 @@ def _facts_table(facts: Sequence[Fact], anchors: _Anchors) -> str:
             f"<td>{esc(fact.compound)}</td><td>{esc(fact.property)}</td>"
             f'<td class="num">{esc(value)}</td><td>{esc(fact.unit)}</td>'
             f'<td class="num">{fact.confidence:.2f}</td><td class="flags">{esc(", ".join(fact.flags))}</td>'
-            + (f'<td class="num">{esc(getattr(fact, "page", None))}</td>' if pages else "")
+            + (f'<td class="num">{esc(fact.page)}</td>' if pages else "")
             + f'<td class="muted">{conditions}</td><td>{where}</td></tr>'
         )
     table = f'<table class="rows" id="facts"><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>'

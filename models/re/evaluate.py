@@ -155,7 +155,7 @@ def evaluate_pipeline(
     """
     from lit.extract.document import paragraph_document
     from lit.extract.pipeline import Extractor
-    from lit.extract.segment import split_sentences
+    from lit.extract.stages import Relate
     from lit.models.corpora import load_examples
     from lit.models.re.config import ReConfig
     from lit.models.re.data import from_example
@@ -170,7 +170,10 @@ def evaluate_pipeline(
         doc = paragraph_document(example.text, example.id)
         if doc.text != example.text:
             raise CorpusError(f"{example.id}: the text reader changed the paragraph; offsets would not compare")
-        relations, _aliases = ex.relations(doc, split_sentences(doc))
+        (state,) = ex.analyse([doc], until=Relate)
+        if state.exception is not None:
+            raise state.exception
+        relations = state.relations
         pred = {
             ((r.compound.start, r.compound.end), (r.property.start, r.property.end) if r.property else None,
              (r.value.start, r.value.end))
