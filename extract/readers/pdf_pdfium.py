@@ -198,27 +198,13 @@ def _lines(textpage: pdfium.PdfTextPage, number: int, info: CharInfo, frame: tup
             start = i
             x0, y0, x1, y1 = cl, cb, cr, ct
         else:
-            if cl < x0:
-                x0 = cl
-            if cr > x1:
-                x1 = cr
-            if cb < y0:
-                y0 = cb
-            if ct > y1:
-                y1 = ct
+            x0, y0, x1, y1 = min(x0, cl), min(y0, cb), max(x1, cr), max(y1, ct)
         chars.append(i)
         if last > i and get_box(handle, last, rect):
             cl, cb, cr, ct = rect.left, rect.bottom, rect.right, rect.top
             if turn:
                 cl, cb, cr, ct = _turn(turn, frame, cl, cb, cr, ct)
-            if cl < x0:
-                x0 = cl
-            if cr > x1:
-                x1 = cr
-            if cb < y0:
-                y0 = cb
-            if ct > y1:
-                y1 = ct
+            x0, y0, x1, y1 = min(x0, cl), min(y0, cb), max(x1, cr), max(y1, ct)
         pl, pb, pr, pt = cl, cb, cr, ct
     tail = text[end:]
     close(end + min((k for k in (tail.find("\r"), tail.find("\n")) if k >= 0), default=len(tail)))
