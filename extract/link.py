@@ -52,6 +52,12 @@ _CHANGED_TO = re.compile(
     r"\w*\s+(?:\w+\s+)?to\s+(?:about\s+|approximately\s+|~\s*|≈\s*)?$",
     re.IGNORECASE,
 )
+#: "... and retains <value> after 200 cycles": the property named before, kept at a later condition.
+_RETAINS = re.compile(
+    r"\b(?:retain|maintain|keep|kept|remain|still\s+(?:deliver|show|exhibit))\w*\s+(?:at\s+)?"
+    r"(?:about\s+|approximately\s+|~\s*|≈\s*)?$",
+    re.IGNORECASE,
+)
 #: "<values> for <compounds>, respectively"
 _FOR_LIST = re.compile(r"^\s*,?\s*(?:for|of|in)\s+(?:the\s+)?$", re.IGNORECASE)
 #: "by 40 K", "within 2 °C": a difference or a tolerance, not a measurement.
@@ -152,9 +158,10 @@ class _Linker:
         """A property named once takes a second value only when the text says so: a plural
         ("band gaps"), the value's own condition, a close coordination ("61 K in the bulk
         and 45 K in the monolayer"), or a change to it ("9.1 K for thick films and decreased
-        to 6.2 K for thin ones")."""
+        to 6.2 K for thin ones", "1000 mA h g−1 ... and retains 740 mA h g−1")."""
+        between = _text(self.sentence, previous.end, value.start)
         return (bool(conditions) or prop.text.endswith("s") or value.start - previous.end <= _REUSE_GAP
-                or bool(_CHANGED_TO.search(_text(self.sentence, previous.end, value.start))))
+                or bool(_CHANGED_TO.search(between) or _RETAINS.search(between)))
 
     def _listed(self, k: int, start: int, end: int) -> list[Mention] | None:
         """The ``k`` compounds a "respectively" list pairs with values spanning ``start:end``:

@@ -127,3 +127,10 @@ def test_link_respectively_with_a_value_that_cannot_be_counted_links_nothing_wro
 def test_link_a_singular_property_changed_to_a_new_value_takes_it() -> None:
     rels = _pipeline_relations("In NbN films the transition temperature Tc was 9.1 K for 100 nm and decreased to 6.2 K for 10 nm.")
     assert [(r.value.text, r.property.text) for r in rels if r.property] == [("9.1 K", "Tc"), ("6.2 K", "Tc")]
+
+
+def test_link_a_singular_property_retained_at_a_later_condition_takes_the_value() -> None:
+    rels = _pipeline_relations(
+        "The LiFePO4 cathode displays a discharge capacity of about 160 mA h g-1 at 0.5C and retains 140 mA h g-1 after 200 cycles.")
+    assert [(r.value.text, r.property.text) for r in rels if r.property] == [
+        ("160 mA h g-1", "discharge capacity"), ("140 mA h g-1", "discharge capacity")]
