@@ -69,6 +69,8 @@ _APPROX_LEAD = re.compile(r"[~≈∼]")
 _AXES = frozenset("abc")
 _LOOKBACK = 40
 _AFTER_GAP = 40
+#: A property mention this close before a value is the value's own ("TS ≈ 26 K").
+_OWN_GAP = 6
 _REUSE_GAP = 25
 
 #: Score multipliers for how a link was made.
@@ -130,7 +132,12 @@ class _Linker:
         text = self.sentence.text
         if names_unknown_property(self.sentence, self.mentions, value):
             return None
-        before = [p for p in self.properties if p.end <= value.start and self.judge.fits(p, value, text)]
+        closest = [p for p in self.properties if p.end <= value.start]
+        if (closest and value.start - closest[-1].end <= _OWN_GAP and not self.judge.fits(closest[-1], value, text)
+                and not _text(self.sentence, closest[-1].start - 3, closest[-1].start).rstrip().endswith("(")):
+            return None  # "a spiral order at TS ≈ 26 K": its own property, one lit does not know
+            # (a symbol in brackets names the property before it: "absorption maxima (λmax) at 381 nm")
+        before = [p for p in closest if self.judge.fits(p, value, text)]
         if before:
             return before[-1]
         for prop in self.properties:

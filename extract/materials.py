@@ -115,7 +115,8 @@ def material_mentions(text: str, mentions: Sequence[Mention], defined: Container
     out = list(mentions)
     for i, mention in enumerate(out):
         if mention.label == "COMPOUND":
-            out[i] = doped_host(text, composite(text, repair_formula(text, mention, out, offset), out, offset), offset)
+            whole = composite(text, variable_tail(text, repair_formula(text, mention, out, offset), offset), out, offset)
+            out[i] = doped_host(text, whole, offset)
     references = [m for m in out if m.label == "COMPOUND" and _REFERENCE.search(text[max(0, m.start - offset - 60) : m.start - offset])]
     kept: list[Mention] = []
     for mention in out:
@@ -260,6 +261,25 @@ def composite(text: str, mention: Mention, taken: Sequence[Mention], offset: int
     if any(m.label != "COMPOUND" and m.start - offset < right and left < m.end - offset for m in taken):
         return mention
     return Mention(left + offset, right + offset, "COMPOUND", run, mention.score)
+
+
+#: "+δ" written straight after a formula's last count ("HgBa2Ca2Cu3O8+δ"), which the tokenizer
+#: reads as a sign.
+_VARIABLE_TAIL = re.compile(r"[+−-][δxyz](?![\w])")
+
+
+def variable_tail(text: str, mention: Mention, offset: int = 0) -> Mention:
+    """``mention`` widened over a non-stoichiometry written straight after it, when the whole
+    is still a formula ("YBa2Cu3O7" + "−δ", "HgBa2Ca2Cu3O8" + "+δ")."""
+    end = mention.end - offset
+    tail = _VARIABLE_TAIL.match(text, end)
+    if tail is None:
+        return mention
+    whole = text[mention.start - offset : tail.end()]
+    info = normalize_compound(whole)
+    if info is None or not info.is_formula:
+        return mention
+    return Mention(mention.start, tail.end() + offset, "COMPOUND", whole, mention.score)
 
 
 #: "Mn-doped ", "N,S co-doped ", "2.5 at% Nb-doped ": the dopant phrase before a host.

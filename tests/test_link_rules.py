@@ -134,3 +134,17 @@ def test_link_a_singular_property_retained_at_a_later_condition_takes_the_value(
         "The LiFePO4 cathode displays a discharge capacity of about 160 mA h g-1 at 0.5C and retains 140 mA h g-1 after 200 cycles.")
     assert [(r.value.text, r.property.text) for r in rels if r.property] == [
         ("160 mA h g-1", "discharge capacity"), ("140 mA h g-1", "discharge capacity")]
+
+
+def test_link_a_value_right_after_a_property_lit_does_not_know_takes_no_earlier_one() -> None:
+    from lit.extract.assemble import VocabularyJudge
+    from lit.extract.normalize.properties import PropertyVocabulary
+
+    judge = VocabularyJudge(PropertyVocabulary.load())
+    text = "CoCr2O4 orders at TC ≈ 93 K, a spiral order at TS ≈ 26 K."
+    ms = _mentions(text, [("COMPOUND", "CoCr2O4"), ("PROPERTY", "TC"), ("VALUE", "93 K"), ("PROPERTY", "TS"), ("VALUE", "26 K")])
+    assert [(r.value.text, r.property and r.property.text) for r in link_sentence(_sentence(text), ms, judge=judge)] == [
+        ("93 K", "TC"), ("26 K", None)]
+    text = "CoCr2O4 shows absorption maxima (λ s,max) at 381 nm."
+    ms = _mentions(text, [("COMPOUND", "CoCr2O4"), ("PROPERTY", "absorption maxima"), ("PROPERTY", "λ s,max"), ("VALUE", "381 nm")])
+    assert [r.property.text for r in link_sentence(_sentence(text), ms, judge=judge)] == ["absorption maxima"]

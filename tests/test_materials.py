@@ -4,7 +4,9 @@ and what role a number plays (extract/roles.py)."""
 import pytest
 
 from lit.extract.facts import Mention
-from lit.extract.materials import Topic, doped_host, in_setting_role, is_material, material_mentions, repair_formula
+from lit.extract.materials import (
+    Topic, doped_host, in_setting_role, is_material, material_mentions, repair_formula, variable_tail,
+)
 from lit.extract.roles import is_change, value_role
 
 
@@ -205,3 +207,9 @@ def test_a_value_of_what_is_compared_with_by_name_is_no_value():
     start = sentence.index("230")
     assert value_role(sentence, start, start + len("230 K")) == "difference"
     assert value_role(sentence, sentence.index("210"), sentence.index("210") + 5) == "value"
+
+
+def test_a_non_stoichiometry_written_after_a_formula_belongs_to_it():
+    text = "The cuprate HgBa2Ca2Cu3O8+δ holds the record."
+    assert variable_tail(text, _mention(text, "HgBa2Ca2Cu3O8")).text == "HgBa2Ca2Cu3O8+δ"
+    assert variable_tail("ZnO-based", _mention("ZnO-based", "ZnO")).text == "ZnO"
