@@ -33,6 +33,7 @@ from typing import Protocol, Sequence
 
 from lit.extract.document import Sentence
 from lit.extract.facts import Mention, Relation
+from lit.extract.roles import CHANGE_VERB
 
 _RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
 _ANAPHOR = re.compile(
@@ -47,11 +48,7 @@ _OWN_PROPERTY = re.compile(
 #: "<value> for|of|in [the] <compound>"
 _FOR_COMPOUND = re.compile(r"^\s*(?:for|of|in)\s+(?:the\s+|pure\s+|bulk\s+)?$", re.IGNORECASE)
 #: "... and decreased to <value>": the property named before, changed.
-_CHANGED_TO = re.compile(
-    r"\b(?:increas|decreas|rais|ris|rose|drop|fell|fall|shift|chang|lower|reduc|enhanc|improv|suppress|jump|climb)"
-    r"\w*\s+(?:\w+\s+)?to\s+(?:about\s+|approximately\s+|~\s*|≈\s*)?$",
-    re.IGNORECASE,
-)
+_CHANGED_TO = re.compile(rf"\b{CHANGE_VERB}\s+(?:\w+\s+)?to\s+(?:about\s+|approximately\s+|~\s*|≈\s*)?$", re.IGNORECASE)
 #: "... and retains <value> after 200 cycles": the property named before, kept at a later condition.
 _RETAINS = re.compile(
     r"\b(?:retain|maintain|keep|kept|remain|still\s+(?:deliver|show|exhibit))\w*\s+(?:at\s+)?"
@@ -133,10 +130,11 @@ class _Linker:
         if names_unknown_property(self.sentence, self.mentions, value):
             return None
         closest = [p for p in self.properties if p.end <= value.start]
+        # "a spiral order at TS ≈ 26 K": the value's own property, one lit does not know; but a
+        # symbol in brackets names the property before it ("absorption maxima (λmax) at 381 nm")
         if (closest and value.start - closest[-1].end <= _OWN_GAP and not self.judge.fits(closest[-1], value, text)
                 and not _text(self.sentence, closest[-1].start - 3, closest[-1].start).rstrip().endswith("(")):
-            return None  # "a spiral order at TS ≈ 26 K": its own property, one lit does not know
-            # (a symbol in brackets names the property before it: "absorption maxima (λmax) at 381 nm")
+            return None
         before = [p for p in closest if self.judge.fits(p, value, text)]
         if before:
             return before[-1]

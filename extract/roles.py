@@ -74,11 +74,11 @@ _THAN_THE = re.compile(r"\bthan\s+(?:the|that|those)\b[^.;,()]{0,30}?(?:=|\bof|\
 
 #: "Tc increases from 10.6 K to 11.1 K", "the gap shifted from 1.5 to 1.7 eV": a change from
 #: one value to another (two values under two conditions), not a range of one value.
-_CHANGE_FROM = re.compile(
-    r"\b(?:increas|decreas|rais|ris|rose|drop|fall|fell|shift|chang|lower|reduc|enhanc|improv|grow|grew|"
-    r"jump|climb|declin|go|goes|went)\w*\s+(?:\w+\s+){0,2}?(?:from\s+)?$",
-    re.IGNORECASE,
-)
+#: Verbs of change, stems ("increas" for increases, increased...): shared with the linker,
+#: for which "... and decreased to 6.2 K" is a new value of the property named before.
+CHANGE_VERB = (r"(?:increas|decreas|rais|ris|rose|drop|fall|fell|shift|chang|lower|reduc|enhanc|improv|suppress|"
+               r"grow|grew|jump|climb|declin)\w*")
+_CHANGE_FROM = re.compile(rf"\b(?:{CHANGE_VERB}|go|goes|went)\s+(?:\w+\s+){{0,2}}?(?:from\s+)?$", re.IGNORECASE)
 
 
 def is_change(sentence: str, start: int) -> bool:
