@@ -136,7 +136,8 @@ def _build_facts(
         return []  # "> 300 K" is a bound
     at = relation.value.start - sentence.start
     if quantity.is_range and relation.value_index is None and is_change(sentence.text, at):
-        ends = (replace(quantity, value_max=None), replace(quantity, value=quantity.value_max, value_max=None))
+        low, high = quantity.value, quantity.value_max
+        ends = (replace(quantity, value_max=None, values=(low,)), replace(quantity, value=high, value_max=None, values=(high,)))
     else:
         ends = (quantity,)
     built = (_build_fact(doc, sentence, relation, q, aliases, vocab, model) for q in ends)
