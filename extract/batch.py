@@ -41,6 +41,7 @@ from lit.extract.readers import SUFFIXES
 from lit.extract.workers import model_versions, open_workers
 from lit.graph.embedded import EmbeddedStore
 from lit.graph.store import ExtractionRun, GraphStore, display_target, open_store
+from lit.models.fact_confidence import Floors
 
 
 #: Free space a run keeps on the disks it writes to (``LIT_MIN_FREE_MB``), on top of what the
@@ -235,13 +236,17 @@ def run_batch(
     *,
     model: str | Path | None = None,
     workers: int = 1,
-    min_confidence: float = 0.0,
+    min_confidence: float | None = None,
     on_result: Callable[[DocumentResult, BatchSummary], None] | None = None,
     restart: bool = False,
     ray: str | None = None,
 ) -> BatchSummary:
     """Extract facts from every input file into ``out`` (JSONL) and, unless ``graph`` is
     None, the graph store it names. Failures go to ``<out>.failures.jsonl``.
+
+    A fact is written when its confidence reaches ``min_confidence``; by default (None), when
+    it reaches the operating point of the calibration its model was calibrated with (facts of
+    other models, table facts among them, are all written).
 
     An interrupted run with the same inputs, model, threshold and graph is resumed from its
     journal unless ``restart`` is set. ``on_result(result, summary)`` is called after each
@@ -292,11 +297,11 @@ def run_batch(
             todo = [p for p in paths if p not in state.done]
         with _open_facts(out, stream, "a" if state is not None else "w") as fh:
             if todo:
-                committer = _Committer(fh, journal, writer, summary, seen, models, min_confidence, on_result,
-                                       sync=not stream)
                 with open_workers(model, min(workers, len(todo)), ray) as pool:
                     models.update(pool.model_versions)
                     summary.models = sorted(models)
+                    committer = _Committer(fh, journal, writer, summary, seen, models,
+                                           Floors.of(min_confidence, models), on_result, sync=not stream)
                     for result in pool.map(todo):
                         committer.add(result)
                 committer.commit()
@@ -419,12 +424,12 @@ class _Committer:
 
     def __init__(
         self, fh: TextIO, journal: Journal, writer: _GraphWriter, summary: BatchSummary,
-        seen: "_Seen", models: set[str], min_confidence: float,
+        seen: "_Seen", models: set[str], floors: Floors,
         on_result: Callable[[DocumentResult, BatchSummary], None] | None,
         size: int = 64, delay: float = 0.5, sync: bool = True,
     ):
         self.fh, self.journal, self.writer, self.summary = fh, journal, writer, summary
-        self.seen, self.models, self.min_confidence, self.on_result = seen, models, min_confidence, on_result
+        self.seen, self.models, self.floors, self.on_result = seen, models, floors, on_result
         self.size, self.delay, self.sync = size, delay, sync
         self._lines: list[str] = []
         self._entries: list[tuple[dict, DocumentResult, list[Fact] | None]] = []
@@ -442,7 +447,7 @@ class _Committer:
                 entry["duplicate_of"] = first
                 facts = []
             else:
-                facts = [f for f in result.facts if f.confidence >= self.min_confidence]
+                facts = [f for f in result.facts if self.floors.keeps(f)]
                 self._lines.extend(f.to_json() + "\n" for f in facts)
             entry.update(info=result.info.to_dict(), facts=len(facts))
         self._entries.append((entry, result, facts))

@@ -3,8 +3,15 @@
 A fact's raw confidence is the product of its relation's score and its mentions' scores
 (:mod:`lit.extract.assemble`): ordered, but not a probability. A researcher filtering with
 ``--min-confidence 0.8`` expects about 80 % of what passes to be right, so the raw score is
-mapped through a logistic fit (Platt scaling, with two indicators of evidence beside the raw
+mapped through a logistic fit (Platt scaling, with four kinds of evidence beside the raw
 score, see :class:`FactCalibration`): ``confidence = sigmoid(a * logit(raw) + b + ...)``.
+
+A calibrated confidence also gives the default output its threshold, the *operating point*:
+``lit extract`` leaves out the facts below it unless told otherwise (``--min-confidence``).
+A fact below it is more likely wrong than the graph can afford: it is chosen on the same
+dev facts as the threshold that maximises the mean over the sets of F0.5, the F-measure
+that weighs precision twice as much as recall (a graph mined for training data is worth
+its precision, and a fact left out costs less than a wrong one written).
 
 What it is fitted on: the sentence facts the pipeline writes on the dev splits of the
 third-party fact benchmarks (:mod:`lit.models.benchmark`: the real-text abstracts, SOFC-Exp,
@@ -24,11 +31,11 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
-from lit.errors import ModelError
+from lit.errors import LitError, ModelError
 from lit.models.calibration import (
     expected_calibration_error,
     fit_logistic,
@@ -45,13 +52,19 @@ if TYPE_CHECKING:
     from lit.extract.pipeline import Extractor
     from lit.models.benchmark.gold import BenchSet, BenchText
 
-__all__ = ["PREFIX", "FactCalibration", "default_calibration", "evidence", "judge", "collect", "release"]
+__all__ = ["PREFIX", "FactCalibration", "default_calibration", "Floors", "evidence", "judge", "collect",
+           "operating_point", "release"]
 
 #: Artifacts live in ``models/trained/conf-<version>/calibration.json``.
 PREFIX = "conf-"
 FILE = "calibration.json"
 #: ``a, b`` of the identity map: the fit starts there and is pulled towards it.
 IDENTITY = (1.0, 0.0)
+#: The F-measure's beta for the operating point (0.5: precision counts twice as much as recall).
+BETA = 0.5
+#: Thresholds the operating point is chosen from (a coarse grid: a few hundred dev facts
+#: cannot tell 0.26 from 0.25 apart).
+GRID = tuple(round(0.05 * i, 2) for i in range(15))
 #: Strength of that pull (5-fold cross-validated on PolyIE validation, see the card: 0.01 and 1
 #: score alike, 10 worse; 1 keeps a small sample from bending the map far).
 L2 = 1.0
@@ -60,12 +73,19 @@ L2 = 1.0
 @dataclass(frozen=True, slots=True)
 class FactCalibration:
     """``sigmoid(a * logit(raw) + b + formula * [the compound is a formula] + own_sentence *
-    [the compound is named in the fact's sentence])``, fitted for one combination of models.
+    [the compound is named in the fact's sentence] + value_range * [the value is a range] +
+    distance * [characters between compound and value] / 100)``, fitted for one combination
+    of models, with the operating point ``min_confidence`` chosen on the same facts.
 
-    The two indicators are evidence the raw score does not carry: a formula is an unambiguous
-    name (a polymer acronym or a common noun is often the wrong entity), and a compound
-    carried over from an earlier sentence is a guess about an anaphor. Without them one curve
-    serves abstracts and full papers alike and promises each the other's precision."""
+    The indicators are evidence the raw score does not carry: a formula is an unambiguous
+    name (a polymer acronym or a common noun is often the wrong entity); a compound carried
+    over from an earlier sentence is a guess about an anaphor; a range is often a summary
+    over a class of materials ("band gaps of the copolymers are 1.71-2.00 eV") rather than
+    one compound's value; and the farther a compound is from its value, the more other
+    candidates lie between them. Without them one curve serves abstracts and full papers
+    alike and promises each the other's precision. The distance counts at most :data:`FAR`
+    characters, and only within the sentence (a compound from another sentence has
+    ``own_sentence`` 0 instead)."""
 
     version: str
     fitted_for: str
@@ -73,6 +93,9 @@ class FactCalibration:
     b: float = 0.0
     formula: float = 0.0
     own_sentence: float = 0.0
+    value_range: float = 0.0
+    distance: float = 0.0
+    min_confidence: float = 0.0
 
     @property
     def tag(self) -> str:
@@ -84,11 +107,12 @@ class FactCalibration:
 
     def __call__(self, raw: float, fact: "Fact | None" = None) -> float:
         """The calibrated confidence of a fact with raw confidence ``raw`` (``fact`` gives the
-        indicators; without it both count as absent)."""
-        return self.of(raw, *evidence(fact)) if fact is not None else self.of(raw, 0.0, 0.0)
+        evidence; without it every indicator counts as absent and the distance as none)."""
+        return self.of(raw, *evidence(fact)) if fact is not None else self.of(raw, 0.0, 0.0, 0.0, 0.0)
 
-    def of(self, raw: float, formula: float, own_sentence: float) -> float:
-        z = self.a * logit(raw) + self.b + self.formula * formula + self.own_sentence * own_sentence
+    def of(self, raw: float, formula: float, own_sentence: float, value_range: float, distance: float) -> float:
+        z = (self.a * logit(raw) + self.b + self.formula * formula + self.own_sentence * own_sentence
+             + self.value_range * value_range + self.distance * distance)
         return round(sigmoid(z), 4)
 
     def to_dict(self) -> dict[str, Any]:
@@ -100,7 +124,7 @@ class FactCalibration:
         try:
             data = json.loads(file.read_text(encoding="utf-8"))
             return cls(**{k: data[k] for k in ("version", "fitted_for", "a", "b")},
-                       **{k: data.get(k, 0.0) for k in ("formula", "own_sentence")})
+                       **{k: data.get(k, 0.0) for k in EVIDENCE + ("min_confidence",)})
         except (OSError, json.JSONDecodeError, KeyError, TypeError) as exc:
             raise ModelError(f"{file}: not a fact calibration ({exc})") from exc
 
@@ -118,14 +142,23 @@ SETS: tuple[str, ...] = ("realtext", "sofc_exp", "polyie")
 THRESHOLD = 0.8
 
 
-def evidence(fact: "Fact") -> tuple[float, float]:
-    """The indicators :class:`FactCalibration` weighs beside the raw score."""
+#: The evidence :class:`FactCalibration` weighs beside the raw score, in :func:`evidence`'s order.
+EVIDENCE: tuple[str, ...] = ("formula", "own_sentence", "value_range", "distance")
+#: Characters between compound and value beyond which the distance counts no more.
+FAR = 200
+
+
+def evidence(fact: "Fact") -> tuple[float, float, float, float]:
+    """:data:`EVIDENCE` of one fact (the distance in hundreds of characters, 0 for a compound
+    named outside the fact's sentence)."""
     own = fact.compound_start is not None and fact.start <= fact.compound_start < fact.end
-    return (1.0 if fact.formula else 0.0, 1.0 if own else 0.0)
+    far = min(abs(fact.value_start - fact.compound_start), FAR) if own and fact.value_start is not None else 0
+    return (1.0 if fact.formula else 0.0, 1.0 if own else 0.0,
+            1.0 if fact.value_max is not None else 0.0, far / 100)
 
 
 #: One judged fact as the fit sees it: raw confidence, then :func:`evidence`.
-Evidence = tuple[float, float, float]
+Evidence = tuple[float, float, float, float, float]
 
 
 def judge(text: "BenchText", facts: Sequence["Fact"], bench: "BenchSet", sentence_model: str,
@@ -166,7 +199,9 @@ def collect(
                     for score, ok in judge(text, result.facts, bench, extractor.sentence_model, extractor.vocab):
                         scores.append(score)
                         right.append(ok)
-            out[name] = (scores, right, {"texts": len(texts), "facts": facts, "judged": len(right), "right": sum(right)})
+            gold = sum(len(t.facts) for t in texts)
+            out[name] = (scores, right, {"texts": len(texts), "gold": gold, "facts": facts, "judged": len(right),
+                                         "right": sum(right)})
     finally:
         extractor.confidence = saved
     return out
@@ -184,7 +219,60 @@ def _summary(found: Sequence[Evidence], right: Sequence[bool], calibration: Fact
     out["kept_at_threshold"] = len(kept)
     out["precision_at_threshold"] = round(sum(kept) / len(kept), 4) if kept else None
     out["precision_all"] = round(sum(right) / len(right), 4) if right else None
+    kept = [ok for m, ok in zip(mapped, right) if m >= calibration.min_confidence]
+    out["kept_at_operating_point"] = len(kept)
+    out["right_at_operating_point"] = sum(kept)
     return out
+
+
+def _f_beta(right: int, kept: int, gold: int) -> float:
+    if not right:
+        return 0.0
+    p, r = right / kept, right / gold
+    return (1 + BETA**2) * p * r / (BETA**2 * p + r)
+
+
+def operating_point(collected: dict[str, tuple[list[Evidence], list[bool], dict[str, int]]],
+                    calibration: FactCalibration) -> float:
+    """The threshold of :data:`GRID` with the highest mean over the sets of F0.5 (recall
+    against each set's gold facts), the lowest of equals: see the module docstring."""
+    mapped = {name: [(calibration.of(*e), ok) for e, ok in zip(scores, right)]
+              for name, (scores, right, _) in collected.items()}
+
+    def mean_f(threshold: float) -> float:
+        scores = []
+        for name, pairs in mapped.items():
+            kept = [ok for m, ok in pairs if m >= threshold]
+            scores.append(_f_beta(sum(kept), len(kept), collected[name][2]["gold"]))
+        return sum(scores) / len(scores)
+
+    return max(GRID, key=lambda t: (round(mean_f(t), 6), -t))
+
+
+@dataclass(frozen=True)
+class Floors:
+    """The confidence a fact needs to be written: ``by_model[fact.model]`` where its model
+    string has one, else ``other``."""
+
+    by_model: dict[str, float]
+    other: float = 0.0
+
+    @classmethod
+    def of(cls, min_confidence: float | None, models: Iterable[str]) -> "Floors":
+        """``min_confidence`` for every fact; None: the default output, i.e. the operating
+        point of the bundle's calibration for the model strings that say they were calibrated
+        with it, and nothing for any other (a raw score has no operating point; table facts
+        are not calibrated)."""
+        if min_confidence is not None:
+            return cls({}, min_confidence)
+        try:
+            calibration = default_calibration()
+        except LitError:
+            return cls({})
+        return cls({m: calibration.min_confidence for m in models if m.endswith(f"+{calibration.tag}")})
+
+    def keeps(self, fact: "Fact") -> bool:
+        return fact.confidence >= self.by_model.get(fact.model, self.other)
 
 
 def release(
@@ -204,12 +292,14 @@ def release(
     fitted = collect(extractor, sets, split, limit)
     scores = [s for name in sets for s in fitted[name][0]]
     right = [r for name in sets for r in fitted[name][1]]
-    a, b, formula, own = fit_logistic(
-        [[logit(raw), 1.0, formula, own] for raw, formula, own in scores], [float(r) for r in right],
-        start=(*IDENTITY, 0.0, 0.0), l2=L2, prior=(*IDENTITY, 0.0, 0.0),
+    none = (0.0,) * len(EVIDENCE)
+    a, b, *weights = fit_logistic(
+        [[logit(raw), 1.0, *more] for raw, *more in scores], [float(r) for r in right],
+        start=(*IDENTITY, *none), l2=L2, prior=(*IDENTITY, *none),
     )
     base = extractor.sentence_model.removesuffix(f"+{extractor.confidence.tag}" if extractor.confidence else "")
-    calibration = FactCalibration(version, base, a, b, formula, own)
+    calibration = FactCalibration(version, base, a, b, *weights)
+    calibration = replace(calibration, min_confidence=operating_point(fitted, calibration))
     report: dict[str, Any] = {
         **calibration.to_dict(),
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -233,7 +323,7 @@ def _parts(collected: dict[str, tuple[list[Evidence], list[bool], dict[str, int]
         parts[name] = {"set": name, "split": split, **counts, **_summary(scores, right, calibration)}
     scores = [s for v in collected.values() for s in v[0]]
     right = [r for v in collected.values() for r in v[1]]
-    counts = {k: sum(v[2][k] for v in collected.values()) for k in ("texts", "facts", "judged", "right")}
+    counts = {k: sum(v[2][k] for v in collected.values()) for k in ("texts", "gold", "facts", "judged", "right")}
     parts["pooled"] = {"set": "pooled", "split": split, **counts, **_summary(scores, right, calibration)}
     return parts
 
@@ -271,6 +361,20 @@ def _overview(report: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _default_output(report: dict[str, Any]) -> list[str]:
+    """One row per set and split: what the default output (the operating point) keeps, with
+    precision and recall of the judged sentence facts against the set's gold."""
+    lines = ["| split | set | gold facts | judged facts | kept | precision kept | recall kept | recall of all |",
+             "|---|---|---|---|---|---|---|---|"]
+    for key in ("fitted_on", "checked_on"):
+        for name, part in report.get(key, {}).items():
+            kept, right, gold = part["kept_at_operating_point"], part["right_at_operating_point"], part["gold"]
+            lines.append(f"| {part['split']} | {name} | {gold} | {part['judged']} | {kept} | "
+                         f"{round(right / kept, 4) if kept else '–'} | {round(right / gold, 4) if gold else '–'} | "
+                         f"{round(part['right'] / gold, 4) if gold else '–'} |")
+    return lines
+
+
 def _card(report: dict[str, Any]) -> str:
     lines = [
         "---",
@@ -283,11 +387,21 @@ def _card(report: dict[str, Any]) -> str:
         "",
         "Maps the pipeline's raw fact confidence to the probability that the fact is right:",
         f"`confidence = sigmoid({report['a']} * logit(raw) {'-' if report['b'] < 0 else '+'} {abs(report['b'])}"
-        f" {_signed(report['formula'])} * formula {_signed(report['own_sentence'])} * own_sentence)` "
-        "(formula: the compound is a formula; own_sentence: it is named in the fact's sentence), applied only with the models",
+        f" {_signed(report['formula'])} * formula {_signed(report['own_sentence'])} * own_sentence"
+        f" {_signed(report['value_range'])} * value_range {_signed(report['distance'])} * distance)` "
+        "(formula: the compound is a formula; own_sentence: it is named in the fact's sentence; value_range: the value",
+        f"is a range; distance: characters from compound to value / 100, at most {FAR / 100}), applied only with the models",
         f"it was fitted for (`{report['fitted_for']}`). Fitted with `lit train confidence` on the dev splits of",
         "the third-party fact benchmarks, pooled, each fact judged by the benchmark's strict rule",
         "(`models/fact_confidence.py`, `models/benchmark/`). Table facts are not calibrated.",
+        "",
+        f"## Default output: the operating point {report['min_confidence']}",
+        "",
+        f"`lit extract` leaves out facts below {report['min_confidence']} unless `--min-confidence` says otherwise:",
+        f"the threshold with the highest mean F{BETA} over the dev sets (precision weighted above recall).",
+        "What it keeps of the judged sentence facts, per set:",
+        "",
+        *_default_output(report),
         "",
         "## Reliability at the threshold users filter at, per set",
         "",

@@ -11,6 +11,7 @@ from pathlib import Path
 from lit.extract.batch import run_batch
 from lit.extract.pipeline import DocumentResult, Extractor
 from lit.extract.workers import ProcessPool, _work, group_paths
+from lit.models.fact_confidence import Floors
 from tests.batch_corpus import make_corpus, read_facts, require_html_reader
 
 
@@ -30,12 +31,15 @@ def test_batch_groups_by_count_and_size(tmp_path: Path) -> None:
 
 
 def test_batch_groups_in_process_run_gives_the_one_by_one_facts(sample_dir: Path, tmp_path: Path) -> None:
-    """run_batch (grouped) writes exactly the facts extract_path gives file by file."""
+    """run_batch (grouped) writes exactly the facts extract_path gives file by file, of those
+    the ones at the calibration's operating point (the default output)."""
     summary = run_batch([sample_dir], tmp_path / "facts.jsonl", None)
     extractor = Extractor.load()
     alone = [extractor.extract_path(str(p)) for p in sorted(sample_dir.iterdir())]
     assert summary.succeeded == len(alone) and not summary.failures
-    want = sorted(f.to_json() for r in alone for f in r.facts)
+    floors = Floors.of(None, extractor.model_versions)
+    assert floors.by_model  # the default models are calibrated: their facts have a floor
+    want = sorted(f.to_json() for r in alone for f in r.facts if floors.keeps(f))
     got = sorted(json.dumps(f, ensure_ascii=False, sort_keys=True) for f in read_facts(tmp_path / "facts.jsonl"))
     assert got == want and got
 

@@ -30,7 +30,7 @@ class OneFactPerText:
         return [
             DocumentResult(source=d.info.source, info=d.info, facts=[Fact(
                 compound="Si", property="band_gap", value=1.12, unit="eV", raw_value="1.12 eV", doc_id=d.doc_id,
-                source=d.info.source, start=0, end=10, sentence=d.text[:40], model="stand-in")])
+                source=d.info.source, start=0, end=10, sentence=d.text[:40], model="stand-in", confidence=0.5)])
             for d in docs
         ]
 
@@ -65,6 +65,19 @@ def test_cli_table_and_bad_arguments(stand_in):
     assert "ours (test): 41 texts, 67 gold" in table.output and "\nFP " in table.output and "\nMISS " in table.output
     assert runner.invoke(app, ["evaluate", "facts", "--set", "ours", "--split", "validation"]).exit_code != 0
     assert runner.invoke(app, ["evaluate", "facts", "--set", "nosuchset"]).exit_code != 0
+
+
+def test_cli_scores_the_facts_lit_extract_would_write(stand_in):
+    """By default every fact of an uncalibrated model counts; --min-confidence drops those below it."""
+    runner = CliRunner()
+    default = json.loads(runner.invoke(app, ["evaluate", "facts", "--set", "ours", "--json"]).output)["sets"]["ours"]
+    above = runner.invoke(app, ["evaluate", "facts", "--set", "ours", "--json", "--min-confidence", "0.6"])
+    assert above.exit_code == 0, above.output
+    above = json.loads(above.output)["sets"]["ours"]
+    assert (default["predicted"], default["min_confidence"]) == (30, None)
+    assert (above["predicted"], above["min_confidence"]) == (0, 0.6)
+    table = runner.invoke(app, ["evaluate", "facts", "--set", "ours", "--min-confidence", "0.5"])
+    assert "30 predicted" in table.output and "(confidence >= 0.5)" in table.output
 
 
 def test_documents_go_in_groups_and_results_stay_aligned():

@@ -16,7 +16,7 @@ from lit.extract.normalize.properties import PropertyVocabulary
 from lit.extract.pipeline import Extractor
 from lit.extract.readers import read_document
 from lit.models.calibration import expected_calibration_error, fit_logistic, logit, reliability
-from lit.models.fact_confidence import FactCalibration, default_calibration, evidence, judge
+from lit.models.fact_confidence import FactCalibration, Floors, default_calibration, evidence, judge, operating_point
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -91,7 +91,7 @@ def test_fact_confidence_judges_facts_by_the_benchmark_rule() -> None:
              fact("ZnO", 5.0, prop="work_function")]
     judged = judge(text, facts, bench, "m", PropertyVocabulary.load())
     assert sorted((round(e[0], 4), ok) for e, ok in judged) == [(0.83, True), (0.84, False)]
-    assert {e[1:] for e, _ in judged} == {(0.0, 0.0)}  # names, not formulae; no compound offsets given
+    assert {e[1:] for e, _ in judged} == {(0.0, 0.0, 0.0, 0.0)}  # names, not formulae; no offsets given
 
 
 def test_fact_confidence_load_reads_a_calibration_and_refuses_other_files(tmp_path: Path) -> None:
@@ -137,13 +137,48 @@ def test_fact_confidence_cli_refuses_to_fit_on_test() -> None:
     assert "never for fitting" in result.output
 
 
-def test_fact_confidence_weighs_formula_and_own_sentence_evidence() -> None:
-    """The same raw score counts for more when the compound is a formula named in the sentence."""
-    cal = FactCalibration("t", "m", 1.0, 0.0, formula=0.6, own_sentence=0.2)
+def test_fact_confidence_weighs_formula_own_sentence_range_and_distance() -> None:
+    """The same raw score counts for more when the compound is a formula named in the sentence,
+    for less when the value is a range or lies far from the compound."""
+    cal = FactCalibration("t", "m", 1.0, 0.0, formula=0.6, own_sentence=0.2, value_range=-1.0, distance=-0.5)
     base = Fact(compound="ZnO", property="band_gap", value=3.3, unit="eV", raw_value="3.3 eV", doc_id="d",
-                source="t", start=0, end=30, sentence="s" * 30, model="m", confidence=0.5, formula="OZn",
-                compound_start=4, compound_end=7)
-    carried = replace(base, compound_start=40, compound_end=43)
+                source="t", start=0, end=300, sentence="s" * 300, model="m", confidence=0.5, formula="OZn",
+                compound_start=4, compound_end=7, value_start=24, value_end=30)
+    carried = replace(base, compound_start=400, compound_end=403)
     neither = replace(carried, formula=None)
     assert cal(0.5, base) > cal(0.5, carried) > cal(0.5, neither) == cal(0.5)
-    assert cal(0.5) == 0.5 and evidence(base) == (1.0, 1.0) and evidence(neither) == (0.0, 0.0)
+    assert cal(0.5) == 0.5
+    assert evidence(base) == (1.0, 1.0, 0.0, 0.2) and evidence(neither) == (0.0, 0.0, 0.0, 0.0)
+    far = replace(base, value_start=290, value_end=296)
+    ranged = replace(base, value_max=3.5)
+    assert evidence(far)[3] == 2.0  # counted up to FAR characters
+    assert cal(0.5, far) < cal(0.5, base) and cal(0.5, ranged) < cal(0.5, base)
+    assert evidence(ranged)[2] == 1.0
+
+
+def test_fact_confidence_operating_point_maximises_mean_f_half() -> None:
+    """Two sets: the threshold is the one of the grid with the best mean F0.5, the lowest of equals."""
+    cal = FactCalibration("t", "m")  # identity: calibrated == raw
+    none = (0.0, 0.0, 0.0, 0.0)
+    # set A: right facts score 0.9, wrong ones 0.3; set B: everything right at 0.6
+    collected = {
+        "A": ([(0.9, *none)] * 4 + [(0.3, *none)] * 4, [True] * 4 + [False] * 4, {"gold": 4}),
+        "B": ([(0.6, *none)] * 2, [True] * 2, {"gold": 4}),
+    }
+    assert operating_point(collected, cal) == 0.35  # drops A's wrong facts, keeps B's
+    collected["B"] = ([(0.2, *none)] * 2, [True] * 2, {"gold": 4})
+    assert operating_point(collected, cal) == 0.0  # B's facts are worth A's noise
+
+
+def test_fact_confidence_floors_default_to_the_operating_point_of_calibrated_facts() -> None:
+    calibration = default_calibration()
+    assert 0.0 < calibration.min_confidence < 0.8
+    calibrated = f"{calibration.fitted_for}+{calibration.tag}"
+    fact = Fact(compound="ZnO", property="band_gap", value=3.3, unit="eV", raw_value="3.3 eV", doc_id="d",
+                source="t", start=0, end=30, sentence="s" * 30, model=calibrated,
+                confidence=round(calibration.min_confidence - 0.01, 4))
+    table = replace(fact, model="table-rules-0.1")
+    default = Floors.of(None, [calibrated, "table-rules-0.1"])
+    assert not default.keeps(fact) and default.keeps(replace(fact, confidence=calibration.min_confidence))
+    assert default.keeps(table)  # not calibrated: no operating point
+    assert Floors.of(0.0, [calibrated]).keeps(fact) and not Floors.of(0.9, []).keeps(table)

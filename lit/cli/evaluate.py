@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Optional
 
 import typer
 
@@ -23,9 +24,14 @@ def evaluate_facts_cmd(
     model: Path = typer.Option(None, "--model", help="NER model folder (default: what lit extract loads)."),
     relation_model: Path = typer.Option(None, "--relation-model", help="Relation model folder (default: as lit extract)."),
     errors: int = typer.Option(0, "--errors", min=0, help="Print N false positives and N misses per set, with sentences."),
+    min_confidence: Optional[float] = typer.Option(
+        None, "--min-confidence", min=0.0, max=1.0,
+        help="Score the facts at least this confident (default: what lit extract writes by default; 0: every fact).",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object: the split and each set's scores."),
 ) -> None:
-    """End-to-end fact P/R/F1 on real text, strict (same compound, property and numbers)."""
+    """End-to-end fact P/R/F1 on real text, strict (same compound, property and numbers), of
+    the facts lit extract writes (by default, those at the calibration's operating point)."""
     from lit.extract.pipeline import Extractor
     from lit.models.benchmark import load_set, set_names
     from lit.models.benchmark.run import evaluate_set
@@ -34,12 +40,17 @@ def evaluate_facts_cmd(
         names = set_names(set_)
         benches = [load_set(name, split) for name in names]
         extractor = Extractor.load(model, relation_model=relation_model)
-        scores = {bench.name: evaluate_set(bench, extractor, errors) for bench in benches}
+        scores = {bench.name: evaluate_set(bench, extractor, errors, min_confidence=min_confidence) for bench in benches}
     if as_json:
         typer.echo(json.dumps({"split": split, "sets": scores}, indent=2, ensure_ascii=False))
         return
     for name, s in scores.items():
         _print_set(name, split, s, errors)
+
+
+def _floor(s: dict) -> str:
+    floor = s.get("min_confidence")
+    return " (default output)" if floor is None else f" (confidence >= {floor})"
 
 
 def _ratio(x: float | None) -> str:
@@ -49,7 +60,7 @@ def _ratio(x: float | None) -> str:
 def _print_set(name: str, split: str, s: dict, errors: int) -> None:
     typer.echo(
         f"\n{name} ({split}): {s['texts']} texts, {s['gold']} gold, {s['predicted']} predicted, "
-        f"{s['matched']} matched" + (f", {s['seconds']} s" if s.get("seconds") is not None else "") + (" -- recall only (silver gold)" if s["recall_only"] else "")
+        f"{s['matched']} matched" + _floor(s) + (f", {s['seconds']} s" if s.get("seconds") is not None else "") + (" -- recall only (silver gold)" if s["recall_only"] else "")
     )
     typer.echo(f"{'property':<38} {'P':>7} {'R':>7} {'F1':>7} {'gold':>5} {'pred':>5} {'match':>5}")
     for label, v in [*s["per_property"].items(), ("all", s)]:

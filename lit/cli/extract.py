@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Optional
 
 import typer
 
@@ -27,8 +28,10 @@ def extract(
     no_graph: bool = typer.Option(False, "--no-graph", help="Write the facts file only."),
     workers: int = typer.Option(1, "--workers", "-w", min=1, help="Worker processes (Ray actors with --ray)."),
     model: str = typer.Option(None, "--model", help="NER model folder (default: the bundle in lit.models.bundle)."),
-    min_confidence: float = typer.Option(
-        0.0, "--min-confidence", min=0.0, max=1.0, help="Leave out facts below this confidence."
+    min_confidence: Optional[float] = typer.Option(
+        None, "--min-confidence", min=0.0, max=1.0,
+        help="Leave out facts below this confidence (default: the calibration's operating point, "
+             "see models/trained/conf-*/README.md; 0 writes every fact).",
     ),
     ray: str = typer.Option(
         None, "--ray", help="Run on Ray: a cluster address (ray://host:10001, auto) or 'local'.",
