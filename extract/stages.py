@@ -37,6 +37,7 @@ from lit.extract.rule_mentions import merge_mentions, rule_mentions
 from lit.extract.segment import split_sentences
 from lit.extract.state import DocState, in_document
 from lit.extract.tables import table_facts
+from lit.models.fact_confidence import rival_counts
 
 if TYPE_CHECKING:
     from lit.models.fact_confidence import FactCalibration
@@ -268,8 +269,9 @@ class Calibrate(PerDocument):
 
     def one(self, state: DocState) -> None:
         if self.calibration is not None:
+            rivals = rival_counts(state)
             for fact in state.facts:
                 if fact.model == self.model:
-                    fact.confidence = self.calibration(fact.confidence, fact)
+                    fact.confidence = self.calibration(fact.confidence, fact, rivals(fact))
         state.facts = list({f.fact_id: f for f in state.facts}.values())
         place(state.facts, state.doc.boxes)  # a PDF's page and boxes beside the offsets

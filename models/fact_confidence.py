@@ -3,7 +3,7 @@
 A fact's raw confidence is the product of its relation's score and its mentions' scores
 (:mod:`lit.extract.assemble`): ordered, but not a probability. A researcher filtering with
 ``--min-confidence 0.8`` expects about 80 % of what passes to be right, so the raw score is
-mapped through a logistic fit (Platt scaling, with four kinds of evidence beside the raw
+mapped through a logistic fit (Platt scaling, with five kinds of evidence beside the raw
 score, see :class:`FactCalibration`): ``confidence = sigmoid(a * logit(raw) + b + ...)``.
 
 A calibrated confidence also gives the default output its threshold, the *operating point*:
@@ -50,10 +50,11 @@ if TYPE_CHECKING:
     from lit.extract.facts import Fact
     from lit.extract.normalize.properties import PropertyVocabulary
     from lit.extract.pipeline import Extractor
+    from lit.extract.state import DocState
     from lit.models.benchmark.gold import BenchSet, BenchText
 
-__all__ = ["PREFIX", "FactCalibration", "default_calibration", "Floors", "evidence", "judge", "collect",
-           "operating_point", "release"]
+__all__ = ["PREFIX", "FactCalibration", "default_calibration", "Floors", "evidence", "rival_counts", "judge",
+           "collect", "operating_point", "release"]
 
 #: Artifacts live in ``models/trained/conf-<version>/calibration.json``.
 PREFIX = "conf-"
@@ -74,15 +75,18 @@ L2 = 1.0
 class FactCalibration:
     """``sigmoid(a * logit(raw) + b + formula * [the compound is a formula] + own_sentence *
     [the compound is named in the fact's sentence] + value_range * [the value is a range] +
-    distance * [characters between compound and value] / 100)``, fitted for one combination
-    of models, with the operating point ``min_confidence`` chosen on the same facts.
+    distance * [characters between compound and value] / 100 + rivals * [other compounds named
+    so far] / 3)``, fitted for one combination of models, with the operating point
+    ``min_confidence`` chosen on the same facts.
 
     The indicators are evidence the raw score does not carry: a formula is an unambiguous
     name (a polymer acronym or a common noun is often the wrong entity); a compound carried
     over from an earlier sentence is a guess about an anaphor; a range is often a summary
     over a class of materials ("band gaps of the copolymers are 1.71-2.00 eV") rather than
-    one compound's value; and the farther a compound is from its value, the more other
-    candidates lie between them. Without them one curve serves abstracts and full papers
+    one compound's value; the farther a compound is from its value, the more other
+    candidates lie between them; and the more other compounds the document has named up to
+    the fact's sentence, the more ways there were to pick the wrong one (an abstract about one
+    material carries it over safely, a paper comparing twenty does not). Without them one curve serves abstracts and full papers
     alike and promises each the other's precision. The distance counts at most :data:`FAR`
     characters, and only within the sentence (a compound from another sentence has
     ``own_sentence`` 0 instead)."""
@@ -95,6 +99,7 @@ class FactCalibration:
     own_sentence: float = 0.0
     value_range: float = 0.0
     distance: float = 0.0
+    rivals: float = 0.0
     min_confidence: float = 0.0
 
     @property
@@ -105,14 +110,18 @@ class FactCalibration:
     def applies_to(self, sentence_model: str) -> bool:
         return sentence_model == self.fitted_for
 
-    def __call__(self, raw: float, fact: "Fact | None" = None) -> float:
-        """The calibrated confidence of a fact with raw confidence ``raw`` (``fact`` gives the
-        evidence; without it every indicator counts as absent and the distance as none)."""
-        return self.of(raw, *evidence(fact)) if fact is not None else self.of(raw, 0.0, 0.0, 0.0, 0.0)
+    def __call__(self, raw: float, fact: "Fact | None" = None, rivals: int = 0) -> float:
+        """The calibrated confidence of a fact with raw confidence ``raw`` (``fact`` and the
+        count of its ``rivals`` give the evidence; without a fact every indicator counts as
+        absent and the distance as none)."""
+        if fact is None:
+            return self.of(raw, *(0.0,) * len(EVIDENCE))
+        return self.of(raw, *evidence(fact, rivals))
 
-    def of(self, raw: float, formula: float, own_sentence: float, value_range: float, distance: float) -> float:
+    def of(self, raw: float, formula: float, own_sentence: float, value_range: float, distance: float,
+           rivals: float) -> float:
         z = (self.a * logit(raw) + self.b + self.formula * formula + self.own_sentence * own_sentence
-             + self.value_range * value_range + self.distance * distance)
+             + self.value_range * value_range + self.distance * distance + self.rivals * rivals)
         return round(sigmoid(z), 4)
 
     def to_dict(self) -> dict[str, Any]:
@@ -143,34 +152,55 @@ THRESHOLD = 0.8
 
 
 #: The evidence :class:`FactCalibration` weighs beside the raw score, in :func:`evidence`'s order.
-EVIDENCE: tuple[str, ...] = ("formula", "own_sentence", "value_range", "distance")
+EVIDENCE: tuple[str, ...] = ("formula", "own_sentence", "value_range", "distance", "rivals")
 #: Characters between compound and value beyond which the distance counts no more.
 FAR = 200
+#: Other compounds named before a fact beyond which they count no more.
+CROWD = 3
 
 
-def evidence(fact: "Fact") -> tuple[float, float, float, float]:
-    """:data:`EVIDENCE` of one fact (the distance in hundreds of characters, 0 for a compound
-    named outside the fact's sentence)."""
+def evidence(fact: "Fact", rivals: int = 0) -> tuple[float, float, float, float, float]:
+    """:data:`EVIDENCE` of one fact, given how many other compounds were named up to its
+    sentence (:func:`rival_counts`): the distance in hundreds of characters (0 for a compound
+    named outside the fact's sentence), the rivals as a fraction of :data:`CROWD`."""
     own = fact.compound_start is not None and fact.start <= fact.compound_start < fact.end
     far = min(abs(fact.value_start - fact.compound_start), FAR) if own and fact.value_start is not None else 0
     return (1.0 if fact.formula else 0.0, 1.0 if own else 0.0,
-            1.0 if fact.value_max is not None else 0.0, far / 100)
+            1.0 if fact.value_max is not None else 0.0, far / 100, min(rivals, CROWD) / CROWD)
+
+
+def _name(text: str) -> str:
+    return "".join(text.split()).casefold()
+
+
+def rival_counts(state: "DocState") -> Callable[["Fact"], int]:
+    """For a document's state after the materials filter: a function giving, for each fact,
+    how many compounds other than its own the document names up to the end of the fact's
+    sentence (names compared without spaces or case)."""
+    named = [(sentence.end, _name(state.doc.text[m.start:m.end]))
+             for sentence, found in zip(state.sentences, state.mentions) for m in found if m.label == "COMPOUND"]
+
+    def count(fact: "Fact") -> int:
+        return len({name for end, name in named if end <= fact.end} - {_name(fact.compound)})
+
+    return count
 
 
 #: One judged fact as the fit sees it: raw confidence, then :func:`evidence`.
-Evidence = tuple[float, float, float, float, float]
+Evidence = tuple[float, float, float, float, float, float]
 
 
 def judge(text: "BenchText", facts: Sequence["Fact"], bench: "BenchSet", sentence_model: str,
-          vocab: "PropertyVocabulary") -> list[tuple[Evidence, bool]]:
-    """``((raw confidence, *evidence), right)`` of each judged sentence fact of one benchmark text."""
+          vocab: "PropertyVocabulary", rivals: Callable[["Fact"], int] = lambda _: 0) -> list[tuple[Evidence, bool]]:
+    """``((raw confidence, *evidence), right)`` of each judged sentence fact of one benchmark
+    text (``rivals``: :func:`rival_counts` of its state)."""
     from lit.models.benchmark.score import Pred, score_text
 
     preds = [Pred.of_fact(f, bench, vocab) for f in facts]
     fact_of = {id(p): f for p, f in zip(preds, facts)}
     scored = score_text(text, preds, bench.properties)
     judged = [(fact_of[id(p)], True) for p, _ in scored.matched] + [(fact_of[id(p)], False) for p in scored.false_positives]
-    return [((f.confidence, *evidence(f)), ok) for f, ok in judged if f.model == sentence_model]
+    return [((f.confidence, *evidence(f, rivals(f))), ok) for f, ok in judged if f.model == sentence_model]
 
 
 def collect(
@@ -194,9 +224,10 @@ def collect(
             facts = 0
             for i in range(0, len(texts), GROUP):
                 group = texts[i : i + GROUP]
-                for text, result in zip(group, extractor.extract_documents([t.doc for t in group])):
-                    facts += len(result.facts)
-                    for score, ok in judge(text, result.facts, bench, extractor.sentence_model, extractor.vocab):
+                for text, state in zip(group, extractor.analyse([t.doc for t in group])):
+                    facts += len(state.facts)
+                    for score, ok in judge(text, state.facts, bench, extractor.sentence_model, extractor.vocab,
+                                           rival_counts(state)):
                         scores.append(score)
                         right.append(ok)
             gold = sum(len(t.facts) for t in texts)
@@ -388,9 +419,11 @@ def _card(report: dict[str, Any]) -> str:
         "Maps the pipeline's raw fact confidence to the probability that the fact is right:",
         f"`confidence = sigmoid({report['a']} * logit(raw) {'-' if report['b'] < 0 else '+'} {abs(report['b'])}"
         f" {_signed(report['formula'])} * formula {_signed(report['own_sentence'])} * own_sentence"
-        f" {_signed(report['value_range'])} * value_range {_signed(report['distance'])} * distance)` "
+        f" {_signed(report['value_range'])} * value_range {_signed(report['distance'])} * distance"
+        f" {_signed(report['rivals'])} * rivals)` "
         "(formula: the compound is a formula; own_sentence: it is named in the fact's sentence; value_range: the value",
-        f"is a range; distance: characters from compound to value / 100, at most {FAR / 100}), applied only with the models",
+        f"is a range; distance: characters from compound to value / 100, at most {FAR / 100}; rivals: other compounds",
+        f"the document names up to the fact's sentence / {CROWD}, at most 1), applied only with the models",
         f"it was fitted for (`{report['fitted_for']}`). Fitted with `lit train confidence` on the dev splits of",
         "the third-party fact benchmarks, pooled, each fact judged by the benchmark's strict rule",
         "(`models/fact_confidence.py`, `models/benchmark/`). Table facts are not calibrated.",

@@ -10,13 +10,22 @@ from pathlib import Path
 
 import pytest
 
+from lit.extract.document import paragraph_document
 from lit.extract.facts import Fact
 from lit.extract.normalize.compounds import normalize_compound
 from lit.extract.normalize.properties import PropertyVocabulary
 from lit.extract.pipeline import Extractor
 from lit.extract.readers import read_document
 from lit.models.calibration import expected_calibration_error, fit_logistic, logit, reliability
-from lit.models.fact_confidence import FactCalibration, Floors, default_calibration, evidence, judge, operating_point
+from lit.models.fact_confidence import (
+    FactCalibration,
+    Floors,
+    default_calibration,
+    evidence,
+    judge,
+    operating_point,
+    rival_counts,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -91,7 +100,7 @@ def test_fact_confidence_judges_facts_by_the_benchmark_rule() -> None:
              fact("ZnO", 5.0, prop="work_function")]
     judged = judge(text, facts, bench, "m", PropertyVocabulary.load())
     assert sorted((round(e[0], 4), ok) for e, ok in judged) == [(0.83, True), (0.84, False)]
-    assert {e[1:] for e, _ in judged} == {(0.0, 0.0, 0.0, 0.0)}  # names, not formulae; no offsets given
+    assert {e[1:] for e, _ in judged} == {(0.0, 0.0, 0.0, 0.0, 0.0)}  # names, not formulae; no offsets given
 
 
 def test_fact_confidence_load_reads_a_calibration_and_refuses_other_files(tmp_path: Path) -> None:
@@ -112,12 +121,14 @@ def test_fact_confidence_committed_calibration_applies_to_the_default_models() -
     doc = read_document(sorted((REPO / "corpora" / "sample").glob("*.txt"))[0])
     calibrated, _ = extractor.extract(doc)
     extractor.confidence = None
-    raw, _ = extractor.extract(doc)
-    by_id = {f.fact_id: f for f in raw}
+    state = extractor.analyse([doc])[0]
+    rivals = rival_counts(state)
+    by_id = {f.fact_id: f for f in state.facts}
     sentence_facts = [f for f in calibrated if f.model.endswith(calibration.tag)]
     assert sentence_facts and {f.fact_id for f in calibrated} == set(by_id)
     for fact in sentence_facts:
-        assert fact.confidence == calibration(by_id[fact.fact_id].confidence, by_id[fact.fact_id])
+        raw = by_id[fact.fact_id]
+        assert fact.confidence == calibration(raw.confidence, raw, rivals(raw))
 
 
 def test_fact_confidence_not_applied_to_other_models() -> None:
@@ -137,10 +148,11 @@ def test_fact_confidence_cli_refuses_to_fit_on_test() -> None:
     assert "never for fitting" in result.output
 
 
-def test_fact_confidence_weighs_formula_own_sentence_range_and_distance() -> None:
+def test_fact_confidence_weighs_formula_own_sentence_range_distance_and_rivals() -> None:
     """The same raw score counts for more when the compound is a formula named in the sentence,
-    for less when the value is a range or lies far from the compound."""
-    cal = FactCalibration("t", "m", 1.0, 0.0, formula=0.6, own_sentence=0.2, value_range=-1.0, distance=-0.5)
+    for less when the value is a range, lies far from the compound, or other compounds were named."""
+    cal = FactCalibration("t", "m", 1.0, 0.0, formula=0.6, own_sentence=0.2, value_range=-1.0, distance=-0.5,
+                          rivals=-1.5)
     base = Fact(compound="ZnO", property="band_gap", value=3.3, unit="eV", raw_value="3.3 eV", doc_id="d",
                 source="t", start=0, end=300, sentence="s" * 300, model="m", confidence=0.5, formula="OZn",
                 compound_start=4, compound_end=7, value_start=24, value_end=30)
@@ -148,18 +160,33 @@ def test_fact_confidence_weighs_formula_own_sentence_range_and_distance() -> Non
     neither = replace(carried, formula=None)
     assert cal(0.5, base) > cal(0.5, carried) > cal(0.5, neither) == cal(0.5)
     assert cal(0.5) == 0.5
-    assert evidence(base) == (1.0, 1.0, 0.0, 0.2) and evidence(neither) == (0.0, 0.0, 0.0, 0.0)
+    assert evidence(base) == (1.0, 1.0, 0.0, 0.2, 0.0) and evidence(neither) == (0.0, 0.0, 0.0, 0.0, 0.0)
     far = replace(base, value_start=290, value_end=296)
     ranged = replace(base, value_max=3.5)
     assert evidence(far)[3] == 2.0  # counted up to FAR characters
     assert cal(0.5, far) < cal(0.5, base) and cal(0.5, ranged) < cal(0.5, base)
     assert evidence(ranged)[2] == 1.0
+    assert evidence(base, 1)[4] == pytest.approx(1 / 3) and evidence(base, 7)[4] == 1.0  # counted up to CROWD
+    assert cal(0.5, base, 7) < cal(0.5, base, 1) < cal(0.5, base)
+
+
+def test_fact_confidence_counts_the_other_compounds_named_up_to_a_fact() -> None:
+    """Rivals are the other compounds the document names up to the end of the fact's sentence,
+    spaces and case aside; compounds named after it do not count."""
+    doc = paragraph_document(
+        "We grew ZnO films. The band gap of ZnO is 3.3 eV. GaN and Zn O were grown too. "
+        "The band gap of GaN is 3.4 eV.", "rivals")
+    state = Extractor.load().analyse([doc])[0]
+    rivals = rival_counts(state)
+    by_value = {f.value: f for f in state.facts}
+    assert {f.compound for f in state.facts} == {"ZnO", "GaN"}
+    assert rivals(by_value[3.3]) == 0 and rivals(by_value[3.4]) == 1  # "Zn O" is ZnO again
 
 
 def test_fact_confidence_operating_point_maximises_mean_f_half() -> None:
     """Two sets: the threshold is the one of the grid with the best mean F0.5, the lowest of equals."""
     cal = FactCalibration("t", "m")  # identity: calibrated == raw
-    none = (0.0, 0.0, 0.0, 0.0)
+    none = (0.0,) * 5
     # set A: right facts score 0.9, wrong ones 0.3; set B: everything right at 0.6
     collected = {
         "A": ([(0.9, *none)] * 4 + [(0.3, *none)] * 4, [True] * 4 + [False] * 4, {"gold": 4}),
