@@ -73,6 +73,8 @@ _PARTNER_BEFORE = re.compile(
 _PLACEHOLDER_BEFORE = re.compile(r"\(\s*[A-Z][A-Za-z]?\s*=\s*[^()=]*$")
 #: A device stack written with slashes ("FTO/TiO2/CsPbBr3/carbon"): its parts are layers.
 _STACK_MIN_SLASHES = 2
+#: The separator of a cell's two electrodes ("Na//NaCrO2", "Li||LiFePO4").
+_CELL = re.compile(r"//|\|\||‖")
 #: "grown on SrTiO3", "deposited onto MgO": the material after is the substrate.
 _SETTING_BEFORE = re.compile(
     r"\b(?:grown|deposited|epitaxial(?:ly)?|prepared|spin-coated|sputtered|evaporated|coated|fabricated|"
@@ -189,12 +191,21 @@ def _only_elements(text: str) -> bool:
 
 
 def _in_stack(text: str, start: int, end: int) -> bool:
-    """Is text[start:end] one layer of a slash-written stack (not the whole stack)?"""
+    """Is text[start:end] one layer of a slash-written stack (not the whole stack), or the
+    counter electrode of a cell written "Na//Na0.67[Ni0.4Co0.2Mn0.4]O2" or "Li||LiFePO4"?
+    A double slash or bar parts a cell's two electrodes, not three layers: the side that is
+    a bare element is the counter electrode (a setting), the other the material tested."""
     left = text.rfind(" ", 0, start) + 1
     right = text.find(" ", end)
     right = len(text) if right < 0 else right
-    whole = (left, right) == (start, end)
-    return not whole and text.count("/", left, right) >= _STACK_MIN_SLASHES
+    if (left, right) == (start, end):
+        return False
+    run = text[left:right]
+    cell = _CELL.search(run)
+    if cell is not None:
+        return start - left < cell.start() and _only_elements(text[left : left + cell.start()]) or \
+            end - left > cell.end() and _only_elements(text[left + cell.end() : right])
+    return run.count("/") >= _STACK_MIN_SLASHES
 
 
 def repair_formula(text: str, mention: Mention, taken: Sequence[Mention], offset: int = 0) -> Mention:

@@ -146,6 +146,10 @@ def test_the_value_of_what_is_compared_with_is_no_value():
         ("LiFePO4 batteries deliver 160 mAh g−1", "LiFePO4", False),
         ("the Bi2O3/C anode", "Bi2O3/C", False),
         ("the onset oxidation potentials of PDTNTDPP and PDTNBT", "PDTNTDPP", False),
+        ("The Na//Na0.67[Ni0.4Co0.2Mn0.4]O2 cell delivers", "Na", True),  # a cell's counter electrode
+        ("The Na//Na0.67[Ni0.4Co0.2Mn0.4]O2 cell delivers", "Na0.67[Ni0.4Co0.2Mn0.4]O2", False),
+        ("a Li||LiFePO4 cell", "LiFePO4", False),
+        ("a FeS2||Na cell", "Na", True),
     ],
 )
 def test_precursors_stack_layers_placeholders_and_cell_chemistries_are_settings(text, sub, setting):
