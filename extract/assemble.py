@@ -130,7 +130,9 @@ def _build_facts(
     model: str,
 ) -> list[Fact]:
     """The relation's fact; two when its value is a change "from A to B", which states the
-    property's value before and after (under two conditions), not a range of it."""
+    property's value before and after (under two conditions), not a range of it; one per
+    number when its value is a list that no "respectively" spread over several compounds
+    ("358.4, 343.2, and 285.9 K for x = 0.1, 0.15 and 0.2": three values of one compound)."""
     quantity = parse_quantity(relation.value.text)
     if quantity is None or quantity.comparison is not None:
         return []  # "> 300 K" is a bound
@@ -138,6 +140,8 @@ def _build_facts(
     if quantity.is_range and relation.value_index is None and is_change(sentence.text, at):
         low, high = quantity.value, quantity.value_max
         ends = (replace(quantity, value_max=None, values=(low,)), replace(quantity, value=high, value_max=None, values=(high,)))
+    elif quantity.is_list and relation.value_index is None:
+        ends = tuple(quantity.pick(i) for i in range(len(quantity.values)))
     else:
         ends = (quantity,)
     built = (_build_fact(doc, sentence, relation, q, aliases, vocab, model) for q in ends)

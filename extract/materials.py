@@ -43,9 +43,10 @@ _DESCRIPTOR = re.compile(
     r"terminated|modified|coated|decorated|functionali[sz]ed|type|like|site|sites|phase|related|derived)$",
     re.IGNORECASE,
 )
-#: What follows a mention that is a setting, not the subject: "quartz slides", "Al2O3 crucible".
+#: What follows a mention that is a setting, not the subject: "quartz slides", "Al2O3 crucible",
+#: "platinum wires" (a word of its own: "Bi nanowires" are a material).
 _SETTING_AFTER = re.compile(
-    r"\s*(?:substrates?|slides?|crucibles?|wafers?|boats?|ampoules?|ampules?|tubes?|capillar(?:y|ies)|"
+    r"\s*(?:substrates?|slides?|crucibles?|wafers?|wires?|boats?|ampoules?|ampules?|tubes?|capillar(?:y|ies)|"
     r"holders?|windows?|foils?\s+(?:as|for)|-?doped(?!\s+(?:with|by))|-?substituted(?!\s+(?:with|by))|-?doping|dopants?|-?coated|coating|ions?|"
     r"vacanc(?:y|ies)|atoms?|content|deficiency|atmosphere|gas|flow|partial|loading|source|precursors?|salts?|"
     r"species|incorporation|addition|substitution|additives?|environments?|ambients?|templates?|-?derived|-?templated)\b",
@@ -293,8 +294,11 @@ def variable_tail(text: str, mention: Mention, offset: int = 0) -> Mention:
     return Mention(mention.start, tail.end() + offset, "COMPOUND", whole, mention.score)
 
 
-#: "Mn-doped ", "N,S co-doped ", "2.5 at% Nb-doped ": the dopant phrase before a host.
-_DOPED_BEFORE = re.compile(r"(?:^|(?<=[\s(]))([A-Za-z]+(?:\s*(?:,|/|and)\s*[A-Za-z]+)*)[-\s](?:co-?)?doped\s+$")
+#: "Mn-doped ", "N,S co-doped ", "N–B–F-tri-doped ", "2.5 at% Nb-doped ": the dopant phrase before a host.
+_DOPED_BEFORE = re.compile(r"(?:^|(?<=[\s(]))([A-Za-z]+(?:\s*(?:,|/|and|-|–)\s*[A-Za-z]+)*)[-\s](?:co-?)?doped\s+$")
+_DOPANT_SEPARATOR = re.compile(r"\s*(?:,|/|and|-|–)\s*")
+#: Words of how many dopants there are ("co-doped", "tri-doped"), not dopants.
+_DOPANT_COUNTS = frozenset({"co", "di", "tri", "dual", "double", "triple"})
 
 
 def doped_host(text: str, mention: Mention, offset: int = 0) -> Mention:
@@ -305,8 +309,8 @@ def doped_host(text: str, mention: Mention, offset: int = 0) -> Mention:
     match = _DOPED_BEFORE.search(text[window:start])
     if match is None or not is_material(mention.text):
         return mention  # "Sr-doped bismuth ferrites": still a family
-    dopants = re.split(r"\s*(?:,|/|and)\s*", match.group(1))
-    if not all(d in ELEMENTS or d.lower() in ELEMENT_NAMES for d in dopants):
+    dopants = [d for d in _DOPANT_SEPARATOR.split(match.group(1)) if d.lower() not in _DOPANT_COUNTS]
+    if not dopants or not all(d in ELEMENTS or d.lower() in ELEMENT_NAMES for d in dopants):
         return mention
     left = window + match.start(1)
     return Mention(left + offset, mention.end, "COMPOUND", text[left : mention.end - offset], mention.score)

@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from lit.models.ner.infer import NerTagger
 
 LINKER = "rules-link-0.3"
-RULES = "rules-mentions-0.4"
+RULES = "rules-mentions-0.5"
 
 
 @dataclass

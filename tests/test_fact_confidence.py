@@ -184,7 +184,8 @@ def test_fact_confidence_counts_the_other_compounds_named_up_to_a_fact() -> None
 
 
 def test_fact_confidence_operating_point_maximises_mean_f_half() -> None:
-    """Two sets: the threshold is the one of the grid with the best mean F0.5, the lowest of equals."""
+    """Two sets: the threshold is the one of the grid with the best mean F0.5, the lowest of
+    those within PLATEAU of it."""
     cal = FactCalibration("t", "m")  # identity: calibrated == raw
     none = (0.0,) * 5
     # set A: right facts score 0.9, wrong ones 0.3; set B: everything right at 0.6
@@ -195,6 +196,8 @@ def test_fact_confidence_operating_point_maximises_mean_f_half() -> None:
     assert operating_point(collected, cal) == 0.35  # drops A's wrong facts, keeps B's
     collected["B"] = ([(0.2, *none)] * 2, [True] * 2, {"gold": 4})
     assert operating_point(collected, cal) == 0.0  # B's facts are worth A's noise
+    nearly = {"A": ([(0.9, *none)] * 99 + [(0.3, *none)], [True] * 99 + [False], {"gold": 100})}
+    assert operating_point(nearly, cal) == 0.0  # 0.35 scores 0.008 better: within the plateau
 
 
 def test_fact_confidence_floors_default_to_the_operating_point_of_calibrated_facts() -> None:

@@ -150,6 +150,8 @@ def test_the_value_of_what_is_compared_with_is_no_value():
         ("The Na//Na0.67[Ni0.4Co0.2Mn0.4]O2 cell delivers", "Na0.67[Ni0.4Co0.2Mn0.4]O2", False),
         ("a Li||LiFePO4 cell", "LiFePO4", False),
         ("a FeS2||Na cell", "Na", True),
+        ("a film suspended between two platinum wires", "platinum", True),  # lab consumables
+        ("Bi nanowires were grown", "Bi", False),
     ],
 )
 def test_precursors_stack_layers_placeholders_and_cell_chemistries_are_settings(text, sub, setting):
@@ -195,7 +197,10 @@ def test_a_range_after_a_verb_of_change_is_two_values(sentence, change):
     "text, host, whole",
     [("Mn-doped ZnO films", "ZnO", "Mn-doped ZnO"), ("nitrogen-doped TiO2 powder", "TiO2", "nitrogen-doped TiO2"),
      ("N,S co-doped carbon", "carbon", "N,S co-doped carbon"), ("heavily doped Si", "Si", "Si"),
-     ("Sr-doped bismuth ferrites", "bismuth ferrites", "bismuth ferrites")],
+     ("Sr-doped bismuth ferrites", "bismuth ferrites", "bismuth ferrites"),
+     ("the N–B–F-tri-doped TiO2 obtained", "TiO2", "N–B–F-tri-doped TiO2"),
+     ("Nb and N co-doped SnO2 nanotubes", "SnO2", "Nb and N co-doped SnO2"), ("the tri-doped TiO2", "TiO2", "TiO2"),
+     ("self-doped ZnO", "ZnO", "ZnO")],
 )
 def test_a_doped_host_is_named_with_its_dopant(text, host, whole):
     assert doped_host(text, _mention(text, host)).text == whole

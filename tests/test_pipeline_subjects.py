@@ -54,3 +54,14 @@ def test_a_change_from_one_value_to_another_gives_both_values_not_a_range(extrac
 def test_a_range_stays_one_range(extractor) -> None:
     (result,) = extractor.extract_documents([paragraph_document("The band gap of CZTS lies between 1.45 and 1.6 eV.", "t")])
     assert [(f.value, f.value_max) for f in result.facts] == [(1.45, 1.6)]
+
+
+def test_a_list_of_values_of_one_compound_gives_one_fact_per_number(extractor) -> None:
+    text = ("Nanoparticles of La0.6Gd0.1Sr0.3MnO3 were made with three Gd contents. The Curie temperature of the "
+            "samples is 350.5, 340.1, and 290.2 K for x = 0.1, 0.15 and 0.2, respectively.")
+    assert {v for c, p, v in _facts(extractor, text) if p == "curie_temperature"} == {350.5, 340.1, 290.2}
+
+
+def test_the_counter_electrode_of_a_cell_is_not_the_material(extractor) -> None:
+    text = "The Na//Na0.67[Ni0.4Co0.2Mn0.4]O2 cell delivers a reversible capacity of 160 mAh g−1."
+    assert _facts(extractor, text) == {("Na0.67[Ni0.4Co0.2Mn0.4]O2", "specific_capacity", 160.0)}
