@@ -204,8 +204,9 @@ def _in_stack(text: str, start: int, end: int) -> bool:
     run = text[left:right]
     cell = _CELL.search(run)
     if cell is not None:
-        return start - left < cell.start() and _only_elements(text[left : left + cell.start()]) or \
-            end - left > cell.end() and _only_elements(text[left + cell.end() : right])
+        before, after = run[: cell.start()], run[cell.end() :]
+        on_the_left = start - left < cell.start()
+        return _only_elements(before) if on_the_left else _only_elements(after)
     return run.count("/") >= _STACK_MIN_SLASHES
 
 

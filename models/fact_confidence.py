@@ -8,10 +8,10 @@ score, see :class:`FactCalibration`): ``confidence = sigmoid(a * logit(raw) + b 
 
 A calibrated confidence also gives the default output its threshold, the *operating point*:
 ``lit extract`` leaves out the facts below it unless told otherwise (``--min-confidence``).
-A fact below it is more likely wrong than the graph can afford: it is chosen on the same
-dev facts as the lowest threshold that (nearly) maximises the mean over the sets of F0.5,
-the F-measure that weighs precision twice as much as recall (a graph mined for training
-data is worth its precision, and a fact left out costs less than a wrong one written).
+It is chosen on the same dev facts: the lowest threshold that (nearly) maximises the mean
+over the sets of F0.5, the F-measure that weighs precision twice as much as recall (a graph
+mined for training data is worth its precision, and a fact left out costs less than a wrong
+one written).
 
 What it is fitted on: the sentence facts the pipeline writes on the dev splits of the
 third-party fact benchmarks (:mod:`lit.models.benchmark`: the real-text abstracts, SOFC-Exp,
@@ -90,10 +90,10 @@ class FactCalibration:
     one compound's value; the farther a compound is from its value, the more other
     candidates lie between them; and the more other compounds the document has named up to
     the fact's sentence, the more ways there were to pick the wrong one (an abstract about one
-    material carries it over safely, a paper comparing twenty does not). Without them one curve serves abstracts and full papers
-    alike and promises each the other's precision. The distance counts at most :data:`FAR`
-    characters, and only within the sentence (a compound from another sentence has
-    ``own_sentence`` 0 instead)."""
+    material carries it over safely, a paper comparing twenty does not). Without them one
+    curve serves abstracts and full papers alike and promises each the other's precision.
+    The distance counts at most :data:`FAR` characters, and only within the sentence (a
+    compound from another sentence has ``own_sentence`` 0 instead)."""
 
     version: str
     fitted_for: str
