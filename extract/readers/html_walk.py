@@ -17,6 +17,7 @@ import re
 from lxml import etree
 
 from lit.extract.document import DocumentBuilder
+from lit.extract.readers.back_matter import is_back_matter
 from lit.extract.readers.html_profiles import Profile
 from lit.extract.readers.markers import MARK, finish_text
 from lit.extract.readers.tables import CellSpec, layout_grid, parse_span
@@ -31,17 +32,6 @@ HEADING_TAGS = {f"h{i}": i for i in range(1, 7)}
 DROP_TAGS = frozenset(
     "script style noscript template iframe object embed svg math-preview button select option "
     "input textarea form nav head link meta canvas video audio map area".split()
-)
-#: Headings that open back matter we do not want as prose (citations list, cited-by...).
-_SKIP_HEADING = re.compile(
-    r"^\s*(\d+(\.\d+)*\.?\s*)?(notes and references|references( and notes)?|bibliography|literature cited|"
-    r"cited by|citing articles|recommended articles|related (content|articles)|article metrics|"
-    r"footnotes?|author information|rights and permissions|about this article|additional information|"
-    r"supplementary (information|material)|supporting information( available)?|associated content|"
-    r"electronic supplementary information|conflicts? of interest|competing interests?|"
-    r"author contributions?|data availability|abbreviations|keywords|ethics declarations|change history|"
-    r"peer review( information)?|reprints and permissions|cite this article)\s*$",
-    re.IGNORECASE,
 )
 #: Link targets that are citation or footnote markers ("#cit19", "#bib12", "#ref-CR3", "#t6fn1").
 _CITE_TARGET = re.compile(r"#(.*(cit|bib|ref|cr\d|fn|footnote).*|b\d+|r\d+|bb\d+)$", re.IGNORECASE)
@@ -231,7 +221,7 @@ class HtmlWalker:
             self._skip_level = None
         if self.title_key and compact_key(text) == self.title_key:
             return  # the article title repeated as h1: already the title block
-        if _SKIP_HEADING.match(text):
+        if is_back_matter(text):
             self._skip_level = level
             return
         if self._last_heading == compact_key(text) and self._blocks_since_heading == 0:

@@ -52,6 +52,7 @@ from lit.errors import (
 )
 from lit.extract.document import Document, DocumentBuilder, DocumentInfo, Placed
 from lit.extract.readers import pdf_pdfium
+from lit.extract.readers.back_matter import is_back_matter
 from lit.extract.readers.pdf_layout import Line, PageLayout, mark_full_lines, page_layout, reading_order, remove_running_text
 from lit.extract.readers.pdf_structure import chunk_boxes, find_title, join_lines, typography, vocabulary
 from lit.extract.readers.pdf_tables import PdfTable, find_tables
@@ -400,6 +401,7 @@ def read_pdf(path: Path, data: bytes, info: DocumentInfo, engine: str | None = N
                     box.fit()
         ordered = [b for b in ordered if b.lines]
 
+    back_matter = False
     for chunk in chunk_boxes(ordered, typo, vocab):
         where = placed(chunk.text, chunk.lines, pages)
         table = tables.pop(id(chunk.lines[0]), None) if chunk.kind == "caption" else None
@@ -408,9 +410,10 @@ def read_pdf(path: Path, data: bytes, info: DocumentInfo, engine: str | None = N
             continue
         if chunk.kind == "heading":
             builder.start_section(chunk.text, where)
+            back_matter = is_back_matter(chunk.text)
         elif chunk.kind == "caption":
             builder.add_caption(chunk.text, where)
-        else:
+        elif not back_matter:  # the heading stays (the paper's outline); its reference list does not
             builder.add_paragraph(chunk.text, where)
         for line in chunk.lines:  # a table whose caption line ended up inside other text
             if id(line) in tables:
