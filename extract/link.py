@@ -7,9 +7,13 @@ for a compound named there and referred to here ("Silicon dominates... Its band 
 
 1. "X and Y show ... of 1.48 and 1.73 eV, respectively": values are zipped onto the
    compounds named last before them, in order (or, when too few come before, onto the first
-   ones after them: "12 K and 9 K for A and B, respectively").
-2. A value directly followed by "for/of/in <compound>" belongs to that compound
-   ("melting points of 845 °C for LiF and 1418 °C for CaF2"); otherwise to the nearest
+   ones after them: "12 K and 9 K for A and B, respectively"); with too few compounds, onto
+   the properties coordinated before them ("the HOMO and LUMO levels ... -5.37 and -3.50 eV,
+   respectively").
+2. A value directly followed by "for/of/in <compound>", or by more values and properties
+   joined to it and then that ("ρ=12.36 g/cm3 and Hv=5250 MPa for the W–Nb–Mo–Ta–V
+   alloy"), belongs to that compound ("melting points of 845 °C for LiF and 1418 °C for
+   CaF2"); otherwise to the nearest
    compound before it; failing that, the compound carried over from the previous sentence
    when this one opens with an anaphor ("Its", "This material"), else the nearest after it.
 3. The property is the nearest one before the value whose dimension fits the value
@@ -55,6 +59,18 @@ _RETAINS = re.compile(
     r"(?:about\s+|approximately\s+|~\s*|≈\s*)?$",
     re.IGNORECASE,
 )
+#: "<value> and <property>=<value> for [the] <compound>": only "for" ("in" may be an atmosphere).
+_FOR_JOINED = re.compile(r"^\s*for\s+(?:the\s+|pure\s+|bulk\s+)?$", re.IGNORECASE)
+#: What joins the values and properties of one coordination ("ρ=13.75 g/cm3 and Hv=4455 MPa").
+_JOINERS = re.compile(r"(?:\s*(?:and|,|=|:|of|at|with)\s*)*", re.IGNORECASE)
+#: Between two coordinated property mentions ("Tc and TN", "TC, TN").
+_CONJUNCTION = re.compile(r"\s*(?:,|and|,\s*and|&|/)\s*", re.IGNORECASE)
+#: Where a coordination of properties ends ("... of", "... are", "... =").
+_COORDINATION_END = re.compile(
+    r"\s+(?:of|are|is|were|was|for|in|at|to|reach\w*|show\w*|exhibit\w*|found|measured|determined|obtained|"
+    r"estimated|calculated|values?|increase\w*|decrease\w*)\b|\s*[:=(]", re.IGNORECASE)
+#: One place of a coordination: the words between its commas and "and"s.
+_PLACE = re.compile(r"[^,&/]+?(?=\s*(?:,\s*and\s+|,\s*|\s+and\s+|\s*&\s*|\s*/\s*|$))", re.IGNORECASE)
 #: "<values> for <compounds>, respectively"
 _FOR_LIST = re.compile(r"^\s*,?\s*(?:for|of|in)\s+(?:the\s+)?$", re.IGNORECASE)
 #: "by 40 K", "within 2 °C": a difference or a tolerance, not a measurement.
@@ -113,17 +129,28 @@ class _Linker:
         return bool(_DIFFERENCE.search(_text(self.sentence, value.start - _LOOKBACK, value.start)))
 
     def compound_for(self, value: Mention, carried: Mention | None) -> tuple[Mention | None, float]:
-        for compound in self.compounds:
-            if compound.start >= value.end and _FOR_COMPOUND.match(_text(self.sentence, value.end, compound.start)):
-                return compound, FOR_COMPOUND
+        after = [c for c in self.compounds if c.start >= value.end]
+        if after and (_FOR_COMPOUND.match(_text(self.sentence, value.end, after[0].start))
+                      or _FOR_JOINED.match(self._after_joined(value.end, after[0].start))):
+            return after[0], FOR_COMPOUND
         before = [c for c in self.compounds if c.end <= value.start]
         if before:
             return before[-1], NEAREST_BEFORE
         anaphoric = bool(_ANAPHOR.match(self.sentence.text))
         if carried is not None and (anaphoric or not self.compounds):
             return carried, CARRIED_OVER
-        after = [c for c in self.compounds if c.start >= value.end]
         return (after[0], NEAREST_AFTER) if after else (None, 0.0)
+
+    def _after_joined(self, start: int, end: int) -> str:
+        """The text between ``start`` and ``end`` after the last value or property named there,
+        when only joining words stand between those ("ρ=12.36 g/cm3 and Hv=5250 MPa for the X
+        alloy" reads "for the" from either value); else ""."""
+        pieces, at = [], start
+        for m in self.mentions:
+            if m.label != "COMPOUND" and start <= m.start and m.end <= end:
+                pieces.append(_text(self.sentence, at, m.start))
+                at = m.end
+        return _text(self.sentence, at, end) if pieces and all(_JOINERS.fullmatch(p) for p in pieces) else ""
 
     def property_for(self, value: Mention) -> Mention | None:
         text = self.sentence.text
@@ -205,10 +232,42 @@ class _Linker:
             return [Relation(c, value, prop, conds, RESPECTIVELY, value_index=i) for i, c in enumerate(before)]
         return None
 
+    def respectively_properties(self, carried: Mention | None) -> list[Relation] | None:
+        """"The hardness and compressive strength ... are 7.55 and 2.36 GPa, respectively":
+        with too few compounds to zip, the values pair in order with the properties coordinated
+        before them. A place that names no property lit knows ("compressive strength") links
+        nothing; when the places and the values do not count alike, nothing is zipped."""
+        lists = [v for v in self.values if self.judge.count(v) >= 2]
+        slots = [(lists[0], i) for i in range(self.judge.count(lists[0]))] if lists else [(v, None) for v in self.values]
+        first = slots[0][0]
+        before = [p for p in self.properties if p.end <= first.start]
+        if len(slots) < 2 or not before:
+            return None
+        chain = [before[-1]]
+        for prop in reversed(before[:-1]):
+            if not _CONJUNCTION.fullmatch(_text(self.sentence, prop.end, chain[0].start)):
+                break
+            chain.insert(0, prop)
+        origin = chain[0].start
+        head = _text(self.sentence, origin, first.start)
+        end = _COORDINATION_END.search(head, chain[-1].end - origin)
+        places = [(m.start(), m.end()) for m in _PLACE.finditer(head[: end.start() if end else len(head)])]
+        if len(places) != len(slots):
+            return None
+        relations = []
+        for (value, index), (start, end_) in zip(slots, places):
+            prop = next((p for p in chain if start <= p.start - origin < end_), None)
+            compound, score = self.compound_for(value, carried)
+            if prop is not None and compound is not None and self.judge.fits(prop, value, self.sentence.text):
+                relations.append(Relation(compound, value, prop, self.conditions_for(value), score * RESPECTIVELY, value_index=index))
+        return relations
+
     def link(self, carried: Mention | None) -> list[Relation]:
         if not self.values:
             return []
         zipped = self.respectively()
+        if zipped is None and _RESPECTIVELY.search(self.sentence.text):
+            zipped = self.respectively_properties(carried)
         if zipped is not None:
             return zipped
         relations: list[Relation] = []

@@ -34,6 +34,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Container, Iterable, Sequence
 
+from lit.extract.document import Sentence
 from lit.extract.facts import Mention
 from lit.extract.normalize.compounds import ELEMENT_NAMES, ELEMENTS, TRIVIAL_NAMES, normalize_compound
 
@@ -101,7 +102,11 @@ _STOICHIOMETRY = r"(?:\d+(?:\.\d+)?[-−+]\d*(?:\.\d+)?[xyzδ]|[-−+]?\d*(?:\.\
 _PIECE = re.compile(rf"(?:{_STOICHIOMETRY}|(?:[A-Z][a-z]?(?:\d+(?:\.\d+)?)?(?:[-−+]\d*(?:\.\d+)?[xyzδ]?)?)+)")
 _BARE = re.compile(rf"{_STOICHIOMETRY}")
 _MAX_PIECES = 6
+#: Score of a mention found by a name's recurrence (:func:`recurring`), as for a defined abbreviation.
+RECUR_SCORE = 0.8
 _GLUED_ION = re.compile(r"\d?[+−](?:and|or)$")
+#: "Na-ion", "lithium ions": the ion of an element (a cell chemistry, a carrier), not a material.
+_ION_OF = re.compile(r"^(?:[A-Z][a-z]?|[a-z]+)[-–\s]ions?$")
 
 
 @lru_cache(maxsize=1)
@@ -118,7 +123,7 @@ def material_mentions(text: str, mentions: Sequence[Mention], defined: Container
     out = list(mentions)
     for i, mention in enumerate(out):
         if mention.label == "COMPOUND":
-            whole = composite(text, variable_tail(text, repair_formula(text, mention, out, offset), offset), out, offset)
+            whole = composite(text, variable_tail(text, repair_formula(text, balanced(text, mention, offset), out, offset), offset), out, offset)
             out[i] = doped_host(text, whole, offset)
     references = [m for m in out if m.label == "COMPOUND" and _REFERENCE.search(text[max(0, m.start - offset - 60) : m.start - offset])]
     kept: list[Mention] = []
@@ -134,6 +139,38 @@ def material_mentions(text: str, mentions: Sequence[Mention], defined: Container
                 continue
         kept.append(mention)
     return list({(m.start, m.end, m.label): m for m in kept}.values())
+
+
+def recurring(sentences: Sequence[Sentence], mentions: Sequence[Sequence[Mention]]) -> list[list[Mention]]:
+    """Each sentence's mentions (document offsets) plus its other occurrences of a material's
+    name found elsewhere in the document: the tagger that found "Mg-MOF-74(S)" in one
+    sentence may miss it at the start of the next. Only names with a digit spread (an acronym
+    the tagger once took for a compound, "ETL", would spread its mistake), never into a
+    longer name ("biTV - PTV3"), and an occurrence in a setting role ("on SrTiO3 substrates")
+    stays out."""
+    names = {m.text for found in mentions for m in found if m.label == "COMPOUND" and _distinctive(m.text)}
+    if not names:
+        return [list(found) for found in mentions]
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    pattern = re.compile(rf"(?<![\w\-)\]])(?<![-–/:]\s)(?:{alternatives})(?![\w\-(\[])(?!\s[-–/:])")
+    out = []
+    for sentence, found in zip(sentences, mentions):
+        taken = list(found)
+        for match in pattern.finditer(sentence.text):
+            mention = Mention(sentence.start + match.start(), sentence.start + match.end(), "COMPOUND", match.group(), RECUR_SCORE)
+            if all(mention.end <= m.start or mention.start >= m.end for m in taken) and not in_setting_role(
+                    sentence.text, mention, sentence.start):
+                taken.append(mention)
+        out.append(sorted(taken, key=lambda m: (m.start, m.end)) if len(taken) > len(found) else list(found))
+    return out
+
+
+def _distinctive(name: str) -> bool:
+    """A name with a digit, not a numbered range ("P1-P8": a series, named once as such)."""
+    return len(name) >= 3 and any(c.isdigit() for c in name) and not _NUMBERED_RANGE.search(name)
+
+
+_NUMBERED_RANGE = re.compile(r"\d\s*[-–]\s*[A-Za-z]{0,2}\d+$")
 
 
 def _in_parenthesis_after(text: str, compound: Mention, value: Mention, offset: int) -> bool:
@@ -152,7 +189,7 @@ def is_material(text: str, defined: bool = False) -> bool:
     stripped = text.strip()
     if stripped.casefold() in _stop_lexicon():
         return False
-    if info.charge is not None or _GLUED_ION.search(stripped):
+    if info.charge is not None or _GLUED_ION.search(stripped) or _ION_OF.match(stripped):
         return False  # an ion ("Mo4+", "Li+", "Y3+and" glued to the next word) is part of a material, not one
     if info.is_formula or stripped in ELEMENTS or stripped.lower() in ELEMENT_NAMES or stripped.lower() in TRIVIAL_NAMES:
         return True
@@ -278,6 +315,19 @@ def composite(text: str, mention: Mention, taken: Sequence[Mention], offset: int
 
 #: "+δ" written straight after a formula's last count ("HgBa2Ca2Cu3O8+δ"), which the tokenizer
 #: reads as a sign.
+def balanced(text: str, mention: Mention, offset: int = 0) -> Mention:
+    """``mention`` with its brackets closed: the tagger often stops before the closing one of a
+    label written in brackets ("Mg-MOF-74(S" of "(Mg-MOF-74(S))")."""
+    end = mention.end - offset
+    word = mention.text
+    while end < len(text) and text[end] in ")]" and word.count("(") + word.count("[") > word.count(")") + word.count("]"):
+        end += 1
+        word = text[mention.start - offset : end]
+    if end == mention.end - offset:
+        return mention
+    return Mention(mention.start, end + offset, "COMPOUND", word, mention.score)
+
+
 _VARIABLE_TAIL = re.compile(r"[+−-][δxyz](?![\w])")
 
 

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, Callable, Sequence
 from lit.extract.assemble import Aliases, VocabularyJudge, build_facts
 from lit.extract.facts import Mention, place
 from lit.extract.link import link_sentence
-from lit.extract.materials import Topic, material_mentions
+from lit.extract.materials import Topic, material_mentions, recurring
 from lit.extract.normalize.properties import PropertyVocabulary
 from lit.extract.readers import read_document
 from lit.extract.relate import ModelLinker, paragraphs
@@ -187,13 +187,14 @@ class Mentions(PerDocument):
 
 class Materials(PerDocument):
     """Formulae written apart are joined, and compounds that are not materials, or are only
-    a substrate or a dopant, are left out (:func:`material_mentions`)."""
+    a substrate or a dopant, are left out (:func:`material_mentions`); a material's name is
+    then found wherever it recurs (:func:`recurring`)."""
 
     def one(self, state: DocState) -> None:
-        state.mentions = [
+        state.mentions = recurring(state.sentences, [
             material_mentions(sentence.text, found, state.aliases.full, sentence.start)
             for sentence, found in zip(state.sentences, state.mentions)
-        ]
+        ])
 
 
 class RuleLinks(PerDocument):

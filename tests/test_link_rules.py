@@ -67,6 +67,44 @@ def test_link_value_followed_by_for_compound() -> None:
     assert [(r.compound.text, r.value.text) for r in rels] == [("LiF", "845 °C"), ("CaF2", "1418 °C")]
 
 
+def test_link_values_joined_before_for_compound_belong_to_it() -> None:
+    text = "The density and hardness were ρ=13.75 g/cm3 and Hv=4455 MPa for the WNbMoTa alloy and ρ=12.36 g/cm3 and Hv=5250 MPa for the WNbMoTaV alloy."
+    ms = _mentions(text, [("PROPERTY", "density"), ("PROPERTY", "hardness"), ("PROPERTY", "ρ"), ("VALUE", "13.75 g/cm3"),
+                          ("PROPERTY", "Hv"), ("VALUE", "4455 MPa"), ("COMPOUND", "WNbMoTa"), ("PROPERTY", "ρ"),
+                          ("VALUE", "12.36 g/cm3"), ("PROPERTY", "Hv"),
+                          ("VALUE", "5250 MPa"), ("COMPOUND", "WNbMoTaV")])
+    rels = link_sentence(_sentence(text), ms)
+    assert [(r.compound.text, r.value.text) for r in rels] == [
+        ("WNbMoTa", "13.75 g/cm3"), ("WNbMoTa", "4455 MPa"), ("WNbMoTaV", "12.36 g/cm3"), ("WNbMoTaV", "5250 MPa")]
+    # Other words between the value and "for" keep the nearest compound before it.
+    text = "ZnO has a gap of 3.3 eV, which is wider than that found for CdS."
+    ms = _mentions(text, [("COMPOUND", "ZnO"), ("PROPERTY", "gap"), ("VALUE", "3.3 eV"), ("COMPOUND", "CdS")])
+    assert [(r.compound.text, r.value.text) for r in link_sentence(_sentence(text), ms)] == [("ZnO", "3.3 eV")]
+
+
+def test_link_respectively_zips_coordinated_properties_onto_listed_values() -> None:
+    rels = _pipeline_relations("The Curie and Néel temperatures of NdMnO3 are 800 and 300 K, respectively.")
+    assert [(r.property.text, r.value_index) for r in rels] == [("Curie", 0), ("Néel temperatures", 1)]
+    from lit.extract.assemble import VocabularyJudge
+    from lit.extract.normalize.properties import PropertyVocabulary
+
+    judge = VocabularyJudge(PropertyVocabulary.load())
+    text = "The HOMO and LUMO levels of P1 were -5.37 eV and -3.50 eV, respectively."
+    ms = _mentions(text, [("PROPERTY", "HOMO"), ("PROPERTY", "LUMO levels"), ("COMPOUND", "P1"), ("VALUE", "-5.37 eV"),
+                          ("VALUE", "-3.50 eV")])
+    assert [(r.compound.text, r.property.text, r.value.text) for r in link_sentence(_sentence(text), ms, judge=judge)] == [
+        ("P1", "HOMO", "-5.37 eV"), ("P1", "LUMO levels", "-3.50 eV")]
+    # A place no known property fills links nothing; the others keep their own value.
+    text = "The hardness and compressive strength of CuNiCoZnAlTi are 7.55 and 2.36 GPa, respectively."
+    ms = _mentions(text, [("PROPERTY", "hardness"), ("COMPOUND", "CuNiCoZnAlTi"), ("VALUE", "7.55 and 2.36 GPa")])
+    (rel,) = link_sentence(_sentence(text), ms, judge=judge)
+    assert (rel.property.text, rel.value_index) == ("hardness", 0)
+    # Values over conditions ("for x = 0.1 and 0.2, respectively") are no property list: each is linked.
+    text = "The TC of LSMO is 358 and 343 K for x = 0.1 and 0.2, respectively."
+    ms = _mentions(text, [("PROPERTY", "TC"), ("COMPOUND", "LSMO"), ("VALUE", "358 and 343 K")])
+    assert [(r.property.text, r.value_index) for r in link_sentence(_sentence(text), ms, judge=judge)] == [("TC", None)]
+
+
 def test_link_property_must_fit_the_value_dimension() -> None:
     rels = _pipeline_relations("The band gap of ZnO is 3.37 eV in films 200 nm thick.")
     assert [(r.value.text, r.property.text if r.property else None) for r in rels] == [("3.37 eV", "band gap"), ("200 nm", None)]

@@ -5,7 +5,7 @@ import pytest
 
 from lit.extract.facts import Mention
 from lit.extract.materials import (
-    Topic, doped_host, in_setting_role, is_material, material_mentions, repair_formula, variable_tail,
+    Topic, balanced, doped_host, in_setting_role, is_material, material_mentions, recurring, repair_formula, variable_tail,
 )
 from lit.extract.roles import is_change, value_role
 
@@ -118,6 +118,31 @@ def test_property_mentions_that_name_another_quantity(mention, other):
 
 def test_ions_are_parts_of_materials_not_materials():
     assert not is_material("Mo4+") and not is_material("Li+") and is_material("SrMoO3")
+    assert not is_material("Na-ion") and not is_material("lithium ions") and is_material("Na")
+
+
+def test_a_label_keeps_its_closing_bracket():
+    text = "prepared by a sonochemical method (Mg-MOF-74(S)) after TEA was added"
+    assert balanced(text, _mention(text, "Mg-MOF-74(S")).text == "Mg-MOF-74(S)"
+    assert balanced(text, _mention(text, "Mg-MOF-74(S)")).text == "Mg-MOF-74(S)"
+    text = "the film (ZnO) grows"
+    assert balanced(text, _mention(text, "ZnO")).text == "ZnO"
+
+
+def test_a_material_named_once_is_found_where_its_name_recurs():
+    from lit.extract.document import Sentence
+
+    first = "Mg-MOF-74 was made by a sonochemical method (Mg-MOF-74(S)) in 1 h."
+    second = "Mg-MOF-74(S) (1640 m2 g−1) grew on Al2O3 substrates, unlike the PPy film."
+    sentences = [Sentence("d", 0, 0, len(first), first), Sentence("d", 1, len(first) + 1, len(first) + 1 + len(second), second)]
+    found = [[_mention(first, "Mg-MOF-74"), _mention(first, "Mg-MOF-74(S)")], []]
+    second_found = [Mention(m.start + len(first) + 1, m.end + len(first) + 1, m.label, m.text)
+                    for m in (_mention(second, "Al2O3"), _mention(second, "1640 m2 g−1", "VALUE"))]
+    found[1] = second_found
+    again = recurring(sentences, found)
+    assert again[0] == found[0]
+    assert [(m.label, m.text) for m in again[1]] == [("COMPOUND", "Mg-MOF-74(S)"), ("VALUE", "1640 m2 g−1"), ("COMPOUND", "Al2O3")]
+    assert second[again[1][0].start - len(first) - 1 : again[1][0].end - len(first) - 1] == "Mg-MOF-74(S)"
 
 
 def test_a_reference_material_takes_its_own_parenthesised_value_with_it():
