@@ -29,7 +29,8 @@ superscript numbers ``.12,13``, then whitespace):
 7. a number after a dot is a citation only after a word (``nations.12 The``) or a
    formula (``Co3O4.31 The``), never after a number (``5.12 Hz``).
 
-Blank lines are hard breaks, so raw text with paragraphs splits sensibly too. Everything is
+Blank lines are hard breaks, so raw text with paragraphs splits sensibly too, and so is the
+line break after a title set on the first line above its text. Everything is
 precompiled regular expressions plus a handful of set look-ups per candidate dot.
 """
 
@@ -59,6 +60,12 @@ _END = re.compile(
 #: sentences stay well below this (the longest of the 586 in our segmentation gold set has 560).
 MAX_SENTENCE_CHARS = 1000
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n\s*")
+#: Longest first line taken for a title run in with its text (see :func:`_title_line`).
+_TITLE_CHARS = 300
+#: A title glued to its text: "... batteries The lithium-ion ...", within the first line's length.
+_GLUED_TITLE = re.compile(r"(?<=[A-Za-z0-9)\]])\s(?=(?:The|We|Here|Herein|This|These|Recently)\s)")
+#: Words a line does not end on when its sentence ends there.
+_GOES_ON = frozenset("a an the of and or in on at to for with by from as than that which via its their".split())
 _NEXT_WORD = re.compile(r"\S+")
 _OPENERS = "([{\"'“‘«"
 # Lowercase words that may still start a sentence in a chemistry paper.
@@ -183,14 +190,37 @@ def split_text(text: str, offset: int = 0) -> list[tuple[int, int]]:
 
 
 def _blocks(text: str) -> list[tuple[int, int]]:
-    """Ranges of ``text`` between blank lines (a blank line always ends a sentence)."""
+    """Ranges of ``text`` between blank lines (a blank line always ends a sentence); a block's
+    first line that reads as a title run in with the text below it is a range of its own."""
     out: list[tuple[int, int]] = []
     start = 0
     for m in _BLANK_LINE.finditer(text):
-        out.append((start, m.start()))
+        out.extend(_title_line(text, start, m.start()))
         start = m.end()
-    out.append((start, len(text)))
+    out.extend(_title_line(text, start, len(text)))
     return out
+
+
+def _title_line(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """``[start, end)`` cut after its first line when that line is a title: no end mark, no
+    word that would go on ("... of"), at most :data:`_TITLE_CHARS` long, and the next line
+    opens with a capital or a digit ("Effective strategies for Li–S batteries\nThe lithium-ion
+    battery ..."). A title set on its own line is no sentence of the text under it; nor is
+    one glued to it by a space, as abstract collections store them ("... Li–S batteries The
+    lithium-ion battery ..."): a sentence opener after a word, with no end mark before it."""
+    nl = text.find("\n", start, end)
+    if nl < 0 or nl - start > _TITLE_CHARS:
+        glued = _GLUED_TITLE.search(text, start, min(end, start + _TITLE_CHARS))
+        if glued is None or _END.search(text, start, glued.start()) is not None:
+            return [(start, end)]
+        return [(start, glued.start() + 1), (glued.end(), end)]
+    first = text[start:nl].rstrip()
+    rest = text[nl + 1 : end].lstrip()
+    words = first.split()
+    if (len(words) < 3 or first[-1] in ".!?:;,-–" or words[-1].lower() in _GOES_ON
+            or not rest or not (rest[0].isupper() or rest[0].isdigit())):
+        return [(start, end)]
+    return [(start, nl), (nl + 1, end)]
 
 
 def _add(spans: list[tuple[int, int]], text: str, start: int, end: int, offset: int) -> None:

@@ -16,7 +16,7 @@ def test_materials(text):
 
 
 @pytest.mark.parametrize("text", ["PBE0", "B3LYP", "GGA+U", "AFM", "SOC", "Cu-rich", "Al-substituted", "Fe-based",
-                                  "perovskites", "cuprates", "MOFs", "the sample"])
+                                  "perovskites", "cuprates", "MOFs", "the sample", "perovskite", "spinel", "high-entropy alloy"])
 def test_not_materials(text):
     assert not is_material(text)
 

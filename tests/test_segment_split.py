@@ -86,6 +86,23 @@ def test_segment_blank_line_is_a_hard_break() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Stabilizing sulfur for Li–S batteries\nThe lithium-ion battery stores 250 W h kg−1.",
+         ["Stabilizing sulfur for Li–S batteries", "The lithium-ion battery stores 250 W h kg−1."]),
+        ("Stabilizing sulfur for Li–S batteries The lithium-ion battery stores 250 W h kg−1. It works.",
+         ["Stabilizing sulfur for Li–S batteries", "The lithium-ion battery stores 250 W h kg−1.", "It works."]),
+        # A line broken mid-sentence goes on: it ends on a word that does, or the next opens in lower case.
+        ("The band gap of\nZnO is 3.3 eV.", ["The band gap of\nZnO is 3.3 eV."]),
+        ("Band gaps of thin ZnO films\nwere measured.", ["Band gaps of thin ZnO films\nwere measured."]),
+        ("We grew ZnO. The gap is 3.3 eV.", ["We grew ZnO.", "The gap is 3.3 eV."]),
+    ],
+)
+def test_segment_a_title_above_or_glued_to_its_text_is_a_sentence_of_its_own(text: str, expected: list[str]) -> None:
+    assert sentences(text) == expected
+
+
 def test_segment_empty_and_unterminated_text() -> None:
     assert split_text("") == []
     assert split_text("   \n ") == []
