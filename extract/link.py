@@ -50,7 +50,7 @@ _OWN_PROPERTY = re.compile(
     r"([A-Za-z][\w\-–*′']*)(?:\s*(?:\bof|=|:)\s*(?:about|approximately|ca\.|~|≈|∼)?|(?<=[A-Z*′'])\s*[~≈∼]|[~≈∼])\s*$"
 )
 #: "<value> for|of|in [the] <compound>"
-_FOR_COMPOUND = re.compile(r"^\s*(?:for|of|in)\s+(?:the\s+|pure\s+|bulk\s+)?$", re.IGNORECASE)
+_FOR_COMPOUND = re.compile(r"^\s*(?:for|of|in)\s+(?:the\s+)?(?:(?:pure|bulk|undoped|pristine|bare)\s+)?$", re.IGNORECASE)
 #: "... and decreased to <value>": the property named before, changed.
 _CHANGED_TO = re.compile(rf"\b{CHANGE_VERB}\s+(?:\w+\s+)?to\s+(?:about\s+|approximately\s+|~\s*|≈\s*)?$", re.IGNORECASE)
 #: "... and retains <value> after 200 cycles": the property named before, kept at a later condition.
@@ -60,7 +60,7 @@ _RETAINS = re.compile(
     re.IGNORECASE,
 )
 #: "<value> and <property>=<value> for [the] <compound>": only "for" ("in" may be an atmosphere).
-_FOR_JOINED = re.compile(r"^\s*for\s+(?:the\s+|pure\s+|bulk\s+)?$", re.IGNORECASE)
+_FOR_JOINED = re.compile(r"^\s*for\s+(?:the\s+)?(?:(?:pure|bulk|undoped|pristine|bare)\s+)?$", re.IGNORECASE)
 #: What joins the values and properties of one coordination ("ρ=13.75 g/cm3 and Hv=4455 MPa").
 _JOINERS = re.compile(r"(?:\s*(?:and|,|=|:|of|at|with)\s*)*", re.IGNORECASE)
 #: Between two coordinated property mentions ("Tc and TN", "TC, TN").
@@ -251,7 +251,7 @@ class _Linker:
         origin = chain[0].start
         head = _text(self.sentence, origin, first.start)
         end = _COORDINATION_END.search(head, chain[-1].end - origin)
-        places = [(m.start(), m.end()) for m in _PLACE.finditer(head[: end.start() if end else len(head)])]
+        places = [(m.start(), m.end()) for m in _PLACE.finditer(head[: end.start() if end else len(head)].rstrip())]
         if len(places) != len(slots):
             return None
         relations = []
@@ -266,14 +266,15 @@ class _Linker:
         if not self.values:
             return []
         zipped = self.respectively()
-        if zipped is None and _RESPECTIVELY.search(self.sentence.text):
-            zipped = self.respectively_properties(carried)
         if zipped is not None:
             return zipped
         relations: list[Relation] = []
+        if _RESPECTIVELY.search(self.sentence.text):
+            relations = self.respectively_properties(carried) or []
+        zipped_values = {r.value for r in relations}
         used: dict[Mention, Mention] = {}  # property -> the last value that took it
         for value in self.values:
-            if self.is_difference(value):
+            if self.is_difference(value) or value in zipped_values:
                 continue
             compound, score = self.compound_for(value, carried)
             if compound is None:

@@ -49,7 +49,7 @@ _DESCRIPTOR = re.compile(
 _SETTING_AFTER = re.compile(
     r"\s*(?:substrates?|slides?|crucibles?|wafers?|wires?|boats?|ampoules?|ampules?|tubes?|capillar(?:y|ies)|"
     r"holders?|windows?|foils?\s+(?:as|for)|-?doped(?!\s+(?:with|by))|-?substituted(?!\s+(?:with|by))|-?doping|dopants?|-?coated|coating|ions?|"
-    r"vacanc(?:y|ies)|atoms?|content|deficiency|atmosphere|gas|flow|partial|loading|source|precursors?|salts?|"
+    r"vacanc(?:y|ies)|atoms?|content|ratios?|deficiency|atmosphere|gas|flow|partial|loading|source|precursors?|salts?|"
     r"species|incorporation|addition|substitution|additives?|environments?|ambients?|templates?|-?derived|-?templated)\b",
     re.IGNORECASE,
 )
@@ -90,10 +90,11 @@ _REFERENCE = re.compile(
     r"inferior|equal|identical)\s+to)(?:\s+(?:that|those)\s+(?:of|in|for))?\s+(?:the\s+|pure\s+|pristine\s+|bulk\s+)?$",
     re.IGNORECASE,
 )
-#: "the addition of Li and Sb", "doping with Mn": what is added to the material is not it.
+#: "the addition of Li and Sb", "doping with Mn", "doped with 0.4 mol% of MnO": what is added to the material is not it.
 _ADDED = re.compile(
-    r"\b(?:addition|doping|co-doping|substitution|incorporation|introduction|replacement)\s+(?:of|with|by)\s+"
-    r"(?:\w+\s*(?:,|and)\s*)*$",
+    r"\b(?:(?:addition|doping|co-doping|substitution|incorporation|introduction|replacement)\s+(?:of|with|by)"
+    r"|(?:co-?)?doped\s+with|substituted\s+(?:with|by))\s+"
+    r"(?:[\d.]+\s*(?:mol|wt|at)\.?\s*%\s*(?:of\s+)?)?(?:\w+\s*(?:,|and)\s*)*$",
     re.IGNORECASE,
 )
 #: One piece of a formula written apart: a bare stoichiometry ("x", "1−x", "δ", "2") or a

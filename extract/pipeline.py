@@ -39,8 +39,8 @@ if TYPE_CHECKING:
     from lit.models.fact_confidence import FactCalibration
     from lit.models.ner.infer import NerTagger
 
-LINKER = "rules-link-0.3"
-RULES = "rules-mentions-0.5"
+LINKER = "rules-link-0.4"
+RULES = "rules-mentions-0.6"
 
 
 @dataclass

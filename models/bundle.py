@@ -17,7 +17,7 @@ from lit.errors import ModelError
 TRAINED_DIR = Path(__file__).resolve().parent / "trained"
 
 #: kind -> artifact folder name under :data:`TRAINED_DIR`, and the file each artifact holds.
-DEFAULT_BUNDLE: dict[str, str] = {"ner": "ner-v2", "re": "re-v3", "confidence": "conf-v4"}
+DEFAULT_BUNDLE: dict[str, str] = {"ner": "ner-v2", "re": "re-v3", "confidence": "conf-v5"}
 _FILES = {"ner": "config.json", "re": "config.json", "confidence": "calibration.json"}
 _HOW = {
     "ner": "train one with `lit train ner`",

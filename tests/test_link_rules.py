@@ -65,6 +65,10 @@ def _pipeline_relations(text: str):
 def test_link_value_followed_by_for_compound() -> None:
     rels = _pipeline_relations("The endotherms give melting points of 845 °C for LiF and 1418 °C for CaF2.")
     assert [(r.compound.text, r.value.text) for r in rels] == [("LiF", "845 °C"), ("CaF2", "1418 °C")]
+    text = "Doping with Sb raises the conductivity from 2 S cm-1 in undoped Te to 550 S cm-1."
+    ms = _mentions(text, [("COMPOUND", "Sb"), ("PROPERTY", "conductivity"), ("VALUE", "2 S cm-1"), ("COMPOUND", "Te"),
+                          ("VALUE", "550 S cm-1")])
+    assert [(r.compound.text, r.value.text) for r in link_sentence(_sentence(text), ms)][0] == ("Te", "2 S cm-1")
 
 
 def test_link_values_joined_before_for_compound_belong_to_it() -> None:
@@ -83,8 +87,8 @@ def test_link_values_joined_before_for_compound_belong_to_it() -> None:
 
 
 def test_link_respectively_zips_coordinated_properties_onto_listed_values() -> None:
-    rels = _pipeline_relations("The Curie and Néel temperatures of NdMnO3 are 800 and 300 K, respectively.")
-    assert [(r.property.text, r.value_index) for r in rels] == [("Curie", 0), ("Néel temperatures", 1)]
+    rels = _pipeline_relations("The Curie and Néel temperatures of NdMnO3 are 800 and 300 K, respectively, and its band gap is 1.1 eV.")
+    assert [(r.property.text, r.value_index) for r in rels] == [("Curie", 0), ("Néel temperatures", 1), ("band gap", None)]
     from lit.extract.assemble import VocabularyJudge
     from lit.extract.normalize.properties import PropertyVocabulary
 

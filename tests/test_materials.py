@@ -62,6 +62,9 @@ def test_a_formula_is_not_widened_over_a_value():
         ("ZnO in an Al2O3 crucible", "Al2O3", True),
         ("Mn-doped ZnO", "ZnO", False),
         ("ZnO films deposited on quartz slides", "ZnO", False),
+        ("Al2O3 ceramics doped with 0.4 mol% of MnO have", "MnO", True),
+        ("Al2O3 ceramics doped with 0.4 mol% of MnO have", "Al2O3", False),
+        ("ZnO–ITO films with different Zn/In ratio", "Zn/In", True),
     ],
 )
 def test_setting_roles(text, sub, setting):

@@ -119,6 +119,15 @@ def test_properties_tc_rule(vocab: PropertyVocabulary, text: str, context: str |
     assert vocab.match(text, context=context).name == name  # type: ignore[union-attr]
 
 
+def test_properties_a_bare_efficiency_beside_another_kind_is_no_pce(vocab: PropertyVocabulary) -> None:
+    other = "Br-MOF showed a Hg0 removal efficiency of 99%, whereas the efficiency of MOF dropped to 59.8%."
+    assert vocab.match("efficiency", context=other) is None
+    assert vocab.match("efficiency", context="The device efficiency reached 12.1%.").name == "power_conversion_efficiency"
+    assert vocab.match("power conversion efficiency", context=other).name == "power_conversion_efficiency"
+    assert vocab.match("superconductivity", context="evidence for superconductivity below 0.64 K").name == (
+        "superconducting_transition_temperature")
+
+
 # property, value text -> (value, value_max, unit, flags)
 ACCEPTED = [
     ("band_gap", "1.55 eV", (1.55, None, "eV", ())),

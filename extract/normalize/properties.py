@@ -180,6 +180,13 @@ def _compact(text: str) -> str:
     return _COMPACT_DROP_RE.sub("", text)
 
 
+#: A sentence about another kind of efficiency: there, a bare "efficiency" is that one, not a PCE.
+_OTHER_EFFICIENCY = re.compile(
+    r"\b(?:removal|quantum|faradaic|catalytic|photocatalytic|luminous|luminescence|extraction|adsorption|"
+    r"separation|degradation|collection|injection|coupling|transfer|trapping|coulombic|current|storage|"
+    r"utili[sz]ation|emission|radiative|thermal|rejection|evolution|production)\s+efficienc(?:y|ies)\b",
+    re.IGNORECASE,
+)
 _OTHER_GAP = re.compile(
     r"\b(?:sum|superconducting|spin|pseudo|charge|exchange|haldane|magnon|phonon|zeeman|tunnell?ing|mobility)"
     r"[\s-]*gaps?\b",
@@ -264,6 +271,9 @@ class PropertyVocabulary:
             found = self._tc_rule(found, text, context)
         if found is not None and found.name == "band_gap" and _OTHER_GAP.search(text):
             return None  # a superconducting, spin or sum gap is not a band gap
+        if (found is not None and found.name == "power_conversion_efficiency" and _fold(text) == "efficiency"
+                and context is not None and _OTHER_EFFICIENCY.search(context)):
+            return None  # "Hg0 removal efficiency of 99% ... the efficiency of X dropped to 59.8%"
         return found
 
     def lookup(self, text: str) -> PropertyDef | None:
