@@ -62,9 +62,10 @@ _PRECURSOR_BEFORE = re.compile(
     r"\s+(?:an?\s+|the\s+)?(?:[\w\-]+\s+){0,3}\(?$",
     re.IGNORECASE,
 )
-#: "Li–S batteries", "sodium-ion cells", "Zn-air": a cell chemistry named by its elements,
-#: not a material of which the sentence states a property.
-_CELL_CHEMISTRY_AFTER = re.compile(r"(?:[-–\s](?:ions?|air|metal))?\s*(?:batter(?:y|ies)|cells?|storage)\b", re.IGNORECASE)
+#: "Li–S batteries", "sodium-ion cells", "lithium–sulfur (Li–S) battery": a cell chemistry named
+#: by its elements, not a material of which the sentence states a property.
+_CELL_CHEMISTRY_AFTER = re.compile(
+    r"(?:[-–\s](?:ions?|air|metal))?\)?(?:\s*\([^()]{1,15}\))?\s*(?:batter(?:y|ies)|cells?|storage)\b", re.IGNORECASE)
 #: "blends of P1 with PC71BM", "mixed with carbon black": the partner in a blend.
 _PARTNER_BEFORE = re.compile(
     r"\b(?:blend(?:ed|s|ing)?|mix(?:ed|ture|tures|ing)?|combined|paired)\s+(?:[\w\-]+\s+){0,5}with\s+(?:the\s+)?$",

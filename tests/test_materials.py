@@ -65,6 +65,8 @@ def test_a_formula_is_not_widened_over_a_value():
         ("Al2O3 ceramics doped with 0.4 mol% of MnO have", "MnO", True),
         ("Al2O3 ceramics doped with 0.4 mol% of MnO have", "Al2O3", False),
         ("ZnO–ITO films with different Zn/In ratio", "Zn/In", True),
+        ("the lithium–sulfur (Li–S) battery is promising", "lithium–sulfur", True),
+        ("the lithium–sulfur (Li–S) battery is promising", "Li–S", True),
     ],
 )
 def test_setting_roles(text, sub, setting):

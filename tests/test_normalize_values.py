@@ -140,6 +140,13 @@ def test_values_range_bounds_are_ordered() -> None:
     assert q is not None and (q.value, q.value_max) == (280.0, 400.0)
 
 
+@pytest.mark.parametrize("text, low, high, unit", [("30–40K", 30.0, 40.0, "K"), ("5–6μm", 5.0, 6.0, "μm"),
+                                                   ("1.1–1.3eV", 1.1, 1.3, "eV")])
+def test_values_a_range_glued_to_its_unit_keeps_both_bounds(text: str, low: float, high: float, unit: str) -> None:
+    q = parse_quantity(text)
+    assert q is not None and (q.value, q.value_max, q.unit_text) == (low, high, unit)
+
+
 def test_values_quantity_is_frozen() -> None:
     q = parse_quantity("1.55 eV")
     assert isinstance(q, Quantity)

@@ -398,6 +398,8 @@ def parse_quantity(text: str) -> Quantity | None:
         return replace(q, unit_text="ratio")
 
     unit = _scan_unit(norm, end)
+    if unit is not None and unit[0][:1] in "–-~" and _number_at(norm, unit[1] + 1) is not None:
+        unit = None  # "30–40K", "5–6μm": the dash opens a range glued to its unit, no unit of its own
     after = unit[2] if unit else end
 
     # Range: "2.4–2.7", "2.4 eV – 2.7 eV", "from 280 to 400", "between 1.2 and 1.5".
