@@ -250,13 +250,13 @@ class _Linker:
             chain.insert(0, prop)
         origin = chain[0].start
         head = _text(self.sentence, origin, first.start)
-        end = _COORDINATION_END.search(head, chain[-1].end - origin)
-        places = [(m.start(), m.end()) for m in _PLACE.finditer(head[: end.start() if end else len(head)].rstrip())]
+        stop = _COORDINATION_END.search(head, chain[-1].end - origin)
+        places = [(m.start(), m.end()) for m in _PLACE.finditer(head[: stop.start() if stop else len(head)].rstrip())]
         if len(places) != len(slots):
             return None
         relations = []
-        for (value, index), (start, end_) in zip(slots, places):
-            prop = next((p for p in chain if start <= p.start - origin < end_), None)
+        for (value, index), (start, end) in zip(slots, places):
+            prop = next((p for p in chain if start <= p.start - origin < end), None)
             compound, score = self.compound_for(value, carried)
             if prop is not None and compound is not None and self.judge.fits(prop, value, self.sentence.text):
                 relations.append(Relation(compound, value, prop, self.conditions_for(value), score * RESPECTIVELY, value_index=index))
