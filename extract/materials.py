@@ -91,7 +91,8 @@ _REFERENCE = re.compile(
     r"inferior|equal|identical)\s+to)(?:\s+(?:that|those)\s+(?:of|in|for))?\s+(?:the\s+|pure\s+|pristine\s+|bulk\s+)?$",
     re.IGNORECASE,
 )
-#: "the addition of Li and Sb", "doping with Mn", "doped with 0.4 mol% of MnO": what is added to the material is not it.
+#: "the addition of Li and Sb", "doping with Mn", "doped with 0.4 mol% of MnO": what is added
+#: to the material is not it.
 _ADDED = re.compile(
     r"\b(?:(?:addition|doping|co-doping|substitution|incorporation|introduction|replacement)\s+(?:of|with|by)"
     r"|(?:co-?)?doped\s+with|substituted\s+(?:with|by))\s+"
@@ -125,7 +126,8 @@ def material_mentions(text: str, mentions: Sequence[Mention], defined: Container
     out = list(mentions)
     for i, mention in enumerate(out):
         if mention.label == "COMPOUND":
-            whole = composite(text, variable_tail(text, repair_formula(text, balanced(text, mention, offset), out, offset), offset), out, offset)
+            repaired = repair_formula(text, balanced(text, mention, offset), out, offset)
+            whole = composite(text, variable_tail(text, repaired, offset), out, offset)
             out[i] = doped_host(text, whole, offset)
     references = [m for m in out if m.label == "COMPOUND" and _REFERENCE.search(text[max(0, m.start - offset - 60) : m.start - offset])]
     kept: list[Mention] = []
@@ -315,8 +317,6 @@ def composite(text: str, mention: Mention, taken: Sequence[Mention], offset: int
     return Mention(left + offset, right + offset, "COMPOUND", run, mention.score)
 
 
-#: "+δ" written straight after a formula's last count ("HgBa2Ca2Cu3O8+δ"), which the tokenizer
-#: reads as a sign.
 def balanced(text: str, mention: Mention, offset: int = 0) -> Mention:
     """``mention`` with its brackets closed: the tagger often stops before the closing one of a
     label written in brackets ("Mg-MOF-74(S" of "(Mg-MOF-74(S))")."""
@@ -330,6 +330,8 @@ def balanced(text: str, mention: Mention, offset: int = 0) -> Mention:
     return Mention(mention.start, end + offset, "COMPOUND", word, mention.score)
 
 
+#: "+δ" written straight after a formula's last count ("HgBa2Ca2Cu3O8+δ"), which the tokenizer
+#: reads as a sign.
 _VARIABLE_TAIL = re.compile(r"[+−-][δxyz](?![\w])")
 
 

@@ -213,7 +213,7 @@ def _title_line(text: str, start: int, end: int) -> list[tuple[int, int]]:
         glued = _GLUED_TITLE.search(text, start, min(end, start + _TITLE_CHARS))
         if glued is None or _END.search(text, start, glued.start()) is not None:
             return [(start, end)]
-        return [(start, glued.start() + 1), (glued.end(), end)]
+        return [(start, glued.start()), (glued.end(), end)]
     first = text[start:nl].rstrip()
     rest = text[nl + 1 : end].lstrip()
     words = first.split()
