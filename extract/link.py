@@ -49,8 +49,10 @@ _ANAPHOR = re.compile(
 _OWN_PROPERTY = re.compile(
     r"([A-Za-z][\w\-–*′']*)(?:\s*(?:\bof|=|:)\s*(?:about|approximately|ca\.|~|≈|∼)?|(?<=[A-Z*′'])\s*[~≈∼]|[~≈∼])\s*$"
 )
+#: "[the] [pure|undoped...]" between "for" and the compound it names.
+_HOST = r"(?:the\s+)?(?:(?:pure|bulk|undoped|pristine|bare)\s+)?$"
 #: "<value> for|of|in [the] <compound>"
-_FOR_COMPOUND = re.compile(r"^\s*(?:for|of|in)\s+(?:the\s+)?(?:(?:pure|bulk|undoped|pristine|bare)\s+)?$", re.IGNORECASE)
+_FOR_COMPOUND = re.compile(r"^\s*(?:for|of|in)\s+" + _HOST, re.IGNORECASE)
 #: "... and decreased to <value>": the property named before, changed.
 _CHANGED_TO = re.compile(rf"\b{CHANGE_VERB}\s+(?:\w+\s+)?to\s+(?:about\s+|approximately\s+|~\s*|≈\s*)?$", re.IGNORECASE)
 #: "... and retains <value> after 200 cycles": the property named before, kept at a later condition.
@@ -60,7 +62,7 @@ _RETAINS = re.compile(
     re.IGNORECASE,
 )
 #: "<value> and <property>=<value> for [the] <compound>": only "for" ("in" may be an atmosphere).
-_FOR_JOINED = re.compile(r"^\s*for\s+(?:the\s+)?(?:(?:pure|bulk|undoped|pristine|bare)\s+)?$", re.IGNORECASE)
+_FOR_JOINED = re.compile(r"^\s*for\s+" + _HOST, re.IGNORECASE)
 #: What joins the values and properties of one coordination ("ρ=13.75 g/cm3 and Hv=4455 MPa").
 _JOINERS = re.compile(r"(?:\s*(?:and|,|=|:|of|at|with)\s*)*", re.IGNORECASE)
 #: Between two coordinated property mentions ("Tc and TN", "TC, TN").
